@@ -1,0 +1,118 @@
+"""MkDocs hook: checks question headings and writes `questions.json` from the rendered pages.
+
+A question is an `h2` with an explicit anchor, a difficulty and tags (see STYLE.md). Topic pages
+hold only questions at `h2`; a chapter's `index.md` and the home page may have other `h2`s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+# MkDocs puts this folder on sys.path while it loads a hook, so the sibling module imports directly.
+from pages import DIFFICULTIES, includes, is_skipped, questions
+
+_examples: dict[str, dict[str, list[str]]] = {}  # page src -> anchor -> executed snippet files
+_seen: dict[str, str] = {}  # anchor -> "page:line" where it was first defined
+_found: list[dict] = []
+
+
+def is_topic_page(src_uri: str) -> bool:
+    return "/" in src_uri and not src_uri.endswith("index.md")
+
+
+def on_pre_build(config):
+    _examples.clear()
+    _seen.clear()
+    _found.clear()
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.src_uri
+    problems = []
+    per_anchor: dict[str, list[str]] = {}
+    for heading, fences in questions(markdown.splitlines()):
+        where = f"docs/{src}:{heading.line}"
+        if not heading.anchor:
+            problems.append(f"{where}: h2 '{heading.text}' has no explicit anchor {{ #some-id }}")
+            continue
+        if heading.anchor in _seen:
+            problems.append(f"{where}: anchor #{heading.anchor} is already used at {_seen[heading.anchor]}")
+        _seen.setdefault(heading.anchor, where)
+        is_question = "data-difficulty" in heading.attrs or is_topic_page(src)
+        if is_question:
+            if heading.attrs.get("data-difficulty") not in DIFFICULTIES:
+                problems.append(f"{where}: data-difficulty must be one of {', '.join(DIFFICULTIES)}")
+            if not heading.attrs.get("data-tags", "").strip():
+                problems.append(f'{where}: question has no data-tags="..."')
+            per_anchor[heading.anchor] = [
+                path
+                for fence in fences
+                if fence.info.strip() == "python" and not is_skipped(fence)
+                for path in includes(fence)
+            ]
+    if problems:
+        raise PluginError("\n".join(problems))
+    _examples[src] = per_anchor
+    return markdown
+
+
+class _H2Reader(HTMLParser):
+    """Collects (id, attrs, text) of every h2, leaving out the permalink."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[dict, str]] = []
+        self._attrs: dict | None = None
+        self._text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h2":
+            self._attrs, self._text = dict(attrs), []
+        elif self._attrs is not None and tag == "a" and "headerlink" in (dict(attrs).get("class") or ""):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._skip:
+            self._skip -= 1
+        elif tag == "h2" and self._attrs is not None:
+            self.found.append((self._attrs, "".join(self._text).strip()))
+            self._attrs = None
+
+    def handle_data(self, data):
+        if self._attrs is not None and not self._skip:
+            self._text.append(data)
+
+
+def on_page_content(html, page, config, files):
+    wanted = _examples.get(page.file.src_uri, {})
+    reader = _H2Reader()
+    reader.feed(html)
+    chapter = page.ancestors[-1].title if page.ancestors else page.title
+    for attrs, text in reader.found:
+        anchor = attrs.get("id")
+        if anchor not in wanted:
+            continue
+        _found.append(
+            {
+                "id": anchor,
+                "question": text,
+                "url": f"{page.url}#{anchor}",
+                "page": page.title,
+                "chapter": chapter,
+                "difficulty": attrs.get("data-difficulty"),
+                "tags": [t.strip() for t in attrs.get("data-tags", "").split(",") if t.strip()],
+                "examples": wanted[anchor],
+            }
+        )
+    return html
+
+
+def on_post_build(config):
+    out = Path(config["site_dir"]) / "questions.json"
+    out.write_text(json.dumps(_found, indent=1, ensure_ascii=False) + os.linesep, encoding="utf-8")

@@ -1,0 +1,220 @@
+"""pytest plugin: run every Python block of every page exactly as the reader sees it.
+
+pytest-codeblocks cannot expand `--8<--` includes, so each page is first expanded with
+pymdownx.snippets (the same configuration as the site), then handed to pytest-codeblocks, which
+extracts the blocks, runs them and compares their output with the expected-output block.
+
+    pytest docs                    # run and check every example
+    pytest docs --update-outputs   # rewrite every expected-output block from a real run
+
+Before a block runs, the page is checked for fences that would silently not run. While it runs,
+only loopback sockets are allowed and the model hubs are set offline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import pytest_socket
+from pytest_codeblocks import extract_from_buffer
+from pytest_codeblocks import plugin as codeblocks_plugin
+from pytest_codeblocks.plugin import TestBlock
+
+from handbook.pages import ROOT, PageError, expand, is_skipped, scan
+
+OFFLINE = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "MPLBACKEND": "Agg",
+    "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN kernels round differently from one CPU to another
+}
+LOOPBACK = ["127.0.0.1", "::1", "localhost"]
+PYTHONISH = re.compile(r"^\{?\.?(py|python|python3|py3|pycon|ipython|ipython3)\b", re.IGNORECASE)
+OUTPUT_MARK = "<!--pytest-codeblocks:expected-output-->"
+OUTPUT_FENCE = '```text title="Output"'
+
+_updates: dict[Path, list[tuple[int, str]]] = {}  # page -> (source line of the python fence, output)
+_ran: Counter = Counter()
+_skips: Counter = Counter()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="rewrite the expected-output block after every example with its real output",
+    )
+
+
+def pytest_configure(config):
+    os.environ.update(OFFLINE)
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if file_path.suffix == ".md" and ROOT / "docs" in file_path.parents:
+        return PageFile.from_parent(parent, path=file_path)
+    return None
+
+
+def check_fences(path: Path, lines: list[str], origin: list[int]) -> None:
+    """Fail on a fence that pytest-codeblocks would skip without a word, or run half-way."""
+    _, fences = scan(lines)
+    problems = []
+    for fence in fences:
+        where = f"{path.relative_to(ROOT)}:{origin[fence.line - 1]}"
+        info = fence.info.strip()
+        skip_reasons = [m for m in fence.marks if m.startswith("pytest.mark.skip")]
+        if any("reason=" not in m for m in skip_reasons):
+            problems.append(f'{where}: a skip marker needs a reason: <!-- pytest.mark.skip(reason="...") -->')
+        if PYTHONISH.match(info) and info != "python":
+            problems.append(
+                f"{where}: fence ```{info} would silently not run; write ```python "
+                '(with <!-- pytest.mark.skip(reason="...") --> above it if it must not run)'
+            )
+        if info == "python" and not is_skipped(fence):
+            body = "\n".join(fence.body)
+            if re.search(r"""^if\s+__name__\s*==\s*["']__main__["']""", body, re.MULTILINE):
+                problems.append(
+                    f'{where}: `if __name__ == "__main__":` never runs here (pytest-codeblocks does '
+                    "not set __name__); put the code at top level"
+                )
+    if problems:
+        raise PageError(path, 0, "\n" + "\n".join(problems))
+
+
+class PageFile(pytest.File):
+    def collect(self):
+        try:
+            lines, origin = expand(self.path)
+        except PageError as error:
+            raise pytest.UsageError(str(error)) from error
+        check_fences(self.path, lines, origin)
+        for block in extract_from_buffer(io.StringIO("\n".join(lines) + "\n")):
+            if block.syntax != "python":
+                continue  # only Python is executed; shell, YAML and text fences are shown as-is
+            source_line = origin[block.lineno - 1]
+            item = PageBlock.from_parent(self, name=f"line {source_line}")
+            block.lineno = source_line
+            item.obj = block
+            for mark in block.marks:
+                item.add_marker(
+                    eval(mark, {"sys": sys, "pytest": pytest})
+                )  # the marks pytest-codeblocks reads
+            yield item
+
+
+class PageBlock(TestBlock):
+    """A pytest-codeblocks block that is hermetic and can rewrite its own expected output."""
+
+    def setup(self):
+        pytest_socket.socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
+
+    def runtest(self):
+        updating = self.config.getoption("update_outputs")
+        expected = self.obj.expected_output
+        if updating:
+            self.obj.expected_output = None  # run without comparing; the page is rewritten at the end
+        self._printed = ""
+        _ran["ran"] += 1
+        with _tee_stdout() as out:
+            try:
+                super().runtest()
+            finally:
+                self._printed = out.getvalue()
+        if updating:
+            if self._printed != (expected or ""):
+                _updates.setdefault(self.path, []).append((self.obj.lineno, self._printed))
+        elif self._printed and expected is None:
+            raise RuntimeError(
+                f"{self.path.relative_to(ROOT)}:{self.obj.lineno}: the example prints output that the "
+                "page does not show; run `make outputs` to add it"
+            )
+
+    def repr_failure(self, excinfo):
+        value = excinfo.value
+        where = f"{self.path.relative_to(ROOT)}:{self.obj.lineno}"
+        if isinstance(value, pytest_socket.SocketBlockedError | pytest_socket.SocketConnectBlockedError):
+            return f"{where}: the example opened a network connection: {value}"
+        message = value.args[0] if value.args and isinstance(value.args[0], str) else repr(value)
+        if message.startswith(where):
+            return message
+        if "\nExpected output\n" in message:  # pytest-codeblocks' mismatch report
+            diff = difflib.unified_diff(
+                (self.obj.expected_output or "").splitlines(),
+                self._printed.splitlines(),
+                "shown on the page",
+                "printed by this run",
+                lineterm="",
+            )
+            return f"{where}: stale output; run `make outputs` to refresh it\n" + "\n".join(diff)
+        if excinfo.errisinstance(RuntimeError) and message.startswith(self.name):
+            message = message.split("\n\n", 1)[-1]  # drop pytest-codeblocks' echo of the code
+            return f"{where}: the example raised an error:\n{message}\n\n{excinfo.getrepr(style='short')}"
+        return f"{where}: {message}"
+
+
+@contextlib.contextmanager
+def _tee_stdout():
+    """Hand pytest-codeblocks' stdout capture a buffer of ours, so the plugin sees what was printed."""
+    buffer = io.StringIO()
+    original = codeblocks_plugin.stdout_io
+    codeblocks_plugin.stdout_io = lambda stdout=None: original(buffer)
+    try:
+        yield buffer
+    finally:
+        codeblocks_plugin.stdout_io = original
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "setup" and report.skipped and "::line " in report.nodeid:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skips[reason.removeprefix("Skipped: ")] += 1
+
+
+def pytest_sessionfinish(session):
+    for page, updates in _updates.items():
+        write_outputs(page, updates)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not (_ran or _skips):
+        return
+    terminalreporter.section("page examples")
+    terminalreporter.write_line(f"code blocks executed: {_ran['ran']}, skipped: {sum(_skips.values())}")
+    for reason, count in sorted(_skips.items()):
+        terminalreporter.write_line(f"  skipped {count} x: {reason}")
+    for page, updates in sorted(_updates.items()):
+        terminalreporter.write_line(f"  rewrote {len(updates)} output block(s) in {page.relative_to(ROOT)}")
+
+
+def write_outputs(page: Path, updates: list[tuple[int, str]]) -> None:
+    """Replace (or add) the expected-output block after each Python fence, bottom-up."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    _, fences = scan(lines)
+    by_line = {f.line: f for f in fences}
+    for fence_line, printed in sorted(updates, reverse=True):
+        fence = by_line[fence_line]
+        indent = fence.indent
+        body = [indent + line if line else "" for line in printed.splitlines()]
+        block = [indent + OUTPUT_MARK, indent + OUTPUT_FENCE, *body, indent + "```"]
+        after = fence.end  # 0-based index of the line after the closing fence
+        j = after
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and lines[j].strip() == OUTPUT_MARK:
+            output = by_line[j + 2]
+            lines[after : output.end] = ["", *block] if printed else []
+        elif printed:
+            lines[after:after] = ["", *block]
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
