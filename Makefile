@@ -2,6 +2,7 @@
 # Both create .venv themselves; a stamp file per requirements set keeps reinstalls to changes only.
 
 export DISABLE_MKDOCS_2_WARNING := true
+export NO_MKDOCS_2_WARNING := 1
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
