@@ -14,15 +14,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 # MkDocs puts this folder on sys.path while it loads a hook, so the sibling module imports directly.
-from pages import DIFFICULTIES, includes, is_skipped, questions
+from pages import heading_problems
 
-_examples: dict[str, dict[str, list[str]]] = {}  # page src -> anchor -> executed snippet files
-_seen: dict[str, str] = {}  # anchor -> "page:line" where it was first defined
+_examples: dict[str, dict[str, list[str]]] = {}  # page src -> anchor -> executed snippet includes
+_seen: dict[str, str] = {}  # anchor -> "docs/page:line" where it is first defined
 _found: list[dict] = []
-
-
-def is_topic_page(src_uri: str) -> bool:
-    return "/" in src_uri and not src_uri.endswith("index.md")
 
 
 def on_pre_build(config):
@@ -32,32 +28,10 @@ def on_pre_build(config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    src = page.file.src_uri
-    problems = []
-    per_anchor: dict[str, list[str]] = {}
-    for heading, fences in questions(markdown.splitlines()):
-        where = f"docs/{src}:{heading.line}"
-        if not heading.anchor:
-            problems.append(f"{where}: h2 '{heading.text}' has no explicit anchor {{ #some-id }}")
-            continue
-        if heading.anchor in _seen:
-            problems.append(f"{where}: anchor #{heading.anchor} is already used at {_seen[heading.anchor]}")
-        _seen.setdefault(heading.anchor, where)
-        is_question = "data-difficulty" in heading.attrs or is_topic_page(src)
-        if is_question:
-            if heading.attrs.get("data-difficulty") not in DIFFICULTIES:
-                problems.append(f"{where}: data-difficulty must be one of {', '.join(DIFFICULTIES)}")
-            if not heading.attrs.get("data-tags", "").strip():
-                problems.append(f'{where}: question has no data-tags="..."')
-            per_anchor[heading.anchor] = [
-                path
-                for fence in fences
-                if fence.info.strip() == "python" and not is_skipped(fence)
-                for path in includes(fence)
-            ]
+    problems, found = heading_problems(page.file.src_uri, markdown.splitlines(), _seen)
     if problems:
         raise PluginError("\n".join(problems))
-    _examples[src] = per_anchor
+    _examples[page.file.src_uri] = {anchor: examples for anchor, (_, examples) in found.items()}
     return markdown
 
 

@@ -178,3 +178,41 @@ def questions(lines: list[str]) -> list[tuple[Heading, list[Fence]]]:
         end = min(s for s in stops if s > h.line)
         out.append((h, [f for f in fences if h.line < f.line < end]))
     return out
+
+
+def is_topic_page(src_uri: str) -> bool:
+    """Topic pages hold only questions at h2; the home page and chapter index pages may hold others."""
+    return "/" in src_uri and not src_uri.endswith("index.md")
+
+
+def executed_examples(src_uri: str, fences: list[Fence]) -> list[str]:
+    """Each fence that runs (exactly ```python, no skip marker): the snippet it includes, or its line."""
+    runs = [f for f in fences if f.info.strip() == "python" and not is_skipped(f)]
+    return [t for f in runs for t in (includes(f) or [f"docs/{src_uri}:{f.line}"])]
+
+
+def heading_problems(src_uri: str, lines: list[str], seen: dict[str, str]) -> tuple[list[str], dict]:
+    """Check a page's h2s; return the problems and {anchor: (heading, executed examples)} of its questions.
+
+    `seen` maps anchors to where they were first defined, across pages, and is updated.
+    """
+    problems, found = [], {}
+    for heading, fences in questions(lines):
+        where = f"docs/{src_uri}:{heading.line}"
+        if not heading.anchor:
+            problems.append(f"{where}: h2 '{heading.text}' has no explicit anchor {{ #some-id }}")
+            continue
+        if heading.anchor in seen:
+            problems.append(f"{where}: anchor #{heading.anchor} is already used at {seen[heading.anchor]}")
+        seen.setdefault(heading.anchor, where)
+        if "data-difficulty" not in heading.attrs and not is_topic_page(src_uri):
+            continue  # a plain section of the home page or a chapter index
+        if heading.attrs.get("data-difficulty") not in DIFFICULTIES:
+            problems.append(f"{where}: data-difficulty must be one of {', '.join(DIFFICULTIES)}")
+        if not heading.attrs.get("data-tags", "").strip():
+            problems.append(f'{where}: question has no data-tags="..."')
+        examples = executed_examples(src_uri, fences)
+        if not examples:
+            problems.append(f"{where}: #{heading.anchor} has no executed example (a ```python fence)")
+        found[heading.anchor] = (heading, examples)
+    return problems, found

@@ -144,8 +144,10 @@ class PageBlock(TestBlock):
     def repr_failure(self, excinfo):
         value = excinfo.value
         where = f"{self.path.relative_to(ROOT)}:{self.obj.lineno}"
-        if isinstance(value, pytest_socket.SocketBlockedError | pytest_socket.SocketConnectBlockedError):
-            return f"{where}: the example opened a network connection: {value}"
+        blocked = (pytest_socket.SocketBlockedError, pytest_socket.SocketConnectBlockedError)
+        cause = value.__context__ if isinstance(value, RuntimeError) else value  # pytest-codeblocks wraps
+        if isinstance(value, blocked) or isinstance(cause, blocked):
+            return f"{where}: the example opened a network connection: {cause}"
         message = value.args[0] if value.args and isinstance(value.args[0], str) else repr(value)
         if message.startswith(where):
             return message

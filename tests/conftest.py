@@ -1,0 +1,29 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handbook.pages import ROOT
+
+BIN = Path(sys.executable).parent
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def run(args: list[str], cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run a tool from this virtual environment; stdout and stderr come back together as .stdout."""
+    env = {**os.environ, **QUIET}
+    tool = [str(BIN / args[0]), *args[1:]]
+    return subprocess.run(
+        tool, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site, built once with --strict from the real pages."""
+    out = tmp_path_factory.mktemp("site")
+    result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)])
+    assert result.returncode == 0, result.stdout
+    return out

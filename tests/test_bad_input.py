@@ -1,0 +1,246 @@
+"""Each kind of bad input fails the build or the tests with a message naming the file and line.
+
+Every case runs on a small temporary copy of the project (the real engine and configuration,
+a one-question page), never by breaking the real pages.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from handbook.pages import ROOT, mkdocs_config
+from tests.conftest import run
+
+PAGE = """\
+# Topic
+
+A topic page.
+
+## What does the example print? { #the-question data-difficulty="easy" data-tags="demo" }
+
+**Short answer.** It prints a number. See [the home page](../index.md#intro).
+
+```python
+--8<-- "snippets/ch/the-question.py"
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text title="Output"
+answer: 42
+```
+"""
+SNIPPET = """\
+# --8<-- [start:core]
+print(f"answer: {6 * 7}")
+# --8<-- [end:core]
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the engine with one chapter, one page and one question; it passes as it is."""
+    for name in ("handbook", "pyproject.toml"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
+    (tmp_path / "tests").mkdir()
+    for name in ("__init__.py", "codeblocks.py", "anchors.py", "conftest.py", "test_pages.py"):
+        shutil.copy(ROOT / "tests" / name, tmp_path / "tests" / name)
+    shutil.copytree(ROOT / "docs" / "stylesheets", tmp_path / "docs" / "stylesheets")
+    shutil.copytree(ROOT / "docs" / "javascripts", tmp_path / "docs" / "javascripts")
+    shutil.copytree(ROOT / "docs" / "assets", tmp_path / "docs" / "assets")
+
+    config = mkdocs_config()
+    config["nav"] = [{"Home": "index.md"}, {"Chapter": ["ch/index.md", {"Topic": "ch/topic.md"}]}]
+    config["site_url"] = "http://127.0.0.1:8000/"
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+    write(tmp_path, "docs/index.md", "# Home\n\n## Intro { #intro }\n\n[The chapter](ch/index.md).\n")
+    write(tmp_path, "docs/ch/index.md", "# Chapter\n\n- [Topic](topic.md)\n")
+    write(tmp_path, "docs/ch/topic.md", PAGE)
+    write(tmp_path, "snippets/ch/the-question.py", SNIPPET)
+    write(tmp_path, "tests/anchors.txt", "index.md#intro\nch/topic.md#the-question\n")
+    return tmp_path
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def build(root: Path):
+    return run(["mkdocs", "build", "--strict", "--site-dir", str(root / "site")], cwd=root)
+
+
+def examples(root: Path, *extra: str):
+    return run(["pytest", "docs", "-p", "no:cacheprovider", *extra], cwd=root)
+
+
+def structure(root: Path):
+    return run(["pytest", "tests/test_pages.py", "-p", "no:cacheprovider"], cwd=root)
+
+
+def fails(result, *expected: str) -> None:
+    assert result.returncode != 0, f"expected a failure, got success:\n{result.stdout}"
+    for text in expected:
+        assert text in result.stdout, f"{text!r} not in the output:\n{result.stdout}"
+
+
+def test_the_unbroken_copy_passes(project):
+    assert build(project).returncode == 0, build(project).stdout
+    result = examples(project)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout
+    result = structure(project)
+    assert result.returncode == 0, result.stdout
+
+
+def test_missing_snippet_file(project):
+    (project / "snippets/ch/the-question.py").unlink()
+    fails(build(project), "ch/topic.md", "snippets/ch/the-question.py", "could not be found")
+    fails(examples(project), "docs/ch/topic.md:10:", "could not be found")
+
+
+def test_missing_snippet_section(project):
+    edit(project, "docs/ch/topic.md", 'the-question.py"', 'the-question.py:nosuch"')
+    fails(build(project), "ch/topic.md", "Snippet section 'nosuch' could not be located")
+    fails(examples(project), "docs/ch/topic.md:10:", "nosuch")
+
+
+def test_stale_output(project):
+    edit(project, "snippets/ch/the-question.py", "6 * 7", "6 * 8")
+    fails(examples(project), "docs/ch/topic.md:9: stale output", "-answer: 42", "+answer: 48")
+
+
+def test_outputs_refresh_from_a_real_run(project):
+    edit(project, "snippets/ch/the-question.py", "6 * 7", "6 * 8")
+    assert examples(project, "--update-outputs").returncode == 0
+    assert "answer: 48" in (project / "docs/ch/topic.md").read_text()
+    assert examples(project).returncode == 0
+
+
+def test_printed_output_missing_from_page(project):
+    edit(project, "docs/ch/topic.md", "<!--pytest-codeblocks:expected-output-->\n", "")
+    edit(project, "docs/ch/topic.md", '```text title="Output"\nanswer: 42\n```\n', "")
+    fails(examples(project), "docs/ch/topic.md:9:", "prints output that the page does not show")
+
+
+def test_duplicate_anchor(project):
+    edit(project, "docs/ch/index.md", "# Chapter\n", "# Chapter\n\n## Again { #the-question }\n")
+    fails(build(project), "docs/ch/topic.md:5: anchor #the-question is already used at docs/ch/index.md:3")
+    fails(structure(project), "anchor #the-question is already used")
+
+
+def test_heading_without_anchor_or_metadata(project):
+    edit(project, "docs/ch/topic.md", ' { #the-question data-difficulty="easy" data-tags="demo" }', "")
+    fails(build(project), "docs/ch/topic.md:5: h2 'What does the example print?' has no explicit anchor")
+    edit(project, "docs/ch/topic.md", "print?\n", 'print? { #the-question data-difficulty="trivial" }\n')
+    fails(build(project), "docs/ch/topic.md:5: data-difficulty must be one of", "has no data-tags")
+
+
+def test_removed_anchor(project):
+    edit(project, "docs/ch/topic.md", "#the-question ", "#renamed-question ")
+    fails(structure(project), "docs/ch/topic.md#the-question", "no longer exist")
+
+
+def test_moved_page_with_redirect_keeps_its_anchors(project):
+    (project / "docs/ch/topic.md").rename(project / "docs/ch/moved.md")
+    edit(project, "docs/ch/index.md", "(topic.md)", "(moved.md)")
+    edit(project, "mkdocs.yml", "Topic: ch/topic.md", "Topic: ch/moved.md")
+    edit(project, "mkdocs.yml", "redirect_maps: {}", "redirect_maps:\n        ch/topic.md: ch/moved.md")
+    edit(project, "tests/anchors.txt", "", "ch/moved.md#the-question\n")
+    assert structure(project).returncode == 0, structure(project).stdout
+    assert build(project).returncode == 0
+
+
+def test_new_anchor_must_be_recorded(project):
+    edit(project, "tests/anchors.txt", "ch/topic.md#the-question\n", "")
+    fails(structure(project), "run `make anchors`", "docs/ch/topic.md:5 #the-question")
+
+
+def test_broken_link(project):
+    edit(project, "docs/ch/topic.md", "(../index.md#intro)", "(../nowhere.md)")
+    fails(build(project), "ch/topic.md", "nowhere.md")
+
+
+def test_broken_anchor(project):
+    edit(project, "docs/ch/topic.md", "(../index.md#intro)", "(../index.md#no-such-anchor)")
+    fails(build(project), "ch/topic.md", "no-such-anchor")
+
+
+@pytest.mark.parametrize("info", ["py", "python3", 'python title="x.py"', "pycon"])
+def test_fence_that_would_silently_not_run(project, info):
+    edit(project, "docs/ch/topic.md", "```python\n--8<--", f"```{info}\n--8<--")
+    fails(examples(project), "docs/ch/topic.md:9:", "would silently not run")
+    fails(structure(project), "docs/ch/topic.md:9:", "would silently not run")
+
+
+def test_skip_needs_a_reason(project):
+    edit(project, "docs/ch/topic.md", "```python\n--8<--", "<!-- pytest.mark.skip -->\n```python\n--8<--")
+    fails(examples(project), "docs/ch/topic.md:10:", "needs a reason")
+
+
+def test_skip_with_reason_is_counted(project):
+    write(
+        project,
+        "docs/ch/topic.md",
+        PAGE.replace(
+            "**Short answer.**",
+            '<!-- pytest.mark.skip(reason="downloads a model") -->\n'
+            "```python\nimport nothing\n```\n\n**Short answer.**",
+        ),
+    )
+    result = examples(project)
+    assert result.returncode == 0, result.stdout
+    assert "code blocks executed: 1, skipped: 1" in result.stdout
+    assert "skipped 1 x: downloads a model" in result.stdout
+
+
+def test_main_guard_would_silently_not_run(project):
+    write(project, "snippets/ch/the-question.py", 'if __name__ == "__main__":\n    print("answer: 42")\n')
+    fails(examples(project), "docs/ch/topic.md:9:", "never runs here")
+
+
+def test_example_that_raises(project):
+    write(project, "snippets/ch/the-question.py", "raise ValueError('bad data')\n")
+    fails(examples(project), "docs/ch/topic.md:9: the example raised an error", "bad data")
+
+
+def test_example_that_hangs(project):
+    write(project, "snippets/ch/the-question.py", "import time\n\ntime.sleep(600)\n")
+    fails(examples(project, "-o", "timeout=3"), "docs/ch/topic.md:9:", "Timeout")
+
+
+def test_example_that_opens_a_network_connection(project):
+    # Only loopback is ever contacted: the copy allows 127.0.0.2 alone, and the example dials 127.0.0.1.
+    edit(
+        project,
+        "tests/codeblocks.py",
+        'LOOPBACK = ["127.0.0.1", "::1", "localhost"]',
+        'LOOPBACK = ["127.0.0.2"]',
+    )
+    write(
+        project,
+        "snippets/ch/the-question.py",
+        "import socket\n\nsocket.create_connection(('127.0.0.1', 9), timeout=1)\n",
+    )
+    fails(examples(project), "docs/ch/topic.md:9: the example opened a network connection", "127.0.0.1")
+
+
+def test_example_that_downloads_from_the_hub(project):
+    write(
+        project,
+        "snippets/ch/the-question.py",
+        "from huggingface_hub import snapshot_download\n\nsnapshot_download('bert-base-uncased')\n",
+    )
+    result = examples(project)
+    fails(result, "docs/ch/topic.md:9: the example raised an error")
+    assert "offline" in result.stdout.lower(), result.stdout

@@ -1,0 +1,70 @@
+"""Structure of the pages: anchors, question metadata, fences and snippets."""
+
+from pathlib import Path
+
+import pytest
+
+from handbook.pages import ROOT, PageError, docs_pages, expand, heading_problems, includes, scan
+from tests import anchors
+from tests.codeblocks import check_fences
+
+PAGES = docs_pages()
+
+
+def test_there_are_pages_and_questions():
+    assert len(PAGES) >= 3
+    assert anchors.current(), "no h2 anchors found in docs/"
+
+
+def test_headings_anchors_and_question_metadata():
+    seen: dict[str, str] = {}
+    problems = []
+    for page in PAGES:
+        src = page.relative_to(ROOT / "docs").as_posix()
+        found, _ = heading_problems(src, page.read_text(encoding="utf-8").splitlines(), seen)
+        problems += found
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_fences_run_or_say_why_not(page: Path):
+    lines, origin = expand(page)
+    check_fences(page, lines, origin)
+
+
+def test_published_anchors_still_reachable():
+    lost = anchors.unreachable(anchors.published(), anchors.current(), anchors.redirects())
+    assert not lost, (
+        "published anchors no longer exist (restore them, or redirect their page in mkdocs.yml):\n"
+        + "\n".join(f"  docs/{entry}" for entry in lost)
+    )
+
+
+def test_new_anchors_are_recorded():
+    new = sorted(set(anchors.current()) - set(anchors.published()))
+    assert not new, "anchors not yet in tests/anchors.txt; run `make anchors`:\n" + "\n".join(
+        f"  docs/{entry.split('#')[0]}:{anchors.current()[entry]} #{entry.split('#')[1]}" for entry in new
+    )
+
+
+def test_every_snippet_is_shown_on_a_page():
+    used = set()
+    for page in PAGES:
+        _, fences = scan(page.read_text(encoding="utf-8").splitlines())
+        used |= {target.split(":")[0] for fence in fences for target in includes(fence)}
+    files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "snippets").rglob("*.py")}
+    orphans = sorted(files - used)
+    assert not orphans, "snippet files no page includes (include them or delete them):\n" + "\n".join(orphans)
+
+
+def test_snippets_live_beside_their_chapter():
+    chapters = {p.name for p in (ROOT / "docs").iterdir() if p.is_dir()}
+    stray = [p for p in (ROOT / "snippets").iterdir() if p.is_dir() and p.name not in chapters]
+    assert not stray, f"snippets/ folders with no docs/ chapter of the same name: {stray}"
+
+
+def test_expand_names_the_page_line_of_a_missing_snippet(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text('# T\n\n```python\n--8<-- "snippets/does-not-exist.py"\n```\n')
+    with pytest.raises(PageError, match=r"page.md:4: .*could not be found"):
+        expand(page)

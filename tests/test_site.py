@@ -1,0 +1,80 @@
+"""The built site: questions.json, deep links, and no request to any other host."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from handbook.pages import DIFFICULTIES, ROOT, docs_pages, heading_problems
+
+REQUIRED = {"id", "question", "url", "chapter", "difficulty", "tags", "examples"}
+
+
+def load_questions(site: Path) -> list[dict]:
+    return json.loads((site / "questions.json").read_text(encoding="utf-8"))
+
+
+def test_questions_json_lists_every_question(site):
+    questions = load_questions(site)
+    ids = [q["id"] for q in questions]
+    assert len(ids) == len(set(ids)), "duplicate ids in questions.json"
+    on_pages, seen = set(), {}
+    for page in docs_pages():
+        src = page.relative_to(ROOT / "docs").as_posix()
+        on_pages |= set(heading_problems(src, page.read_text(encoding="utf-8").splitlines(), seen)[1])
+    assert set(ids) == on_pages
+    for q in questions:
+        assert q.keys() >= REQUIRED, q
+        assert q["difficulty"] in DIFFICULTIES, q
+        assert q["tags"] and all(t == t.strip().lower() for t in q["tags"]), q
+        assert q["question"] and "¶" not in q["question"], q
+        assert q["examples"], f"{q['id']} has no executed example"
+        for target in q["examples"]:
+            assert (ROOT / target.split(":")[0]).exists(), f"{q['id']}: {target} does not exist"
+
+
+def test_every_question_url_opens_its_answer(site):
+    for q in load_questions(site):
+        page, anchor = q["url"].split("#")
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        assert re.search(rf'<h2[^>]*\bid="{re.escape(anchor)}"', html), q["url"]
+        assert f'href="#{anchor}"' in html, f"{q['url']} has no permalink"
+
+
+class _Requests(HTMLParser):
+    """URLs a browser would fetch on its own while loading the page (not links a reader clicks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"} and a.get("src"):
+            self.urls.append(a["src"])
+        if (
+            tag == "link"
+            and a.get("href")
+            and not {"canonical", "alternate"} & set((a.get("rel") or "").split())
+        ):
+            self.urls.append(a["href"])
+        if tag == "object" and a.get("data"):
+            self.urls.append(a["data"])
+
+
+def test_pages_request_nothing_from_other_hosts(site):
+    offenders = []
+    for page in site.rglob("*.html"):
+        reader = _Requests()
+        reader.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.relative_to(site)}: {u}" for u in reader.urls if re.match(r"^(https?:)?//", u)]
+    for sheet in site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", sheet.read_text(encoding="utf-8")):
+            offenders.append(f"{sheet.relative_to(site)}: {url}")
+    assert not offenders, "third-party requests:\n" + "\n".join(offenders)
+
+
+def test_no_google_fonts_or_cdn_in_the_theme(site):
+    text = "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in site.rglob("*.html"))
+    for host in ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "unpkg.com", "cdnjs"):
+        assert host not in text, host
