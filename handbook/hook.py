@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 # MkDocs puts this folder on sys.path while it loads a hook, so the sibling module imports directly.
-from pages import heading_problems
+from pages import DIFFICULTIES, heading_problems
 
 _examples: dict[str, dict[str, list[str]]] = {}  # page src -> anchor -> executed snippet includes
 _seen: dict[str, str] = {}  # anchor -> "docs/page:line" where it is first defined
@@ -32,6 +34,10 @@ def on_page_markdown(markdown, page, config, files):
     if problems:
         raise PluginError("\n".join(problems))
     _examples[page.file.src_uri] = {anchor: examples for anchor, (_, examples) in found.items()}
+    # The page's tags for Material's tags plugin (which reads them later): its questions' tags.
+    tags = {t.strip() for heading, _ in found.values() for t in heading.attrs["data-tags"].split(",")}
+    if tags:
+        page.meta["tags"] = sorted(t for t in tags if t)
     return markdown
 
 
@@ -85,6 +91,36 @@ def on_page_content(html, page, config, files):
             }
         )
     return html
+
+
+def on_post_page(output, page, config):
+    """Fill the all-questions page; every other page's questions are known by now."""
+    if page.file.src_uri != "questions.md":
+        return output
+    table = questions_table(page.url)
+    return re.sub(r'<div id="all-questions"[^>]*>.*?</div>', lambda _: table, output, count=1, flags=re.S)
+
+
+def questions_table(from_url: str) -> str:
+    up = "../" * from_url.count("/")
+    tags = sorted({t for q in _found for t in q["tags"]})
+    options = "".join(f'<option value="{escape(t)}">{escape(t)}</option>' for t in tags)
+    rows = "".join(
+        f'<tr data-difficulty="{q["difficulty"]}" data-tags="{escape(",".join(q["tags"]))}">'
+        f'<td><a href="{up}{q["url"]}">{escape(q["question"])}</a></td><td>{escape(q["chapter"])}</td>'
+        f"<td>{q['difficulty']}</td><td>{escape(', '.join(q['tags']))}</td></tr>"
+        for q in _found
+    )
+    levels = "".join(f'<option value="{d}">{d}</option>' for d in DIFFICULTIES)
+    return (
+        '<div class="hb-filters">'
+        f'<label>Difficulty <select id="hb-difficulty"><option value="">any</option>{levels}</select></label>'
+        f'<label>Topic <select id="hb-tag"><option value="">any</option>{options}</select></label>'
+        '<label>Words <input id="hb-text" type="search" placeholder="e.g. attention"></label>'
+        f'<span id="hb-count" aria-live="polite">{len(_found)} questions</span></div>'
+        '<table class="hb-questions"><thead><tr><th>Question</th><th>Chapter</th><th>Difficulty</th>'
+        f"<th>Topics</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def on_post_build(config):

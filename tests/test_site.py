@@ -78,3 +78,16 @@ def test_no_google_fonts_or_cdn_in_the_theme(site):
     text = "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in site.rglob("*.html"))
     for host in ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "unpkg.com", "cdnjs"):
         assert host not in text, host
+
+
+def test_all_questions_page_links_every_question(site):
+    html = (site / "questions" / "index.html").read_text(encoding="utf-8")
+    for q in load_questions(site):
+        assert f'href="../{q["url"]}"' in html, q["url"]
+    assert html.count('<tr data-difficulty="') == len(load_questions(site))
+
+
+def test_404_page_offers_search_and_chapters(site):
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert "This page does not exist" in html and "questions/" in html
+    assert "neural-networks/" in html

@@ -9,8 +9,11 @@ keras.utils.set_random_seed(0)
 
 # 569 tumours, 30 numeric features, label 1 = benign. Ships with scikit-learn: no download.
 X, y = load_breast_cancer(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0, stratify=y)
-scaler = StandardScaler().fit(X_train)  # fit on train only, or test statistics leak in
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.2, random_state=0, stratify=y
+)
+# Fit the scaler on the training split only, or test statistics leak into training.
+scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 # The seed's architecture, with the input size taken from the data (the seed hard-coded 10)
@@ -23,7 +26,11 @@ model = keras.Sequential(
         keras.layers.Dense(1, activation="sigmoid"),
     ]
 )
-model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+model.compile(
+    optimizer=keras.optimizers.Adam(1e-3),
+    loss="binary_crossentropy",
+    metrics=["accuracy"],
+)
 print(f"parameters: {model.count_params()}")  # 30*64+64 + 64*32+32 + 32*1+1
 
 before = model.evaluate(X_test, y_test, verbose=0)[1]
@@ -41,7 +48,8 @@ rng = np.random.default_rng(0)
 X = rng.normal(size=(8, 30))  # a mini-batch of 8 examples
 y = rng.integers(0, 2, size=(8, 1)).astype(float)
 sizes = [30, 64, 32, 1]
-W = [rng.normal(0, np.sqrt(2 / m), size=(m, n)) for m, n in zip(sizes[:-1], sizes[1:])]  # He init
+# He initialisation: weight variance 2 / fan_in keeps ReLU activations from shrinking.
+W = [rng.normal(0, np.sqrt(2 / m), (m, n)) for m, n in zip(sizes[:-1], sizes[1:])]
 b = [np.zeros(n) for n in sizes[1:]]
 
 
@@ -53,13 +61,15 @@ def forward_backward(W, b, X, y):
         cache.append((a, z))
         a = 1 / (1 + np.exp(-z)) if i == len(W) - 1 else np.maximum(z, 0)
     loss = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
-    dz = (a - y) / len(X)  # sigmoid + cross-entropy: the gradient w.r.t. the logit is p - y
+    # Sigmoid + cross-entropy: the gradient with respect to the logit is p - y.
+    dz = (a - y) / len(X)
     dW, db = [None] * len(W), [None] * len(W)
     for i in reversed(range(len(W))):
         a_prev, _ = cache[i]
         dW[i], db[i] = a_prev.T @ dz, dz.sum(axis=0)
         if i > 0:
-            dz = (dz @ W[i].T) * (cache[i - 1][1] > 0)  # ReLU passes gradient where z > 0
+            # ReLU passes the gradient only where its input z was positive.
+            dz = (dz @ W[i].T) * (cache[i - 1][1] > 0)
     return loss, dW, db
 
 

@@ -1,0 +1,39 @@
+// Practice mode: hide each answer behind "Show answer" for self-quizzing; remembered across pages.
+const PRACTICE_KEY = "handbook.practice";
+
+document$.subscribe(() => {
+  const questions = [...document.querySelectorAll(".md-content h2[data-difficulty]")];
+  if (!questions.length) return;
+
+  for (const heading of questions) {
+    if (heading.nextElementSibling?.classList.contains("hb-answer")) continue;
+    const answer = document.createElement("div");
+    answer.className = "hb-answer";
+    while (heading.nextSibling && !(heading.nextSibling.tagName === "H2" || heading.nextSibling.tagName === "H1")) {
+      answer.appendChild(heading.nextSibling);
+    }
+    const reveal = document.createElement("button");
+    reveal.type = "button";
+    reveal.className = "md-button hb-reveal";
+    reveal.textContent = "Show answer";
+    reveal.addEventListener("click", () => {
+      answer.classList.add("hb-shown");
+      reveal.classList.add("hb-shown");
+    });
+    heading.after(reveal, answer);
+  }
+
+  const article = document.querySelector(".md-content article");
+  const toggle = document.createElement("label");
+  toggle.className = "hb-practice-toggle";
+  toggle.innerHTML = '<input type="checkbox"> Practice mode: hide the answers';
+  const box = toggle.querySelector("input");
+  box.checked = localStorage.getItem(PRACTICE_KEY) === "on";
+  const apply = () => {
+    document.body.classList.toggle("hb-practice", box.checked);
+    localStorage.setItem(PRACTICE_KEY, box.checked ? "on" : "off");
+  };
+  box.addEventListener("change", apply);
+  article.querySelector("h1")?.after(toggle);
+  apply();
+});
