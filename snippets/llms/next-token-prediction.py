@@ -1,0 +1,55 @@
+import math
+from collections import Counter
+
+import numpy as np
+import torch
+from transformers import GPT2Config, GPT2LMHeadModel
+
+torch.manual_seed(0)
+text = open("data/llms/corpus.txt", encoding="utf-8").read()
+split = int(0.9 * len(text))
+chars = sorted(set(text))  # a character-level tokenizer: one id per character
+stoi = {c: i for i, c in enumerate(chars)}
+data = torch.tensor([stoi[c] for c in text])
+train, val = data[:split], data[split:]
+V, T = len(chars), 64
+
+config = GPT2Config(vocab_size=V, n_positions=T, n_embd=64, n_layer=2, n_head=4)
+model = GPT2LMHeadModel(config)
+print(f"vocab {V}, parameters {model.num_parameters():,}, train tokens {len(train):,}")
+
+
+def batch(source, n=32):
+    idx = torch.randint(len(source) - T, (n,))
+    return torch.stack([source[i : i + T] for i in idx])
+
+
+@torch.no_grad()
+def val_loss():
+    model.eval()
+    x = val[: (len(val) // T) * T].view(-1, T)
+    loss = model(input_ids=x, labels=x).loss.item()  # labels are shifted inside the model
+    model.train()
+    return loss
+
+
+# The objective: maximise log p(x_t | x_<t), i.e. minimise cross-entropy of the next token.
+x = batch(train, 4)
+logits = model(input_ids=x).logits
+manual = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, V), x[:, 1:].reshape(-1))
+print(f"HF loss equals shifted cross-entropy: {torch.isclose(manual, model(input_ids=x, labels=x).loss).item()}")
+
+opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+print(f"step    0  val loss {val_loss():.3f}  (uniform guess ln V = {math.log(V):.3f})")
+for step in range(1, 401):
+    xb = batch(train)
+    loss = model(input_ids=xb, labels=xb).loss
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    if step % 100 == 0:
+        print(f"step {step:4d}  val loss {val_loss():.3f}")
+
+counts = Counter(text[:split])
+unigram = -np.mean([math.log(counts[c] / split) for c in text[split:]])
+print(f"val perplexity: uniform {V:.1f}, unigram {math.exp(unigram):.2f}, tiny GPT {math.exp(val_loss()):.2f}")
