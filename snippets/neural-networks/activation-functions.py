@@ -13,11 +13,15 @@ def sigmoid(x):
 
 
 def gelu(x):
-    return 0.5 * x * (1 + erf(x / np.sqrt(2)))  # x * Phi(x), the exact form (torch's default)
+    return (
+        0.5 * x * (1 + erf(x / np.sqrt(2)))
+    )  # x * Phi(x), the exact form (torch's default)
 
 
 def softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))  # shift by the max: same result, no overflow
+    e = np.exp(
+        z - z.max(axis=-1, keepdims=True)
+    )  # shift by the max: same result, no overflow
     return e / e.sum(axis=-1, keepdims=True)
 
 
@@ -38,7 +42,10 @@ ACTIVATIONS = {
     ),
     "gelu": (
         gelu,
-        lambda x: 0.5 * (1 + erf(x / np.sqrt(2))) + x * np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi),
+        lambda x: (
+            0.5 * (1 + erf(x / np.sqrt(2)))
+            + x * np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi)
+        ),
         F.gelu,
     ),
     "silu": (
@@ -48,8 +55,12 @@ ACTIVATIONS = {
     ),
 }
 
-x = np.linspace(-6, 6, 1201)  # includes 0, where ReLU's derivative is taken as 0 (as in PyTorch)
-print(f"{'activation':<11} {'f matches':>9} {'df matches':>10} {'f(-3)':>7} {'f(3)':>6} {'max df/dx':>9}")
+x = np.linspace(
+    -6, 6, 1201
+)  # includes 0, where ReLU's derivative is taken as 0 (as in PyTorch)
+print(
+    f"{'activation':<11} {'f matches':>9} {'df matches':>10} {'f(-3)':>7} {'f(3)':>6} {'max df/dx':>9}"
+)
 for name, (f, df, torch_f) in ACTIVATIONS.items():
     xt = torch.tensor(x, requires_grad=True)
     yt = torch_f(xt)
@@ -57,14 +68,21 @@ for name, (f, df, torch_f) in ACTIVATIONS.items():
     same_f = np.allclose(f(x), yt.detach().numpy())
     same_df = np.allclose(df(x), xt.grad.numpy())
     neg3, pos3 = f(np.array([-3.0, 3.0]))
-    print(f"{name:<11} {same_f!s:>9} {same_df!s:>10} {neg3:7.3f} {pos3:6.3f} {df(x).max():9.3f}")
+    print(
+        f"{name:<11} {same_f!s:>9} {same_df!s:>10} {neg3:7.3f} {pos3:6.3f} {df(x).max():9.3f}"
+    )
 
 # Softmax maps a vector to a vector: its derivative is the Jacobian diag(s) - s s^T.
 z = np.array([2.0, 1.0, 0.1, -1.0])
 s = softmax(z)
 jac = np.diag(s) - np.outer(s, s)
-jac_torch = torch.autograd.functional.jacobian(lambda t: F.softmax(t, dim=-1), torch.tensor(z))
-print(f"softmax {np.round(s, 3)} sums to {s.sum():.3f}; matches torch: {np.allclose(s, F.softmax(torch.tensor(z), -1))}")
+jac_torch = torch.autograd.functional.jacobian(
+    lambda t: F.softmax(t, dim=-1), torch.tensor(z)
+)
+s_torch = F.softmax(torch.tensor(z), dim=-1).numpy()
+print(
+    f"softmax {np.round(s, 3)} sums to {s.sum():.3f}; matches torch: {np.allclose(s, s_torch)}"
+)
 print(f"softmax Jacobian matches autograd: {np.allclose(jac, jac_torch.numpy())}")
 print(f"softmax is shift-invariant: {np.allclose(softmax(z + 1000), s)}")
 # --8<-- [end:numpy]
@@ -109,19 +127,23 @@ print(f"stable sigmoid warns: {[str(w.message) for w in caught_stable]}")
 print(f"x      {x}")
 print(f"seed   {np.array2string(naive, precision=3)}")
 print(f"stable {np.array2string(stable, precision=3)}")
-print(f"stable matches torch.sigmoid: {np.allclose(sigmoid_stable(x), torch.sigmoid(torch.tensor(x)).numpy())}")
+same = np.allclose(stable, torch.sigmoid(torch.tensor(x)).numpy())
+print(f"stable matches torch.sigmoid: {same}")
 print(f"sigmoid(40.0) == 1.0 in float64: {sigmoid_stable(np.array(40.0)) == 1.0}")
 
-# Sigmoid's derivative is at most 0.25, so each sigmoid layer at least quarters the gradient.
+# Sigmoid's derivative is at most 0.25: each sigmoid layer at least quarters the gradient.
 g = sigmoid_stable(np.linspace(-10, 10, 2001))
-print(f"max sigmoid'(x) = {np.max(g * (1 - g)):.3f}; upper bound after 10 layers: {0.25**10:.1e}")
+print(
+    f"max sigmoid'(x) = {np.max(g * (1 - g)):.3f}; upper bound after 10 layers: {0.25**10:.1e}"
+)
 # --8<-- [end:seed]
 
 # --8<-- [start:dying]
 import torch
 from torch import nn
 
-# Dying ReLU: a unit whose pre-activation is negative on every input gets zero gradient, forever.
+# Dying ReLU: a unit whose pre-activation is negative on every input gets zero gradient
+# for every input, so it never updates again.
 torch.manual_seed(0)
 X = torch.randn(1000, 20)
 y = (X[:, :5].sum(dim=1, keepdim=True) > 0).float()
@@ -130,7 +152,13 @@ y = (X[:, :5].sum(dim=1, keepdim=True) > 0).float()
 def train(act, lr):
     torch.manual_seed(0)
     net = nn.Sequential(
-        nn.Linear(20, 64), act(), nn.Linear(64, 64), act(), nn.Linear(64, 64), act(), nn.Linear(64, 1)
+        nn.Linear(20, 64),
+        act(),
+        nn.Linear(64, 64),
+        act(),
+        nn.Linear(64, 64),
+        act(),
+        nn.Linear(64, 1),
     )
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     for _ in range(100):
@@ -138,23 +166,33 @@ def train(act, lr):
         nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()
         opt.step()
     opt.zero_grad()
-    nn.functional.binary_cross_entropy_with_logits(net(X), y).backward()  # gradients after training
+    nn.functional.binary_cross_entropy_with_logits(
+        net(X), y
+    ).backward()  # gradients after training
     hidden = [m for m in net[:-1] if isinstance(m, nn.Linear)]
     with torch.no_grad():
         never, h = [], X
         for m in net[:-1]:
             h = m(h)
             if isinstance(m, nn.Linear):
-                never.append((h <= 0).all(dim=0))  # pre-activation <= 0 on all 1000 inputs
-    no_grad = torch.cat([(m.weight.grad == 0).all(dim=1) for m in hidden])  # incoming weights frozen
+                never.append(
+                    (h <= 0).all(dim=0)
+                )  # pre-activation <= 0 on all 1000 inputs
+    no_grad = torch.cat(
+        [(m.weight.grad == 0).all(dim=1) for m in hidden]
+    )  # incoming weights frozen
     return torch.cat(never).float().mean().item(), no_grad.float().mean().item()
 
 
-print("Adam lr   ReLU: never fire  zero gradient   LeakyReLU: never positive  zero gradient")
+print(
+    "Adam lr   ReLU: never fire  zero gradient   LeakyReLU: never positive  zero gradient"
+)
 for lr in (1e-3, 1e-2, 1e-1):
     relu_never, relu_frozen = train(nn.ReLU, lr)
     leaky_never, leaky_frozen = train(nn.LeakyReLU, lr)
-    print(f"{lr:<8g} {relu_never:17.1%} {relu_frozen:14.1%} {leaky_never:26.1%} {leaky_frozen:14.1%}")
+    print(
+        f"{lr:<8g} {relu_never:17.1%} {relu_frozen:14.1%} {leaky_never:26.1%} {leaky_frozen:14.1%}"
+    )
 # --8<-- [end:dying]
 
 # --8<-- [start:plot]
@@ -177,7 +215,9 @@ curves = {
     "GELU": 0.5 * x * (1 + erf(x / np.sqrt(2))),
     "SiLU / Swish": x * expit(x),
 }
-plt.rcParams["svg.hashsalt"] = "activations"  # stable element ids: the SVG is identical run to run
+plt.rcParams["svg.hashsalt"] = (
+    "activations"  # stable element ids: the SVG is identical run to run
+)
 fig, (ax_f, ax_d) = plt.subplots(1, 2, figsize=(10, 4))
 for name, y in curves.items():
     ax_f.plot(x, y, label=name, lw=1.5)

@@ -8,21 +8,24 @@ x = rng.uniform(0, 2, size=1_000_000)
 
 
 def inverted_dropout(x, p, rng):
-    """Training time: zero each unit with probability p, scale survivors by 1/(1-p). Test time: identity."""
+    """Training: zero each unit with probability p, scale survivors by 1/(1-p).
+    Test time: identity (no mask, no scaling)."""
     mask = rng.random(x.shape) >= p
     return x * mask / (1 - p)
 
 
 out = inverted_dropout(x, p, rng)
-print(f"mean before {x.mean():.3f}, after inverted dropout {out.mean():.3f}, fraction zeroed {np.mean(out == 0):.3f}")
+print(f"mean before {x.mean():.3f}, after inverted dropout {out.mean():.3f}")
+print(f"fraction zeroed {np.mean(out == 0):.3f}")
 
-# torch.nn.Dropout does the same: survivors are exactly x / (1 - p) in train mode; eval is identity.
+# torch.nn.Dropout does the same: in train mode survivors are exactly x / (1 - p).
 torch.manual_seed(0)
 drop = torch.nn.Dropout(p)
 xt = torch.tensor(x[:10_000])
 yt = drop(xt)  # a fresh module is in training mode
 kept = yt != 0
-print(f"torch survivors equal x/(1-p): {torch.allclose(yt[kept], xt[kept] / (1 - p))}, fraction zeroed {1 - kept.double().mean():.3f}")
+print(f"torch survivors equal x/(1-p): {torch.allclose(yt[kept], xt[kept] / (1 - p))}")
+print(f"torch fraction zeroed {1 - kept.double().mean():.3f}")
 drop.eval()
 print(f"torch eval mode is the identity: {torch.equal(drop(xt), xt)}")
 # --8<-- [end:inverted]
@@ -35,10 +38,14 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-# A small training set (200 digits) with 20% of its labels replaced at random: easy to overfit.
+# 200 training digits, 20% of their labels replaced at random: easy to overfit.
 X, y = load_digits(return_X_y=True)
-X_tr, X_rest, y_tr, y_rest = train_test_split(X / 16, y, train_size=200, random_state=0, stratify=y)
-X_val, X_te, y_val, y_te = train_test_split(X_rest, y_rest, test_size=0.5, random_state=0, stratify=y_rest)
+X_tr, X_rest, y_tr, y_rest = train_test_split(
+    X / 16, y, train_size=200, random_state=0, stratify=y
+)
+X_val, X_te, y_val, y_te = train_test_split(
+    X_rest, y_rest, test_size=0.5, random_state=0, stratify=y_rest
+)
 X_tr, X_val, X_te = (torch.tensor(a, dtype=torch.float32) for a in (X_tr, X_val, X_te))
 y_tr, y_val, y_te = (torch.tensor(a) for a in (y_tr, y_val, y_te))
 gen = torch.Generator().manual_seed(0)
@@ -54,7 +61,12 @@ def accuracy(net, X, y):
 def train(dropout=0.0, l2=0.0, patience=None, epochs=200):
     torch.manual_seed(0)
     net = nn.Sequential(
-        nn.Linear(64, 128), nn.ReLU(), nn.Dropout(dropout), nn.Linear(128, 128), nn.ReLU(), nn.Dropout(dropout),
+        nn.Linear(64, 128),
+        nn.ReLU(),
+        nn.Dropout(dropout),
+        nn.Linear(128, 128),
+        nn.ReLU(),
+        nn.Dropout(dropout),
         nn.Linear(128, 10),
     )
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -63,14 +75,22 @@ def train(dropout=0.0, l2=0.0, patience=None, epochs=200):
         net.train()  # dropout on
         opt.zero_grad()
         loss = nn.functional.cross_entropy(net(X_tr), y_tr)
-        loss = loss + l2 * sum((m.weight**2).sum() for m in net if isinstance(m, nn.Linear))  # L2 penalty
+        loss = loss + l2 * sum(
+            (m.weight**2).sum() for m in net if isinstance(m, nn.Linear)
+        )  # L2 penalty
         loss.backward()
         opt.step()
-        if patience is not None:  # early stopping: keep the best weights on the validation set
+        if (
+            patience is not None
+        ):  # early stopping: keep the best weights on the validation set
             net.eval()
             val = accuracy(net, X_val, y_val)
             if val > best_val:
-                best_val, best_state, since_best = val, copy.deepcopy(net.state_dict()), 0
+                best_val, best_state, since_best = (
+                    val,
+                    copy.deepcopy(net.state_dict()),
+                    0,
+                )
             else:
                 since_best += 1
                 if since_best >= patience:

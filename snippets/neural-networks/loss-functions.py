@@ -15,7 +15,9 @@ def mae(pred, y):
 
 def huber(pred, y, delta=1.0):
     r = np.abs(pred - y)
-    return np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)))  # quadratic, then linear
+    return np.mean(
+        np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))
+    )  # quadratic, then linear
 
 
 rng = np.random.default_rng(0)
@@ -36,7 +38,9 @@ X = x[:, None]
 fits = {
     "MSE (LinearRegression)": LinearRegression().fit(X, y),
     "Huber (HuberRegressor)": HuberRegressor(epsilon=1.35, alpha=0.0).fit(X, y),
-    "MAE (QuantileRegressor q=0.5)": QuantileRegressor(quantile=0.5, alpha=0.0).fit(X, y),
+    "MAE (QuantileRegressor q=0.5)": QuantileRegressor(quantile=0.5, alpha=0.0).fit(
+        X, y
+    ),
 }
 print("true line: slope 2.000, intercept 1.000")
 for name, model in fits.items():
@@ -47,12 +51,15 @@ for name, model in fits.items():
 import torch
 import torch.nn.functional as F
 
-# A sigmoid output for a positive example (y = 1): the gradient each loss sends back to the logit z.
+# Sigmoid output, positive example (y = 1): the gradient each loss sends to the logit z.
 y = torch.ones(4, dtype=torch.float64)
 print(" logit z      p   dMSE/dz   dBCE/dz")
 for z0 in (-10.0, -4.0, 0.0, 4.0):
     grads = []
-    for loss_fn in (lambda z: (torch.sigmoid(z) - 1) ** 2, lambda z: F.binary_cross_entropy_with_logits(z, y[:1])):
+    for loss_fn in (
+        lambda z: (torch.sigmoid(z) - 1) ** 2,
+        lambda z: F.binary_cross_entropy_with_logits(z, y[:1]),
+    ):
         z = torch.tensor([z0], dtype=torch.float64, requires_grad=True)
         loss_fn(z).sum().backward()
         grads.append(z.grad.item())
@@ -67,7 +74,9 @@ import torch.nn.functional as F
 
 
 def log_softmax(z):
-    shifted = z - z.max(axis=-1, keepdims=True)  # largest logit becomes 0: exp cannot overflow
+    shifted = z - z.max(
+        axis=-1, keepdims=True
+    )  # largest logit becomes 0: exp cannot overflow
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -85,13 +94,16 @@ print(f"torch.log_softmax:  {F.log_softmax(torch.tensor(z), dim=-1).numpy()[0]}"
 rng = np.random.default_rng(0)
 logits, labels = rng.normal(0, 5, size=(64, 10)), rng.integers(0, 10, size=64)
 ce_torch = F.cross_entropy(torch.tensor(logits), torch.tensor(labels)).item()
-print(f"log_softmax matches torch: {np.allclose(log_softmax(logits), F.log_softmax(torch.tensor(logits), -1))}")
+same = np.allclose(log_softmax(logits), F.log_softmax(torch.tensor(logits), dim=-1))
+print(f"log_softmax matches torch: {same}")
 print(f"cross-entropy numpy {cross_entropy(logits, labels):.6f} torch {ce_torch:.6f}")
 
-# Probabilities in, instead of logits: a confidently wrong prediction (logit -200, label 1).
+# Probabilities in instead of logits: a confidently wrong prediction (logit -200, label 1).
 logit, target = torch.tensor([-200.0]), torch.tensor([1.0])
-print(f"BCE on logits (exact): {F.binary_cross_entropy_with_logits(logit, target).item():.1f}")
-print(f"BCE on sigmoid output: {F.binary_cross_entropy(torch.sigmoid(logit), target).item():.1f} (log clamped at -100)")
+exact = F.binary_cross_entropy_with_logits(logit, target).item()
+clamped = F.binary_cross_entropy(torch.sigmoid(logit), target).item()
+print(f"BCE on logits (exact): {exact:.1f}")
+print(f"BCE on sigmoid output: {clamped:.1f} (PyTorch clamps the log at -100)")
 # --8<-- [end:stable]
 
 # --8<-- [start:focal]
@@ -101,9 +113,11 @@ import torch.nn.functional as F
 
 
 def focal_loss(logits, targets, gamma=2.0, alpha=0.25):
-    """Binary focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma, mean over examples."""
+    """Binary focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma."""
     p = 1 / (1 + np.exp(-logits))
-    ce = np.logaddexp(0, -logits) * targets + np.logaddexp(0, logits) * (1 - targets)  # stable BCE
+    ce = np.logaddexp(0, -logits) * targets + np.logaddexp(0, logits) * (
+        1 - targets
+    )  # stable BCE
     p_t = p * targets + (1 - p) * (1 - targets)
     loss = ce * (1 - p_t) ** gamma
     if alpha is not None:
@@ -113,12 +127,21 @@ def focal_loss(logits, targets, gamma=2.0, alpha=0.25):
 
 rng = np.random.default_rng(0)
 logits, targets = rng.normal(0, 3, 256), rng.integers(0, 2, 256).astype(float)
-bce = F.binary_cross_entropy_with_logits(torch.tensor(logits), torch.tensor(targets)).item()
-print(f"gamma=0, no alpha equals BCE: {np.isclose(focal_loss(logits, targets, gamma=0.0, alpha=None), bce)}")
+bce = F.binary_cross_entropy_with_logits(
+    torch.tensor(logits), torch.tensor(targets)
+).item()
+same = np.isclose(focal_loss(logits, targets, gamma=0.0, alpha=None), bce)
+print(f"gamma=0, no alpha equals BCE: {same}")
 
 # How much an easy example (p_t = 0.9) and a hard one (p_t = 0.1) contribute.
 for gamma in (0.0, 2.0):
-    easy = focal_loss(np.array([np.log(9.0)]), np.array([1.0]), gamma, alpha=None)  # p = 0.9
-    hard = focal_loss(np.array([-np.log(9.0)]), np.array([1.0]), gamma, alpha=None)  # p = 0.1
-    print(f"gamma={gamma}: easy {easy:.4f}, hard {hard:.4f}, hard/easy = {hard / easy:.0f}x")
+    easy = focal_loss(
+        np.array([np.log(9.0)]), np.array([1.0]), gamma, alpha=None
+    )  # p = 0.9
+    hard = focal_loss(
+        np.array([-np.log(9.0)]), np.array([1.0]), gamma, alpha=None
+    )  # p = 0.1
+    print(
+        f"gamma={gamma}: easy {easy:.4f}, hard {hard:.4f}, hard/easy = {hard / easy:.0f}x"
+    )
 # --8<-- [end:focal]

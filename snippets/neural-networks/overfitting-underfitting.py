@@ -8,7 +8,9 @@ from sklearn.preprocessing import PolynomialFeatures
 
 def make_data(n, rng):
     x = rng.uniform(-1, 1, n)
-    return x[:, None], np.sin(np.pi * x) + rng.normal(0, 0.3, n)  # noise variance 0.09: the floor
+    return x[:, None], np.sin(np.pi * x) + rng.normal(
+        0, 0.3, n
+    )  # noise variance 0.09: the floor
 
 
 rng = np.random.default_rng(0)
@@ -16,7 +18,9 @@ X_tr, y_tr = make_data(12, rng)
 X_val, y_val = make_data(1000, rng)
 print("degree  parameters  train MSE  val MSE")
 for degree in (1, 3, 5, 9, 11):
-    model = make_pipeline(PolynomialFeatures(degree), LinearRegression()).fit(X_tr, y_tr)
+    model = make_pipeline(PolynomialFeatures(degree), LinearRegression()).fit(
+        X_tr, y_tr
+    )
     train_mse = mean_squared_error(y_tr, model.predict(X_tr))
     val_mse = mean_squared_error(y_val, model.predict(X_val))
     print(f"{degree:6d}  {degree + 1:10d}  {train_mse:9.3f}  {val_mse:7.3g}")
@@ -56,33 +60,44 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 X, y = load_digits(return_X_y=True)
-X_tr, X_val, y_tr, y_val = train_test_split(X / 16, y, train_size=300, random_state=0, stratify=y)
+X_tr, X_val, y_tr, y_val = train_test_split(
+    X / 16, y, train_size=300, random_state=0, stratify=y
+)
 X_tr, X_val = (torch.tensor(a, dtype=torch.float32) for a in (X_tr, X_val))
 y_tr, y_val = torch.tensor(y_tr), torch.tensor(y_val)
 
 torch.manual_seed(0)
-net = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+net = nn.Sequential(
+    nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
+)
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 history = []
-for epoch in range(1, 301):
+for _ in range(300):
     opt.zero_grad()
     loss = nn.functional.cross_entropy(net(X_tr), y_tr)
     loss.backward()
     opt.step()
     with torch.no_grad():
-        history.append((loss.item(), nn.functional.cross_entropy(net(X_val), y_val).item()))
+        history.append(
+            (loss.item(), nn.functional.cross_entropy(net(X_val), y_val).item())
+        )
 
 best = min(range(len(history)), key=lambda i: history[i][1]) + 1
 print("epoch  train loss  val loss")
 for epoch in (10, 25, 50, best, 150, 300):
     tr, va = history[epoch - 1]
-    print(f"{epoch:5d}  {tr:10.4f}  {va:8.4f}" + ("  <- lowest validation loss" if epoch == best else ""))
+    print(
+        f"{epoch:5d}  {tr:10.4f}  {va:8.4f}"
+        + ("  <- lowest validation loss" if epoch == best else "")
+    )
 
 plt.rcParams["svg.hashsalt"] = "learning-curve"
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(range(1, 301), [h[0] for h in history], label="train loss")
 ax.plot(range(1, 301), [h[1] for h in history], label="validation loss")
-ax.axvline(best, color="grey", ls="--", lw=1, label=f"lowest validation loss (epoch {best})")
+ax.axvline(
+    best, color="grey", ls="--", lw=1, label=f"lowest validation loss (epoch {best})"
+)
 ax.set(xlabel="epoch", ylabel="cross-entropy", yscale="log", title="MLP on 300 digits")
 ax.legend()
 ax.grid(alpha=0.3)

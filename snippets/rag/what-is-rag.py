@@ -39,12 +39,23 @@ chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")  # all-MiniLM-L6-v2, offline
 
 
+_cache: dict[str, np.ndarray] = {}  # text -> unit vector: each text is encoded once, in batches
+
+
 def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64)
+    new = [t for t in dict.fromkeys(texts) if t not in _cache]
+    if new:
+        _cache.update(zip(new, encoder.encode(new, normalize_embeddings=True, show_progress_bar=False)))
+    return np.stack([_cache[t] for t in texts])
+
+
+def sentences(chunk: Chunk) -> list[str]:
+    return re.split(r"(?<=[.!?])\s+", chunk.text.split(": ", 1)[1])  # drop the 'Title > Section: ' label
 
 
 index = faiss.IndexFlatIP(384)  # inner product of unit vectors = cosine similarity
 index.add(embed([c.text for c in chunks]))
+embed([s for c in chunks for s in sentences(c)])  # sentence vectors for the extractive reader, at index time
 
 
 def retrieve(question: str, k: int = 3) -> list[Chunk]:
@@ -71,9 +82,7 @@ class ExtractiveGenerator:
     It shows grounding and citation; it cannot paraphrase, combine sources or refuse."""
 
     def answer(self, question: str, sources: list[Chunk]) -> str:
-        cands = [
-            (n, s) for n, c in enumerate(sources, 1) for s in re.split(r"(?<=[.!?])\s+", c.text.split(": ", 1)[1])
-        ]
+        cands = [(n, s) for n, c in enumerate(sources, 1) for s in sentences(c)]
         scores = embed([s for _, s in cands]) @ embed([question])[0]
         n, sentence = cands[int(np.argmax(scores))]
         return f"{sentence} [{n}]"
@@ -99,7 +108,7 @@ def relevant(q: dict, c: Chunk) -> bool:  # from a gold source document and cont
     return c.doc in q["sources"] and norm(q["answer"]) in norm(c.text)
 
 
-_, ranked = index.search(embed([q["question"] for q in questions]), 10)
+_, ranked = index.search(embed([q["question"] for q in questions]), 10)  # one batch; cached for rag() below
 rel = np.array([[relevant(q, chunks[i]) for i in row] for q, row in zip(questions, ranked)])
 first = np.where(rel.any(1), rel.argmax(1) + 1, np.inf)  # rank of the first relevant chunk
 print(f"{len(chunks)} chunks from {len(docs)} documents, {len(questions)} answerable questions")

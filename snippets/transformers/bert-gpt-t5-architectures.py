@@ -12,134 +12,70 @@ from transformers import (
 )
 
 torch.manual_seed(0)
-V, d, n_layers, heads = (
-    1000,
-    64,
-    2,
-    4,
-)  # the same tiny width and depth for all three; random weights
+V, d, L, H = 1000, 64, 2, 4  # the same tiny size for all three; random weights
 eager = {"attn_implementation": "eager"}  # the eager path can return attention weights
-bert = BertForMaskedLM(
-    BertConfig(
-        vocab_size=V,
-        hidden_size=d,
-        num_hidden_layers=n_layers,
-        num_attention_heads=heads,
-        intermediate_size=4 * d,
-        **eager,
-    )
-).eval()
-gpt = GPT2LMHeadModel(
-    GPT2Config(
-        vocab_size=V,
-        n_embd=d,
-        n_layer=n_layers,
-        n_head=heads,
-        bos_token_id=0,
-        eos_token_id=0,
-        **eager,
-    )
-).eval()
-t5 = T5ForConditionalGeneration(
-    T5Config(
-        vocab_size=V,
-        d_model=d,
-        d_kv=d // heads,
-        d_ff=4 * d,
-        num_layers=n_layers,
-        num_heads=heads,
-        decoder_start_token_id=0,
-        pad_token_id=0,
-        **eager,
-    )
-).eval()
+bert_config = BertConfig(
+    vocab_size=V, hidden_size=d, num_hidden_layers=L, num_attention_heads=H,
+    intermediate_size=4 * d, **eager
+)  # fmt: skip
+gpt_config = GPT2Config(
+    vocab_size=V, n_embd=d, n_layer=L, n_head=H, bos_token_id=0, eos_token_id=0, **eager
+)
+t5_config = T5Config(
+    vocab_size=V, d_model=d, d_kv=d // H, d_ff=4 * d, num_layers=L, num_heads=H,
+    decoder_start_token_id=0, pad_token_id=0, **eager
+)  # fmt: skip
+bert = BertForMaskedLM(bert_config).eval()
+gpt = GPT2LMHeadModel(gpt_config).eval()
+t5 = T5ForConditionalGeneration(t5_config).eval()
 
-g = torch.Generator().manual_seed(1)
-tokens = torch.randint(5, 900, (1, 12), generator=g)
-
-
-def future_weight(attn):  # share of attention that queries put on keys to their right
-    T_q, T_k = attn.shape[-2:]
-    future = torch.ones(T_q, T_k, dtype=torch.bool).triu(1)
-    return (attn[..., future].sum() / attn.sum()).item()
-
+tokens = torch.randint(5, 900, (1, 12), generator=torch.Generator().manual_seed(1))
+MASK, S0, S1 = 3, V - 1, V - 2  # stand-ins for [MASK] and T5's sentinels <X>, <Y>
 
 with torch.no_grad():
-    # BERT: masked language modelling. Hide 15% of the tokens, predict them from BOTH sides.
-    masked = tokens.clone()
-    hidden = torch.zeros_like(tokens, dtype=torch.bool)
-    hidden[0, [2, 7]] = True
-    masked[hidden] = 3  # stand-in [MASK] id
-    mlm_labels = torch.where(hidden, tokens, -100)  # loss only on the hidden positions
-    b = bert(
-        masked, labels=mlm_labels, output_attentions=True, output_hidden_states=True
-    )
-    # GPT: causal language modelling. Predict every next token from the tokens to its left.
-    o = gpt(
-        tokens, labels=tokens, output_attentions=True, output_hidden_states=True
-    )  # shifted inside
-    # T5: span corruption. Replace spans with sentinels; the decoder writes out the missing spans.
-    sentinel0, sentinel1 = V - 1, V - 2
-    src = torch.cat(
-        [
-            tokens[:, :3],
-            torch.tensor([[sentinel0]]),
-            tokens[:, 6:9],
-            torch.tensor([[sentinel1]]),
-            tokens[:, 11:],
-        ],
-        1,
-    )
-    tgt = torch.cat(
-        [
-            torch.tensor([[sentinel0]]),
-            tokens[:, 3:6],
-            torch.tensor([[sentinel1]]),
-            tokens[:, 9:11],
-        ],
-        1,
-    )
-    t = t5(input_ids=src, labels=tgt, output_attentions=True)
+    # BERT, masked LM: hide some tokens, predict them from BOTH sides.
+    hide = torch.zeros_like(tokens, dtype=torch.bool)
+    hide[0, [2, 7]] = True
+    labels = torch.where(hide, tokens, -100)  # loss only on the hidden positions
+    b = bert(tokens.masked_fill(hide, MASK), labels=labels, output_attentions=True)
+    # GPT, causal LM: predict every next token from the tokens to its left.
+    o = gpt(tokens, labels=tokens, output_attentions=True)  # labels shifted inside
+    # T5, span corruption: spans become sentinels; the decoder writes the spans out.
+    t = tokens[0].tolist()
+    src = torch.tensor([t[:3] + [S0] + t[6:9] + [S1] + t[11:]])  # 9 tokens
+    tgt = torch.tensor([[S0] + t[3:6] + [S1] + t[9:11]])  # 7 tokens
+    t5_out = t5(input_ids=src, labels=tgt, output_attentions=True)
 
-print(f"loss at initialisation, close to ln(V) = {math.log(V):.2f} for random weights:")
-print(
-    f"  BERT masked-LM {b.loss:.2f} | GPT causal-LM {o.loss:.2f} | T5 span corruption {t.loss:.2f}"
-)
-print(
-    "parameters:",
-    ", ".join(
-        f"{n} {sum(p.numel() for p in m.parameters()):,}"
-        for n, m in (("BERT", bert), ("GPT-2", gpt), ("T5", t5))
-    ),
-)
-print(
-    "attention shapes (batch, heads, queries, keys) and share of weight on later positions:"
-)
-print(
-    f"  BERT self        {tuple(b.attentions[0].shape)}  {future_weight(b.attentions[0]):.2f}"
-)
-print(
-    f"  GPT-2 self       {tuple(o.attentions[0].shape)}  {future_weight(o.attentions[0]):.2f}"
-)
-print(
-    f"  T5 encoder self  {tuple(t.encoder_attentions[0].shape)}  {future_weight(t.encoder_attentions[0]):.2f}"
-)
-print(
-    f"  T5 decoder self  {tuple(t.decoder_attentions[0].shape)}  {future_weight(t.decoder_attentions[0]):.2f}"
-)
-print(
-    f"  T5 cross         {tuple(t.cross_attentions[0].shape)}  (every target token sees every source token)"
-)
 
-# Does token 0's representation depend on the LAST token? Edit it and look.
+def later_share(attn):  # share of attention weight on keys to the right of the query
+    later = torch.ones(attn.shape[-2:], dtype=torch.bool).triu(1)
+    return f"{(attn[..., later].sum() / attn.sum()).item():.2f}"
+
+
+print(f"loss at initialisation (random weights; ln V = {math.log(V):.2f}):")
+print(
+    f"  BERT masked LM {b.loss:.2f}, GPT causal LM {o.loss:.2f}, T5 spans {t5_out.loss:.2f}"
+)
+counts = [sum(p.numel() for p in m.parameters()) for m in (bert, gpt, t5)]
+print("parameters: BERT {:,}, GPT-2 {:,}, T5 {:,}".format(*counts))
+print("attention (batch, heads, queries, keys), share of weight on later tokens:")
+rows = [
+    ("BERT self", b.attentions[0]),
+    ("GPT-2 self", o.attentions[0]),
+    ("T5 encoder self", t5_out.encoder_attentions[0]),
+    ("T5 decoder self", t5_out.decoder_attentions[0]),
+]
+for name, attn in rows:
+    print(f"  {name:<16} {tuple(attn.shape)}  {later_share(attn)}")
+cross = t5_out.cross_attentions[0]
+print(f"  {'T5 cross':<16} {tuple(cross.shape)}  (target queries, source keys)")
+
+# Does token 0's output depend on the LAST token? Edit the last token and look.
 edited = tokens.clone()
 edited[0, -1] = 950
 with torch.no_grad():
-    b2 = bert(edited, output_hidden_states=True).hidden_states[-1]
-    b1 = bert(tokens, output_hidden_states=True).hidden_states[-1]
-    o2 = gpt(edited, output_hidden_states=True).hidden_states[-1]
-    o1 = gpt(tokens, output_hidden_states=True).hidden_states[-1]
-print(
-    f"editing the last token changes token 0's output: BERT {not torch.allclose(b1[0, 0], b2[0, 0])},"
-    f" GPT-2 {not torch.allclose(o1[0, 0], o2[0, 0])}"
-)
+    changed = {}
+    for name, model in (("BERT", bert.bert), ("GPT-2", gpt.transformer)):
+        h1, h2 = model(tokens).last_hidden_state, model(edited).last_hidden_state
+        changed[name] = not torch.allclose(h1[0, 0], h2[0, 0])
+print(f"editing the last token changes token 0's output: {changed}")

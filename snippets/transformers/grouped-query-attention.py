@@ -10,14 +10,11 @@ def softmax(z):
 
 
 def grouped_query_attention(q, k, v):
-    """q: (H, T, dh); k, v: (G, T, dh) with G dividing H. Query head h reads K/V head h // (H // G)."""
-    H, G = q.shape[0], k.shape[0]
-    k, v = (
-        np.repeat(k, H // G, axis=0),
-        np.repeat(v, H // G, axis=0),
-    )  # share each K/V head across a group
-    T = q.shape[1]
-    scores = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])
+    """q: (H, T, dh); k, v: (G, T, dh), G divides H. Head h reads K/V head h // (H/G)."""
+    H, T, dh = q.shape
+    G = k.shape[0]
+    k, v = np.repeat(k, H // G, axis=0), np.repeat(v, H // G, axis=0)
+    scores = q @ k.transpose(0, 2, 1) / np.sqrt(dh)
     scores = np.where(np.tril(np.ones((T, T), dtype=bool)), scores, -np.inf)
     return softmax(scores) @ v
 
@@ -25,9 +22,7 @@ def grouped_query_attention(q, k, v):
 rng = np.random.default_rng(0)
 H, T, dh, d_model = 8, 10, 16, 128
 q = rng.normal(size=(H, T, dh))
-print(
-    f"{'variant':<22} {'K/V heads':>9} {'K/V proj params':>16} {'cache/token':>12} {'matches SDPA':>13}"
-)
+print("variant               K/V heads  W_k+W_v params  cache per token  matches SDPA")
 for name, G in (
     ("multi-head (MHA)", 8),
     ("grouped-query (GQA)", 2),
@@ -35,14 +30,12 @@ for name, G in (
 ):
     k, v = rng.normal(size=(2, G, T, dh))
     ours = grouped_query_attention(q, k, v)
-    ref = F.scaled_dot_product_attention(
-        *map(torch.from_numpy, (q, k, v)), is_causal=True, enable_gqa=True
-    )
-    kv_params = 2 * d_model * G * dh  # W_k and W_v
-    cache = 2 * G * dh  # numbers stored per token per layer
-    print(
-        f"{name:<22} {G:>9} {kv_params:>16,} {cache:>12} {str(np.allclose(ours, ref.numpy())):>13}"
-    )
+    qt, kt, vt = map(torch.from_numpy, (q, k, v))
+    ref = F.scaled_dot_product_attention(qt, kt, vt, is_causal=True, enable_gqa=True)
+    kv_params = 2 * d_model * G * dh
+    cache = 2 * G * dh  # numbers stored per token, per layer
+    same = np.allclose(ours, ref.numpy())
+    print(f"{name:<21} {G:>9} {kv_params:>15,} {cache:>16}  {same}")
 # --8<-- [end:numpy]
 
 # --8<-- [start:decode]
@@ -60,11 +53,11 @@ H, dh, T = (
     32,
     128,
     8192,
-)  # one decode step of one layer: 32 query heads, 8192 cached tokens
+)  # one decode step, one layer: 32 query heads, 8192 cached tokens
 
 
 def decode_step(q, k, v):
-    """q: (1, H, 1, dh); k, v: (1, G, T, dh). Reshape instead of copying K/V H/G times."""
+    """q: (1, H, 1, dh); k, v: (1, G, T, dh). A reshape, not H/G copies of K and V."""
     G = k.shape[1]
     qg = q.view(1, G, H // G, dh)  # the H/G queries of a group read the same K/V head
     w = torch.softmax(qg @ k.transpose(-2, -1) / dh**0.5, dim=-1)
@@ -88,14 +81,12 @@ with torch.inference_mode():
         k, v = torch.randn(2, 1, G, T, dh)
         times[G] = median_time(functools.partial(decode_step, q, k, v))
         print(
-            f"G={G:>2}: cache read per step {2 * G * T * dh * 4 / 2**20:.0f} MiB (fp32)"
+            f"G={G:>2} K/V heads: cache read per step {2 * G * T * dh * 4 / 2**20:.0f} MiB"
         )
 torch.set_num_threads(threads)
 print(
-    f"GQA (8 K/V heads) decode step at least 2x faster than MHA: {times[32] >= 2 * times[8]}"
+    f"GQA (8 K/V heads) step at least 2x faster than MHA: {times[32] >= 2 * times[8]}"
 )
-print(
-    f"MQA (1 K/V head) decode step at least 2x faster than MHA: {times[32] >= 2 * times[1]}"
-)
+print(f"MQA (1 K/V head) step at least 2x faster than MHA: {times[32] >= 2 * times[1]}")
 print(", ".join(f"G={g}: {t * 1e3:.1f} ms" for g, t in times.items()), file=sys.stderr)
 # --8<-- [end:decode]

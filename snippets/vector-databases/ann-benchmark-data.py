@@ -14,7 +14,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -22,21 +24,26 @@ def unit(x):
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
-# Real embeddings: 600 sentences on 8 topics, embedded with all-MiniLM-L6-v2 (384 dims).
+# Real embeddings: 400 sentences on 8 topics, embedded with all-MiniLM-L6-v2 (384 dims).
 with open("data/vector-databases/sentences.tsv", encoding="utf-8") as f:
-    rows = list(csv.DictReader(f, delimiter="\t"))[:600]
+    rows = list(csv.DictReader(f, delimiter="\t"))[:400]
 threads = torch.get_num_threads()
 torch.set_num_threads(1)  # deterministic and faster on a busy 2-core machine
 model = SentenceTransformer(str(get_model_path()), device="cpu")
-real = model.encode([r["sentence"] for r in rows], batch_size=64, show_progress_bar=False, normalize_embeddings=True)
+real = model.encode(
+    [r["sentence"] for r in rows],
+    batch_size=64,
+    show_progress_bar=False,
+    normalize_embeddings=True,
+)
 torch.set_num_threads(threads)
 
 rng = np.random.default_rng(0)
 datasets = {
     "MiniLM sentences": real,
-    "Gaussian mixture": make_embeddings(600),
-    "uniform [0,1]^384": rng.random((600, 384)).astype("float32"),
-    "unit Gaussian": unit(rng.normal(size=(600, 384))),
+    "Gaussian mixture": make_embeddings(400),
+    "uniform [0,1]^384": rng.random((400, 384)).astype("float32"),
+    "unit Gaussian": unit(rng.normal(size=(400, 384))),
 }
 
 
@@ -50,7 +57,7 @@ def structure(x):
     return contrast, int(np.searchsorted(np.cumsum(var) / var.sum(), 0.9) + 1)
 
 
-print(f"{'data (600 x 384)':<18} {'NN / median dist':>16} {'PCA dims for 90%':>16}")
+print(f"{'data (400 x 384)':<18} {'NN / median dist':>16} {'PCA dims for 90%':>16}")
 for name, x in datasets.items():
     contrast, dims = structure(x)
     print(f"{name:<18} {contrast:>16.3f} {dims:>16}")
@@ -58,11 +65,16 @@ for name, x in datasets.items():
 topics = np.array([r["topic"] for r in rows])
 sims = real @ real.T
 np.fill_diagonal(sims, -1)
-print(f"MiniLM: nearest neighbour has the same topic for {np.mean(topics == topics[sims.argmax(1)]):.3f} of sentences")
+print(
+    f"MiniLM: nearest neighbour has the same topic for {np.mean(topics == topics[sims.argmax(1)]):.3f} of sentences"
+)
 
 # The same IVF index (100 lists, 5 probed) on 10,000 clustered vs 10,000 uniform vectors.
 print(f"\n{'data (10,000 x 384)':<20} {'IVF recall@10, 5% scanned':>25}")
-for name, x in [("Gaussian mixture", make_embeddings(10_500)), ("uniform", rng.random((10_500, 384)))]:
+for name, x in [
+    ("Gaussian mixture", make_embeddings(10_500)),
+    ("uniform", rng.random((10_500, 384))),
+]:
     x = x.astype("float32")
     xb, xq = x[:10_000], x[10_000:]
     exact = faiss.IndexFlatL2(384)
@@ -73,4 +85,6 @@ for name, x in [("Gaussian mixture", make_embeddings(10_500)), ("uniform", rng.r
     ivf.add(xb)
     ivf.nprobe = 5
     _, I = ivf.search(xq, 10)
-    print(f"{name:<20} {np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / 10:>25.3f}")
+    print(
+        f"{name:<20} {np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / 10:>25.3f}"
+    )

@@ -4,7 +4,9 @@ import time
 import faiss
 import numpy as np
 
-faiss.omp_set_num_threads(1)  # one thread: a reproducible HNSW graph and comparable timings
+faiss.omp_set_num_threads(
+    1
+)  # one thread: a reproducible HNSW graph and comparable timings
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
@@ -12,7 +14,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -62,7 +66,10 @@ for name in ["Flat", "IVF-Flat", "HNSW", "PQ", "IVF-PQ"]:
     query_s[name] = float(np.median(per_query))
     size = faiss.serialize_index(index).nbytes
     rows.append((name, recall_at_k(I), size / len(xb), size / 1e6))
-    print(f"{name}: build {build_s[name]:.2f} s, {1e3 * query_s[name]:.3f} ms/query", file=sys.stderr)
+    print(
+        f"{name}: build {build_s[name]:.2f} s, {1e3 * query_s[name]:.3f} ms/query",
+        file=sys.stderr,
+    )
 
 print(f"{'index':<9} {'recall@10':>9} {'bytes/vector':>12} {'index MB':>8}")
 for name, rec, per_vec, mb in rows:
@@ -70,6 +77,14 @@ for name, rec, per_vec, mb in rows:
 
 fast = [n for n in ["IVF-Flat", "HNSW", "IVF-PQ"] if query_s["Flat"] / query_s[n] >= 4]
 print("at least 4x faster per query than Flat:", ", ".join(fast))
-print("PQ without IVF scans every code, slower than IVF-PQ:", query_s["PQ"] > query_s["IVF-PQ"])
-print("Flat builds fastest (nothing to train):", min(build_s, key=build_s.get) == "Flat")
-print("HNSW builds at least 2x slower than IVF-Flat:", build_s["HNSW"] >= 2 * build_s["IVF-Flat"])
+print(
+    "PQ without IVF scans every code, slower than IVF-PQ:",
+    query_s["PQ"] > query_s["IVF-PQ"],
+)
+print(
+    "Flat builds fastest (nothing to train):", min(build_s, key=build_s.get) == "Flat"
+)
+print(
+    "HNSW builds at least 2x slower than IVF-Flat:",
+    build_s["HNSW"] >= 2 * build_s["IVF-Flat"],
+)

@@ -9,7 +9,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -37,7 +39,9 @@ full = xb  # stands in for vectors read from SSD or object storage
 print(f"{'k_factor':>8} {'full vectors read/query':>23} {'recall@10':>9}")
 for k_factor in [1, 2, 4, 8, 16, 32]:
     _, cand = ivfpq.search(xq, k * k_factor)
-    exact_d = ((full[cand] - xq[:, None, :]) ** 2).sum(-1)  # exact distances, candidates only
+    exact_d = ((full[cand] - xq[:, None, :]) ** 2).sum(
+        -1
+    )  # exact distances, candidates only
     I = np.take_along_axis(cand, np.argsort(exact_d, axis=1)[:, :k], axis=1)
     print(f"{k_factor:>8} {k * k_factor:>23} {recall(I):>9.3f}")
 
@@ -47,7 +51,11 @@ _, I_refine = refine.search(xq, k, params=faiss.IndexRefineSearchParameters(k_fa
 _, cand = ivfpq.search(xq, k * 8)
 exact_d = ((xb[cand] - xq[:, None, :]) ** 2).sum(-1)
 I_mine = np.take_along_axis(cand, np.argsort(exact_d, axis=1)[:, :k], axis=1)
-print("IndexRefineFlat(k_factor=8) == NumPy re-scoring:", np.array_equal(I_refine, I_mine))
+print(
+    "IndexRefineFlat(k_factor=8) == NumPy re-scoring:", np.array_equal(I_refine, I_mine)
+)
 
 ram = 24 + 8  # code + id per vector, ignoring the fixed-size codebooks and centroids
-print(f"RAM per vector {ram} B vs {d * 4} B for float32: {d * 4 / ram:.0f}x more vectors per node")
+print(
+    f"RAM per vector {ram} B vs {d * 4} B for float32: {d * 4 / ram:.0f}x more vectors per node"
+)

@@ -1,7 +1,9 @@
 import faiss
 import numpy as np
 
-faiss.omp_set_num_threads(1)  # one thread: the graph, and so every number below, is reproducible
+faiss.omp_set_num_threads(
+    1
+)  # one thread: the graph, and so every number below, is reproducible
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
@@ -9,7 +11,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -38,7 +42,9 @@ def build(M, ef_construction=40):
 
 index = build(16)
 print("efSearch sweep (M=16, efConstruction=40)")
-print(f"{'efSearch':>8} {'recall@10':>9} {'distances/query':>15} {'% of a full scan':>16}")
+print(
+    f"{'efSearch':>8} {'recall@10':>9} {'distances/query':>15} {'% of a full scan':>16}"
+)
 for ef in [10, 20, 40, 80, 160, 320]:
     recall, ndis = evaluate(index, ef)
     print(f"{ef:>8} {recall:>9.3f} {ndis:>15.0f} {100 * ndis / len(xb):>15.1f}%")
@@ -48,7 +54,9 @@ print(f"{'M':>3} {'recall@10':>9} {'distances/query':>15} {'graph bytes/vector':
 for M in [4, 8, 16, 32]:
     idx = index if M == 16 else build(M)
     recall, ndis = evaluate(idx, 40)
-    graph_bytes = faiss.serialize_index(idx).nbytes - xb.nbytes  # everything but the raw vectors
+    graph_bytes = (
+        faiss.serialize_index(idx).nbytes - xb.nbytes
+    )  # everything but the raw vectors
     print(f"{M:>3} {recall:>9.3f} {ndis:>15.0f} {graph_bytes / len(xb):>18.1f}")
 
 print("\nefConstruction sweep (M=16, efSearch=40)")

@@ -9,7 +9,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -21,7 +23,9 @@ exact.add(xb)
 _, I_true = exact.search(xq, k)
 
 index = faiss.IndexIVFFlat(faiss.IndexFlatL2(d), d, nlist)
-index.train(xb)  # k-means: nlist centroids (FAISS seeds its k-means, so this is reproducible)
+index.train(
+    xb
+)  # k-means: nlist centroids (FAISS seeds its k-means, so this is reproducible)
 index.add(xb)  # each vector goes to the inverted list of its nearest centroid
 
 # The same index from scratch in NumPy, reusing FAISS's centroids.
@@ -37,7 +41,9 @@ lists = [np.flatnonzero(assign == c) for c in range(nlist)]
 
 
 def ivf_search(q, nprobe):
-    probe = np.argsort(sqdist(q[None], centroids)[0])[:nprobe]  # nearest centroids first
+    probe = np.argsort(sqdist(q[None], centroids)[0])[
+        :nprobe
+    ]  # nearest centroids first
     cand = np.concatenate([lists[c] for c in probe])  # only these vectors are scanned
     dist = sqdist(q[None], xb[cand])[0]
     best = np.argsort(dist)[:k]
@@ -47,8 +53,14 @@ def ivf_search(q, nprobe):
 index.nprobe = 4
 D_f, I_f = index.search(xq, k)
 mine = [ivf_search(q, 4) for q in xq]
-print("NumPy IVF returns FAISS's ids:", np.mean([np.array_equal(m[0], f) for m, f in zip(mine, I_f)]) == 1.0)
-print("and the same distances:", np.allclose(np.array([m[1] for m in mine]), D_f, atol=1e-4))
+print(
+    "NumPy IVF returns FAISS's ids:",
+    np.mean([np.array_equal(m[0], f) for m, f in zip(mine, I_f)]) == 1.0,
+)
+print(
+    "and the same distances:",
+    np.allclose(np.array([m[1] for m in mine]), D_f, atol=1e-4),
+)
 sizes = np.bincount(assign, minlength=nlist)
 print(f"list sizes: mean {sizes.mean():.0f}, min {sizes.min()}, max {sizes.max()}")
 

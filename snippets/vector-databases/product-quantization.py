@@ -9,7 +9,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -26,26 +28,40 @@ index = faiss.IndexPQ(d, m, nbits)
 index.train(xb)
 index.add(xb)
 pq = index.pq
-codebooks = faiss.vector_to_array(pq.centroids).reshape(m, 2**nbits, d // m)  # (24, 256, 16)
+codebooks = faiss.vector_to_array(pq.centroids).reshape(
+    m, 2**nbits, d // m
+)  # (24, 256, 16)
 
 # Encode from scratch: each sub-vector is replaced by the index of its nearest centroid.
 sub = xb.reshape(len(xb), m, d // m)
-codes = np.stack([((sub[:, j, None, :] - codebooks[j][None]) ** 2).sum(-1).argmin(1) for j in range(m)], 1)
-print("NumPy codes == FAISS codes:", np.array_equal(codes.astype(np.uint8), pq.compute_codes(xb)))
+codes = np.stack(
+    [
+        ((codebooks[j] ** 2).sum(1) - 2 * sub[:, j] @ codebooks[j].T).argmin(1)
+        for j in range(m)
+    ],
+    axis=1,
+)
+faiss_codes = pq.compute_codes(xb)  # (10000, 24) uint8
+print("NumPy codes == FAISS codes:", np.array_equal(codes, faiss_codes))
 
-# Asymmetric distance (ADC): the query stays exact; a 24 x 256 table of sub-distances is built
-# once per query, and each database vector's distance is 24 table look-ups summed.
+# Asymmetric distance (ADC): the query stays exact; a 24 x 256 table of sub-distances is
+# built once per query, and each database vector's distance is 24 table look-ups summed.
 q = xq[0].reshape(m, 1, d // m)
 table = ((q - codebooks) ** 2).sum(-1)  # (24, 256)
 adc = table[np.arange(m), codes].sum(axis=1)
 D_f, I_f = index.search(xq[:1], k)
-print("NumPy ADC top-10 == FAISS top-10:", np.argsort(adc)[:k].tolist() == I_f[0].tolist())
+print(
+    "NumPy ADC top-10 == FAISS top-10:", np.argsort(adc)[:k].tolist() == I_f[0].tolist()
+)
 print("NumPy ADC distances match:", np.allclose(np.sort(adc)[:k], D_f[0], atol=1e-4))
 
 # Decode: concatenate the chosen centroids. This is all PQ keeps of a vector.
 recon = np.concatenate([codebooks[j][codes[:, j]] for j in range(m)], axis=1)
-print("NumPy decode == FAISS decode:", np.allclose(recon, pq.decode(pq.compute_codes(xb)), atol=1e-6))
-print(f"bytes per vector: {xb.shape[1] * 4} -> {pq.code_size} ({xb.shape[1] * 4 // pq.code_size}x smaller)")
+print(
+    "NumPy decode == FAISS decode:",
+    np.allclose(recon, pq.decode(faiss_codes), atol=1e-6),
+)
+print(f"bytes per vector: {d * 4} -> {pq.code_size} ({d * 4 // pq.code_size}x smaller)")
 
 print(f"\n{'m (bytes)':>9} {'compression':>11} {'rel. error':>10} {'recall@10':>9}")
 for m_ in [6, 12, 24]:
@@ -53,8 +69,8 @@ for m_ in [6, 12, 24]:
     if m_ != m:
         idx.train(xb)
         idx.add(xb)
-    rec = idx.pq.decode(idx.pq.compute_codes(xb))
-    err = ((xb - rec) ** 2).sum() / (xb**2).sum()  # fraction of the vectors' energy lost
+    rec = idx.reconstruct_n(0, len(xb))  # decode the stored codes
+    err = ((xb - rec) ** 2).sum() / (xb**2).sum()  # share of the vectors' energy lost
     _, I = idx.search(xq, k)
     recall = np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / k
     print(f"{m_:>9} {d * 4 // m_:>10}x {err:>10.3f} {recall:>9.3f}")

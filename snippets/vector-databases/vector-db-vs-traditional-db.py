@@ -2,23 +2,27 @@
 import faiss
 import numpy as np  # the seed used np without importing it
 
-rng = np.random.default_rng(0)  # the seed drew unseeded random vectors: results changed every run
+rng = np.random.default_rng(
+    0
+)  # the seed drew unseeded random vectors: results changed every run
 dimension = 128
-vectors = rng.random((1000, dimension), dtype=np.float32)  # FAISS wants float32, C-contiguous
+vectors = rng.random(
+    (1000, dimension), dtype=np.float32
+)  # FAISS wants float32, C-contiguous
 query = rng.random((1, dimension), dtype=np.float32)
 
 index = faiss.IndexFlatL2(dimension)  # exact (brute-force) search, no training
 index.add(vectors)
 D, I = index.search(query, k=5)
 print("ids:", I[0].tolist())
-print("FAISS distances:", np.round(D[0], 3).tolist())
+print("FAISS distances:", " ".join(f"{v:.3f}" for v in D[0]))
 
 # The same search by brute force in NumPy: ||q - x||^2 for every stored vector, then sort.
 sq = ((vectors - query) ** 2).sum(axis=1)
 order = np.argsort(sq)[:5]
 print("same ids as NumPy brute force:", order.tolist() == I[0].tolist())
 print("distances are SQUARED L2:", np.allclose(D[0], sq[order], rtol=1e-5))
-print("true L2 distances:", np.round(np.sqrt(D[0]), 3).tolist())
+print("Euclidean distances:", " ".join(f"{v:.3f}" for v in np.sqrt(D[0])))
 # --8<-- [end:seed]
 
 # --8<-- [start:concentration]

@@ -7,7 +7,9 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -23,7 +25,9 @@ def top_k(index_cls, base, queries):
 
 
 def cosine_top_k(base, queries):
-    sims = (queries @ base.T) / np.outer(np.linalg.norm(queries, axis=1), np.linalg.norm(base, axis=1))
+    sims = (queries @ base.T) / np.outer(
+        np.linalg.norm(queries, axis=1), np.linalg.norm(base, axis=1)
+    )
     return np.argsort(-sims, axis=1)[:, :k]
 
 
@@ -32,17 +36,30 @@ def overlap(A, B):
 
 
 # 1. Unit-length vectors: |a - b|^2 = 2 - 2 cos(a, b), so all three metrics rank identically.
-l2, ip, cos = top_k(faiss.IndexFlatL2, xb, xq), top_k(faiss.IndexFlatIP, xb, xq), cosine_top_k(xb, xq)
-print("unit vectors: L2 ranking == IP ranking == cosine ranking:", np.array_equal(l2, ip) and np.array_equal(ip, cos))
+l2, ip, cos = (
+    top_k(faiss.IndexFlatL2, xb, xq),
+    top_k(faiss.IndexFlatIP, xb, xq),
+    cosine_top_k(xb, xq),
+)
+print(
+    "unit vectors: L2 ranking == IP ranking == cosine ranking:",
+    np.array_equal(l2, ip) and np.array_equal(ip, cos),
+)
 a, b = xb[:100], xq[:100]
-print("|a-b|^2 == 2 - 2cos:", np.allclose(((a - b) ** 2).sum(1), 2 - 2 * (a * b).sum(1), atol=1e-5))
+print(
+    "|a-b|^2 == 2 - 2cos:",
+    np.allclose(((a - b) ** 2).sum(1), 2 - 2 * (a * b).sum(1), atol=1e-5),
+)
 
 # 2. Give the same directions different lengths (as an unnormalised model or a popularity
 #    signal would): cosine is unchanged, but inner product now favours long vectors.
 rng = np.random.default_rng(1)
 norms = rng.lognormal(mean=0.0, sigma=0.5, size=(len(xb), 1)).astype("float32")
 xb_raw = xb * norms
-ip_raw, l2_raw = top_k(faiss.IndexFlatIP, xb_raw, xq), top_k(faiss.IndexFlatL2, xb_raw, xq)
+ip_raw, l2_raw = (
+    top_k(faiss.IndexFlatIP, xb_raw, xq),
+    top_k(faiss.IndexFlatL2, xb_raw, xq),
+)
 print(f"unnormalised: IP top-10 overlap with cosine top-10: {overlap(ip_raw, cos):.3f}")
 print(f"unnormalised: L2 top-10 overlap with cosine top-10: {overlap(l2_raw, cos):.3f}")
 long = norms[:, 0] >= np.quantile(norms, 0.9)
@@ -53,4 +70,7 @@ print(f"share of cosine results from the 10% longest vectors: {long[cos].mean():
 xb_norm = xb_raw.copy()
 returned = faiss.normalize_L2(xb_norm)
 print("faiss.normalize_L2 returns:", returned)
-print("IP on re-normalised vectors == cosine:", np.array_equal(top_k(faiss.IndexFlatIP, xb_norm, xq), cos))
+print(
+    "IP on re-normalised vectors == cosine:",
+    np.array_equal(top_k(faiss.IndexFlatIP, xb_norm, xq), cos),
+)

@@ -9,14 +9,18 @@ def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, se
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(size=(n, d))
+    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
+        size=(n, d)
+    )
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
 X = make_embeddings(10_200)
 xb, xq = X[:10_000], X[10_000:]
 d, k = xb.shape[1], 10
-doc_ids = np.arange(10_000, dtype="int64") * 7 + 1_000_000  # your primary keys, not 0..n-1
+doc_ids = (
+    np.arange(10_000, dtype="int64") * 7 + 1_000_000
+)  # your primary keys, not 0..n-1
 
 # 1. Flat with an id map: delete and update by primary key.
 index = faiss.IndexIDMap2(faiss.IndexFlatL2(d))
@@ -31,13 +35,26 @@ print("a deleted document can no longer be found:", int(I[0, 0]) != int(doc_ids[
 new_vec = xq[:1]
 index.remove_ids(faiss.IDSelectorBatch(doc_ids[100:101]))
 index.add_with_ids(new_vec, doc_ids[100:101])
-print("updated vector stored under the same key:", np.allclose(index.reconstruct(int(doc_ids[100])), new_vec[0]))
+print(
+    "updated vector stored under the same key:",
+    np.allclose(index.reconstruct(int(doc_ids[100])), new_vec[0]),
+)
+
+# Without an id map, FAISS ids are positions, and remove_ids shifts every later position.
+plain = faiss.IndexFlatL2(d)
+plain.add(xb[:1000])
+plain.remove_ids(faiss.IDSelectorBatch(np.array([0], dtype="int64")))
+_, I = plain.search(xb[1:2], 1)
+print("plain IndexFlatL2: the vector added as id 1 is now returned as id", int(I[0, 0]))
 
 # 2. IVF can delete: it scans the inverted lists and compacts them.
 ivf = faiss.IndexIVFFlat(faiss.IndexFlatL2(d), d, 100)
 ivf.train(xb)
 ivf.add_with_ids(xb, doc_ids)
-print("IVF remove_ids removed", ivf.remove_ids(faiss.IDSelectorRange(1_000_000, 1_000_700)))
+print(
+    "IVF remove_ids removed",
+    ivf.remove_ids(faiss.IDSelectorRange(1_000_000, 1_000_700)),
+)
 
 # 3. HNSW cannot: removing a node would cut the paths that pass through it.
 hnsw = faiss.IndexHNSWFlat(d, 16)
@@ -48,7 +65,9 @@ except RuntimeError as e:
     print("HNSW remove_ids raises RuntimeError:", str(e).rsplit(": ", 1)[-1])
 
 # What databases do instead: tombstones (skip deleted ids at search time), then rebuild.
-deleted = np.random.default_rng(2).choice(len(xb), size=3_000, replace=False)  # delete 30%
+deleted = np.random.default_rng(2).choice(
+    len(xb), size=3_000, replace=False
+)  # delete 30%
 alive = np.setdiff1d(np.arange(len(xb)), deleted)
 exact = faiss.IndexFlatL2(d)
 exact.add(xb[alive])
@@ -57,7 +76,9 @@ I_true = alive[I_true]  # back to the original ids
 stats = faiss.cvar.hnsw_stats
 not_deleted = faiss.IDSelectorNot(faiss.IDSelectorBatch(deleted.astype("int64")))
 stats.reset()
-_, I_tomb = hnsw.search(xq, k, params=faiss.SearchParametersHNSW(sel=not_deleted, efSearch=64))
+_, I_tomb = hnsw.search(
+    xq, k, params=faiss.SearchParametersHNSW(sel=not_deleted, efSearch=64)
+)
 tomb_dists = stats.ndis / len(xq)
 rebuilt = faiss.IndexHNSWFlat(d, 16)
 rebuilt.add(xb[alive])
@@ -71,6 +92,8 @@ def recall(I):
     return np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / k
 
 
-print(f"\n30% deleted      {'recall@10':>9} {'vectors kept':>12} {'distances/query':>15}")
+print(
+    f"\n30% deleted      {'recall@10':>9} {'vectors kept':>12} {'distances/query':>15}"
+)
 print(f"tombstones       {recall(I_tomb):>9.3f} {hnsw.ntotal:>12} {tomb_dists:>15.0f}")
 print(f"rebuilt graph    {recall(I_reb):>9.3f} {rebuilt.ntotal:>12} {reb_dists:>15.0f}")
