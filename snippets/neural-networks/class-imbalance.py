@@ -17,9 +17,8 @@ from sklearn.metrics import (
 from sklearn.model_selection import TunedThresholdClassifierCV, train_test_split
 from threadpoolctl import threadpool_limits
 
-limits = threadpool_limits(
-    limits=1
-)  # one thread: the same trees on every machine, and no oversubscription
+# One thread: the same trees whatever the core count, and no oversubscription.
+limits = threadpool_limits(limits=1)
 
 # 10,000 examples, 5% positives. Split first: everything below fits on the training part only.
 X, y = make_classification(
@@ -92,7 +91,9 @@ from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
+# One thread: the same trees whatever the core count, and no oversubscription.
 limits = threadpool_limits(limits=1)
+
 X, y = make_classification(
     n_samples=10_000,
     n_features=20,

@@ -32,6 +32,10 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, learning_curve
 from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
+
+# One thread: faster here than two competing ones, and results independent of the core count.
+limits = threadpool_limits(limits=1)
 
 X, y = load_digits(return_X_y=True)
 cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
@@ -45,6 +49,7 @@ for name, model in [
     print("  n train  train acc  val acc  gap")
     for k, tr, va in zip(n, train_scores.mean(axis=1), val_scores.mean(axis=1)):
         print(f"  {k:7d}  {tr:9.3f}  {va:7.3f}  {tr - va:.3f}")
+limits.restore_original_limits()
 # --8<-- [end:curve]
 
 # --8<-- [start:epochs]
@@ -57,7 +62,11 @@ import matplotlib.pyplot as plt
 import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 from torch import nn
+
+# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+limits = threadpool_limits(limits=1)
 
 X, y = load_digits(return_X_y=True)
 X_tr, X_val, y_tr, y_val = train_test_split(
@@ -106,4 +115,5 @@ out = Path("docs/neural-networks/img/learning-curve.svg")
 out.parent.mkdir(parents=True, exist_ok=True)
 fig.savefig(out, metadata={"Date": None})
 plt.close(fig)
+limits.restore_original_limits()
 # --8<-- [end:epochs]

@@ -1,6 +1,10 @@
 # --8<-- [start:norms]
 import torch
+from threadpoolctl import threadpool_limits
 from torch import nn
+
+# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+limits = threadpool_limits(limits=1)
 
 
 def deep_mlp(act, depth=20, width=64, init="he", residual=False, gain=1.0):
@@ -42,13 +46,18 @@ print(
 for name, kwargs in setups.items():
     g = grad_norms(**kwargs)
     print(f"{name:<27} {g[0]:11.2e} {g[9]:9.2e} {g[19]:9.2e} {g[0] / g[19]:15.2e}")
+limits.restore_original_limits()
 # --8<-- [end:norms]
 
 # --8<-- [start:clipping]
 import math
 
 import torch
+from threadpoolctl import threadpool_limits
 from torch import nn
+
+# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+limits = threadpool_limits(limits=1)
 
 # An 8-layer ReLU regression net (He init), plain SGD, with and without clipping.
 torch.manual_seed(0)
@@ -93,4 +102,5 @@ p.grad = torch.tensor([30.0, 40.0])  # norm 50
 nn.utils.clip_grad_norm_([p], max_norm=1.0)
 clipped = [round(v, 3) for v in p.grad.tolist()]
 print(f"gradient [30, 40] (norm 50) clipped to {clipped} (norm {p.grad.norm():.3f})")
+limits.restore_original_limits()
 # --8<-- [end:clipping]

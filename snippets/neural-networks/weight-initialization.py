@@ -1,5 +1,9 @@
 # --8<-- [start:depth]
 import numpy as np
+from threadpoolctl import threadpool_limits
+
+# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+limits = threadpool_limits(limits=1)
 
 rng = np.random.default_rng(0)
 n, depth = 256, 20
@@ -47,11 +51,16 @@ for name, std, act in schemes:
         + " ".join(f"{s[i]:8.2g}" for i in (4, 9, 19))
         + f"  {saturated:>9}"
     )
+limits.restore_original_limits()
 # --8<-- [end:depth]
 
 # --8<-- [start:symmetry]
 import torch
+from threadpoolctl import threadpool_limits
 from torch import nn
+
+# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+limits = threadpool_limits(limits=1)
 
 # Constant initialisation: every hidden unit computes the same function and receives
 # the same gradient, so they stay identical.
@@ -77,11 +86,16 @@ for init in ("constant 0.1", "default (Kaiming uniform)"):
     print(
         f"{init:<26} 32 units identical after 200 steps: {identical!s:<5} train acc {acc:.3f}"
     )
+limits.restore_original_limits()
 # --8<-- [end:symmetry]
 
 # --8<-- [start:torch]
 import torch
+from threadpoolctl import threadpool_limits
 from torch import nn
+
+# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+limits = threadpool_limits(limits=1)
 
 # The library initialisers use the variances above; nn.Linear's default is smaller than He.
 torch.manual_seed(0)
@@ -116,4 +130,5 @@ for name, init in [
                 nn.init.zeros_(layer.bias)
             h = torch.relu(layer(h))
     print(f"{name:<18} output std after 20 ReLU layers: {h.std():.2g}")
+limits.restore_original_limits()
 # --8<-- [end:torch]

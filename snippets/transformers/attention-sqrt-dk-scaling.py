@@ -27,15 +27,12 @@ def summary(scores):
 print("  d_k   raw | max weight    | entropy       | rows > 0.99   | Jacobian norm")
 print("        std | raw   scaled  | raw   scaled  | raw    scaled | raw     scaled")
 for d_k in (4, 16, 64, 256, 1024):
-    q = rng.normal(
-        size=(n_trials, 1, d_k)
-    )  # unit-variance components, as after LayerNorm
+    # Components of unit variance, as after a LayerNorm.
+    q = rng.normal(size=(n_trials, 1, d_k))
     k = rng.normal(size=(n_trials, n_keys, d_k))
     raw = (q @ k.transpose(0, 2, 1))[:, 0]  # (n_trials, n_keys); variance d_k
-    (m_r, h_r, s_r, j_r), (m_s, h_s, s_s, j_s) = (
-        summary(raw),
-        summary(raw / np.sqrt(d_k)),
-    )
+    m_r, h_r, s_r, j_r = summary(raw)
+    m_s, h_s, s_s, j_s = summary(raw / np.sqrt(d_k))
     print(
         f"{d_k:>5} {raw.std():>5.1f} | {m_r:.3f} {m_s:.3f}   | {h_r:.3f} {h_s:.3f}   "
         f"| {s_r:<6.1%} {s_s:<6.1%} | {j_r:.1e} {j_s:.1e}"

@@ -56,6 +56,10 @@ print(f"loss at initialisation (random weights; ln V = {math.log(V):.2f}):")
 print(
     f"  BERT masked LM {b.loss:.2f}, GPT causal LM {o.loss:.2f}, T5 spans {t5_out.loss:.2f}"
 )
+spreads = [out.logits.std().item() for out in (b, o, t5_out)]
+print(
+    "std of the initial logits: BERT {:.2f}, GPT-2 {:.2f}, T5 {:.2f}".format(*spreads)
+)
 counts = [sum(p.numel() for p in m.parameters()) for m in (bert, gpt, t5)]
 print("parameters: BERT {:,}, GPT-2 {:,}, T5 {:,}".format(*counts))
 print("attention (batch, heads, queries, keys), share of weight on later tokens:")

@@ -49,11 +49,7 @@ import torch
 threads = torch.get_num_threads()
 torch.set_num_threads(1)
 torch.manual_seed(0)
-H, dh, T = (
-    32,
-    128,
-    8192,
-)  # one decode step, one layer: 32 query heads, 8192 cached tokens
+H, dh, T = 32, 128, 8192  # one decode step of one layer: 8192 cached tokens
 
 
 def decode_step(q, k, v):

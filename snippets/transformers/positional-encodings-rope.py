@@ -40,9 +40,7 @@ M, *_ = np.linalg.lstsq(pe[:-k], pe[k:], rcond=None)
 same = np.allclose(pe[:-k] @ M, pe[k:], atol=1e-6)
 print(f"one matrix maps PE(p) to PE(p+{k}) for all p: {same}")
 
-learned = torch.nn.Embedding(
-    512, 64
-)  # learned absolute positions, BERT-style: 512 rows
+learned = torch.nn.Embedding(512, 64)  # learned absolute positions: 512 rows
 try:
     learned(torch.tensor([512]))
 except IndexError:

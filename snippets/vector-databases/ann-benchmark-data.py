@@ -10,13 +10,12 @@ faiss.omp_set_num_threads(1)
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors with a low intrinsic dimension, a stand-in for sentence embeddings."""
+    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
-        size=(n, d)
-    )
+    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)  # random linear map to d dims
+    x = z @ proj + noise * rng.normal(size=(n, d))
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -48,7 +47,7 @@ datasets = {
 
 
 def structure(x):
-    """Nearest-neighbour distance / median distance, and PCA dimensions for 90% of the variance."""
+    """NN distance / median distance, and PCA dimensions holding 90% of the variance."""
     sq = (x**2).sum(1)[:, None] - 2 * x @ x.T + (x**2).sum(1)[None, :]
     dist = np.sqrt(np.maximum(sq, 0))
     np.fill_diagonal(dist, np.nan)
@@ -65,11 +64,12 @@ for name, x in datasets.items():
 topics = np.array([r["topic"] for r in rows])
 sims = real @ real.T
 np.fill_diagonal(sims, -1)
+same_topic = np.mean(topics == topics[sims.argmax(1)])
 print(
-    f"MiniLM: nearest neighbour has the same topic for {np.mean(topics == topics[sims.argmax(1)]):.3f} of sentences"
+    f"MiniLM: the nearest neighbour shares the topic for {same_topic:.3f} of sentences"
 )
 
-# The same IVF index (100 lists, 5 probed) on 10,000 clustered vs 10,000 uniform vectors.
+# The same IVF index (100 lists, 5 probed) on 10,000 clustered vs uniform vectors.
 print(f"\n{'data (10,000 x 384)':<20} {'IVF recall@10, 5% scanned':>25}")
 for name, x in [
     ("Gaussian mixture", make_embeddings(10_500)),
@@ -85,6 +85,5 @@ for name, x in [
     ivf.add(xb)
     ivf.nprobe = 5
     _, I = ivf.search(xq, 10)
-    print(
-        f"{name:<20} {np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / 10:>25.3f}"
-    )
+    recall = np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / 10
+    print(f"{name:<20} {recall:>25.3f}")

@@ -2,8 +2,9 @@ import sqlite3
 
 import numpy as np
 
-# SQLite stands in for "a relational database with a vector column": it shows the programming
-# model of pgvector (filters, joins and transactions around an exact vector scan), not its speed.
+# SQLite stands in for "a relational database with a vector column": it shows the
+# programming model of pgvector (filters, joins and transactions around an exact
+# vector scan), not its speed.
 rng = np.random.default_rng(0)
 n, d = 2_000, 64
 emb = rng.normal(size=(n, d)).astype("float32")
@@ -27,7 +28,8 @@ db.executemany(
     [("acme", "pro"), ("globex", "free"), ("initech", "pro")],
 )
 db.execute(
-    "CREATE TABLE docs (id INTEGER PRIMARY KEY, tenant TEXT REFERENCES tenants, year INT, embedding BLOB)"
+    "CREATE TABLE docs (id INTEGER PRIMARY KEY, tenant TEXT REFERENCES tenants,"
+    " year INT, embedding BLOB)"
 )
 db.execute("BEGIN")
 db.executemany(
@@ -47,7 +49,7 @@ ok = np.flatnonzero(np.isin(tenant, ["acme", "initech"]) & (year >= 2024))
 expected = ok[np.argsort(((emb[ok] - query) ** 2).sum(1))[:5]].tolist()
 print("SQL filter + join + vector ORDER BY == NumPy:", top == expected)
 
-# Deleting a document and its vector is one transaction: no second store to keep in sync.
+# Deleting a document and its vector is one transaction: no second store to sync.
 db.execute("BEGIN")
 db.execute("DELETE FROM docs WHERE id = ?", (top[0],))
 db.execute("ROLLBACK")

@@ -5,13 +5,12 @@ faiss.omp_set_num_threads(1)
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors with a low intrinsic dimension, a stand-in for sentence embeddings."""
+    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
-        size=(n, d)
-    )
+    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)  # random linear map to d dims
+    x = z @ proj + noise * rng.normal(size=(n, d))
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -27,7 +26,7 @@ def recall(I):
     return np.mean([len(set(a) & set(b)) for a, b in zip(I, I_true)]) / k
 
 
-# In RAM: IVF-PQ codes (24 bytes + an 8-byte id per vector). "On disk": the float32 originals.
+# In RAM: IVF-PQ codes (24 bytes + an 8-byte id per vector). "On disk": the originals.
 ivfpq = faiss.IndexIVFPQ(faiss.IndexFlatL2(d), d, 256, 24, 8)
 ivfpq.train(xb[:10_000])
 ivfpq.add(xb)
@@ -57,5 +56,5 @@ print(
 
 ram = 24 + 8  # code + id per vector, ignoring the fixed-size codebooks and centroids
 print(
-    f"RAM per vector {ram} B vs {d * 4} B for float32: {d * 4 / ram:.0f}x more vectors per node"
+    f"RAM per vector {ram} B vs {d * 4} B in float32: {d * 4 / ram:.0f}x more per node"
 )

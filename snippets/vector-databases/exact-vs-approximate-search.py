@@ -8,13 +8,12 @@ faiss.omp_set_num_threads(1)
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors with a low intrinsic dimension, a stand-in for sentence embeddings."""
+    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
-        size=(n, d)
-    )
+    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)  # random linear map to d dims
+    x = z @ proj + noise * rng.normal(size=(n, d))
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -40,16 +39,12 @@ stats = faiss.cvar.hnsw_stats
 stats.reset()
 D_ann, I_ann = hnsw.search(xq, k, params=faiss.SearchParametersHNSW(efSearch=32))
 hits = np.array([len(set(a) & set(b)) for a, b in zip(I_ann, I_exact)])
-print(
-    f"HNSW recall@10: {hits.mean() / k:.3f}; queries with all 10 right: {np.mean(hits == k):.3f}"
-)
+print(f"HNSW recall@10: {hits.mean() / k:.3f}; all 10 right: {np.mean(hits == k):.3f}")
 print(
     f"distance computations per query: exact {len(xb)}, HNSW {stats.ndis / len(xq):.0f}"
 )
 gap = D_ann[:, -1] / D_exact[:, -1] - 1
-print(
-    f"10th result is farther than the true 10th neighbour by {100 * np.mean(gap):.2f}% on average"
-)
+print(f"HNSW's 10th result is {100 * np.mean(gap):.2f}% farther than the true 10th")
 
 
 def median_latency(index, **kw):

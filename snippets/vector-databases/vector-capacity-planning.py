@@ -4,7 +4,7 @@ import faiss
 import numpy as np
 
 
-# Per-vector size of a FAISS HNSW graph: 2M int32 links on layer 0, M on each upper layer
+# Per-vector size of a FAISS HNSW graph: 2M int32 links on layer 0, M on upper layers
 # (a node reaches layer l with probability M^-l, so 1/(M-1) upper layers on average),
 # plus an int32 level and an int64 offset.
 def hnsw_graph_bytes(M):
@@ -17,9 +17,8 @@ for M in [16, 32]:
     index = faiss.IndexHNSWFlat(8, M)
     index.add(x)
     measured = (faiss.serialize_index(index).nbytes - x.nbytes) / len(x)
-    print(
-        f"HNSW M={M}: graph bytes/vector formula {hnsw_graph_bytes(M):.1f}, FAISS {measured:.1f}"
-    )
+    formula = hnsw_graph_bytes(M)
+    print(f"HNSW M={M}: graph bytes/vector formula {formula:.1f}, FAISS {measured:.1f}")
 
 N, d = 100_000_000, 768  # 100M vectors, 768 dimensions
 GB = 1e9
@@ -49,16 +48,13 @@ replicas = math.ceil(peak_qps / qps_per_replica) + 1  # +1 so a node can fail at
 
 print(f"{'design':<24} {'RAM GB':>7} {'SSD GB':>7} {'shards':>6} {'nodes':>5}")
 for name, (ram_per_vec, ssd_per_vec) in designs.items():
-    ram = N * ram_per_vec
-    shards = math.ceil(ram / (node_ram * usable))
-    print(
-        f"{name:<24} {ram / GB:>7.1f} {N * ssd_per_vec / GB:>7.1f} {shards:>6} {shards * replicas:>5}"
-    )
+    ram, ssd = N * ram_per_vec / GB, N * ssd_per_vec / GB
+    shards = math.ceil(ram * GB / (node_ram * usable))
+    print(f"{name:<24} {ram:>7.1f} {ssd:>7.1f} {shards:>6} {shards * replicas:>5}")
 print(
     f"(replicas per shard: {replicas} = ceil({peak_qps} / {qps_per_replica}) + 1 spare)"
 )
 
 flops = 2 * N * d  # one multiply-add per dimension per vector
-print(
-    f"\nexact scan: {flops / 1e9:.0f} GFLOP per query; at 1 TFLOP/s a node answers {1e12 / flops:.1f} queries/s"
-)
+print(f"\nexact scan: {flops / 1e9:.0f} GFLOP per query;", end=" ")
+print(f"a node at 1 TFLOP/s answers {1e12 / flops:.1f} queries/s")

@@ -17,7 +17,7 @@ D, I = index.search(query, k=5)
 print("ids:", I[0].tolist())
 print("FAISS distances:", " ".join(f"{v:.3f}" for v in D[0]))
 
-# The same search by brute force in NumPy: ||q - x||^2 for every stored vector, then sort.
+# The same search by brute force in NumPy: ||q - x||^2 for every vector, then sort.
 sq = ((vectors - query) ** 2).sum(axis=1)
 order = np.argsort(sq)[:5]
 print("same ids as NumPy brute force:", order.tolist() == I[0].tolist())
@@ -28,7 +28,7 @@ print("Euclidean distances:", " ".join(f"{v:.3f}" for v in np.sqrt(D[0])))
 # --8<-- [start:concentration]
 import numpy as np
 
-# Why uniform random vectors make a poor demo: in high dimensions all distances look alike.
+# Why uniform random vectors make a poor demo: in high dimensions distances look alike.
 rng = np.random.default_rng(0)
 print(f"{'dim':>5} {'nearest/farthest':>17} {'(far-near)/near':>16}")
 for d in [2, 8, 32, 128, 512, 2048]:

@@ -3,13 +3,12 @@ import numpy as np
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors with a low intrinsic dimension, a stand-in for sentence embeddings."""
+    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
-        size=(n, d)
-    )
+    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)  # random linear map to d dims
+    x = z @ proj + noise * rng.normal(size=(n, d))
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -35,7 +34,7 @@ def overlap(A, B):
     return np.mean([len(set(a) & set(b)) for a, b in zip(A, B)]) / k
 
 
-# 1. Unit-length vectors: |a - b|^2 = 2 - 2 cos(a, b), so all three metrics rank identically.
+# 1. Unit vectors: |a - b|^2 = 2 - 2 cos(a, b), so all three metrics rank alike.
 l2, ip, cos = (
     top_k(faiss.IndexFlatL2, xb, xq),
     top_k(faiss.IndexFlatIP, xb, xq),
@@ -51,8 +50,8 @@ print(
     np.allclose(((a - b) ** 2).sum(1), 2 - 2 * (a * b).sum(1), atol=1e-5),
 )
 
-# 2. Give the same directions different lengths (as an unnormalised model or a popularity
-#    signal would): cosine is unchanged, but inner product now favours long vectors.
+# 2. Give the same directions different lengths (as an unnormalised model or a
+#    popularity signal would): cosine is unchanged, inner product favours long vectors.
 rng = np.random.default_rng(1)
 norms = rng.lognormal(mean=0.0, sigma=0.5, size=(len(xb), 1)).astype("float32")
 xb_raw = xb * norms
@@ -66,7 +65,8 @@ long = norms[:, 0] >= np.quantile(norms, 0.9)
 print(f"share of IP results from the 10% longest vectors: {long[ip_raw].mean():.3f}")
 print(f"share of cosine results from the 10% longest vectors: {long[cos].mean():.3f}")
 
-# 3. Cosine in FAISS = normalise, then IndexFlatIP. normalize_L2 works IN PLACE and returns None.
+# 3. Cosine in FAISS = normalise, then IndexFlatIP. normalize_L2 works IN PLACE
+#    and returns None.
 xb_norm = xb_raw.copy()
 returned = faiss.normalize_L2(xb_norm)
 print("faiss.normalize_L2 returns:", returned)

@@ -5,13 +5,12 @@ faiss.omp_set_num_threads(1)
 
 
 def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors with a low intrinsic dimension, a stand-in for sentence embeddings."""
+    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(n_topics, latent))
     z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    x = z @ rng.normal(size=(latent, d)) / np.sqrt(latent) + noise * rng.normal(
-        size=(n, d)
-    )
+    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)  # random linear map to d dims
+    x = z @ proj + noise * rng.normal(size=(n, d))
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
@@ -40,7 +39,7 @@ print(
     np.allclose(index.reconstruct(int(doc_ids[100])), new_vec[0]),
 )
 
-# Without an id map, FAISS ids are positions, and remove_ids shifts every later position.
+# Without an id map, FAISS ids are positions, and remove_ids shifts later positions.
 plain = faiss.IndexFlatL2(d)
 plain.add(xb[:1000])
 plain.remove_ids(faiss.IDSelectorBatch(np.array([0], dtype="int64")))
