@@ -45,12 +45,17 @@ i_wins = torch.rand(4000) < torch.sigmoid(true_r[i] - true_r[j])
 win, lose = torch.where(i_wins, i, j), torch.where(i_wins, j, i)
 
 
-def fit(params, loss_fn, steps=3000):
-    opt = torch.optim.Adam([params], lr=0.05)
-    for _ in range(steps):
+def fit(params, loss_fn):
+    """Minimise a smooth convex loss with L-BFGS (full batch: there are only 5 parameters)."""
+    opt = torch.optim.LBFGS([params], max_iter=200, tolerance_grad=1e-9, line_search_fn="strong_wolfe")
+
+    def closure():
         opt.zero_grad()
-        loss_fn().backward()
-        opt.step()
+        loss = loss_fn()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
     return params.detach()
 
 

@@ -143,7 +143,7 @@ import torch
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 # Dying ReLU: a unit whose pre-activation is negative on every input gets zero gradient

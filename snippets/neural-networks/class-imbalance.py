@@ -1,5 +1,4 @@
 # --8<-- [start:strategies]
-import numpy as np
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.datasets import make_classification

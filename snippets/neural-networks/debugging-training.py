@@ -6,7 +6,7 @@ from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 X, y = load_digits(return_X_y=True)
@@ -61,7 +61,9 @@ from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 from torch import nn
 
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
+
 X, y = load_digits(return_X_y=True)
 X, y = torch.tensor(X / 16, dtype=torch.float32), torch.tensor(y)
 

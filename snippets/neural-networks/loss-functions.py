@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
 from threadpoolctl import threadpool_limits
 
-# One thread: faster here than two competing ones, and results independent of the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 

@@ -6,7 +6,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 X, y = load_digits(

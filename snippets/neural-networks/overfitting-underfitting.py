@@ -27,14 +27,13 @@ for degree in (1, 3, 5, 9, 11):
 # --8<-- [end:capacity]
 
 # --8<-- [start:curve]
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, learning_curve
 from sklearn.svm import SVC
 from threadpoolctl import threadpool_limits
 
-# One thread: faster here than two competing ones, and results independent of the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 X, y = load_digits(return_X_y=True)
@@ -65,7 +64,7 @@ from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 X, y = load_digits(return_X_y=True)

@@ -2,7 +2,7 @@
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 rng = np.random.default_rng(0)
@@ -59,7 +59,7 @@ import torch
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 # Constant initialisation: every hidden unit computes the same function and receives
@@ -94,7 +94,7 @@ import torch
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-# Small tensors: one thread is faster here, and the numbers do not depend on the core count.
+# One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
 # The library initialisers use the variances above; nn.Linear's default is smaller than He.

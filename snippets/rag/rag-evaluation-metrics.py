@@ -85,6 +85,11 @@ def context_precision(q: dict, retrieved: list[str]) -> float:
     return float(np.mean(hits)) if hits else 0.0
 
 
+def precision_at_k(q: dict, retrieved: list[str]) -> float:
+    """Plain precision: share of the retrieved chunks that hold the answer."""
+    return float(np.mean([q["answer"].lower() in c.lower() for c in retrieved]))
+
+
 def context_recall(q: dict, retrieved: list[str]) -> float:
     """Share of the reference answer's content words that the retrieved context contains."""
     ref = content(q["answer"])
@@ -104,7 +109,7 @@ def answer_relevance(question: str, answer: str) -> float:
 
 
 # --8<-- [end:metrics]
-print(f"{'system':26s} {'ctx prec':>8s} {'ctx rec':>8s} {'faithful':>8s} {'ans rel':>8s} {'correct':>8s}")
+print(f"{'system':24s} {'P@k':>6s} {'ctx prec':>8s} {'ctx rec':>8s} {'faithful':>8s} {'ans rel':>8s} {'correct':>8s}")
 for name, runs in systems.items():
     rows = []
     embed([answer for _, answer in runs])  # one batch; answer_relevance then reads the cache
@@ -112,6 +117,7 @@ for name, runs in systems.items():
         retrieved = [chunks[i][1] for i in ids]
         rows.append(
             [
+                precision_at_k(q, retrieved),
                 context_precision(q, retrieved),
                 context_recall(q, retrieved),
                 faithfulness(answer, retrieved),
@@ -119,4 +125,5 @@ for name, runs in systems.items():
                 q["answer"].lower() in answer.lower(),
             ]
         )
-    print(f"{name:26s} " + " ".join(f"{v:8.3f}" for v in np.mean(rows, axis=0)))
+    m = np.mean(rows, axis=0)
+    print(f"{name:24s} {m[0]:6.3f} " + " ".join(f"{v:8.3f}" for v in m[1:]))

@@ -1,6 +1,5 @@
 # --8<-- [start:measure]
 import functools
-import statistics
 import sys
 import time
 
@@ -26,14 +25,15 @@ def chunked(q, k, v, chunk=256):  # exact: 256 query rows at a time, (256 x L) s
     return torch.cat(parts, dim=-2)
 
 
-def median_time(fn, repeats=3):
-    fn()
+def best_time(fn, rounds=5):
+    """Best of several runs: interference from other processes only ever adds time."""
+    fn()  # warm-up
     times = []
-    for _ in range(repeats):
+    for _ in range(rounds):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 def bytes_allocated(fn):  # all CPU allocations made during the call (PyTorch profiler)
@@ -46,8 +46,8 @@ t_naive, t_sdpa = {}, {}
 with torch.inference_mode():
     for L in (512, 1024, 2048):
         q, k, v = torch.randn(3, 1, H, L, d_head)
-        t_naive[L] = median_time(functools.partial(naive, q, k, v))
-        t_sdpa[L] = median_time(functools.partial(sdpa, q, k, v))
+        t_naive[L] = best_time(functools.partial(naive, q, k, v))
+        t_sdpa[L] = best_time(functools.partial(sdpa, q, k, v))
     same = torch.allclose(sdpa(q, k, v), naive(q, k, v), atol=1e-5)
     same = same and torch.allclose(chunked(q, k, v), naive(q, k, v), atol=1e-6)
     mem_naive = bytes_allocated(functools.partial(naive, q, k, v))

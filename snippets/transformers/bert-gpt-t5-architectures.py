@@ -15,16 +15,27 @@ torch.manual_seed(0)
 V, d, L, H = 1000, 64, 2, 4  # the same tiny size for all three; random weights
 eager = {"attn_implementation": "eager"}  # the eager path can return attention weights
 bert_config = BertConfig(
-    vocab_size=V, hidden_size=d, num_hidden_layers=L, num_attention_heads=H,
-    intermediate_size=4 * d, **eager
-)  # fmt: skip
+    vocab_size=V,
+    hidden_size=d,
+    num_hidden_layers=L,
+    num_attention_heads=H,
+    intermediate_size=4 * d,
+    **eager,
+)
 gpt_config = GPT2Config(
     vocab_size=V, n_embd=d, n_layer=L, n_head=H, bos_token_id=0, eos_token_id=0, **eager
 )
 t5_config = T5Config(
-    vocab_size=V, d_model=d, d_kv=d // H, d_ff=4 * d, num_layers=L, num_heads=H,
-    decoder_start_token_id=0, pad_token_id=0, **eager
-)  # fmt: skip
+    vocab_size=V,
+    d_model=d,
+    d_kv=d // H,
+    d_ff=4 * d,
+    num_layers=L,
+    num_heads=H,
+    decoder_start_token_id=0,
+    pad_token_id=0,
+    **eager,
+)
 bert = BertForMaskedLM(bert_config).eval()
 gpt = GPT2LMHeadModel(gpt_config).eval()
 t5 = T5ForConditionalGeneration(t5_config).eval()

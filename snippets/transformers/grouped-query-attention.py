@@ -40,7 +40,6 @@ for name, G in (
 
 # --8<-- [start:decode]
 import functools
-import statistics
 import sys
 import time
 
@@ -60,14 +59,15 @@ def decode_step(q, k, v):
     return (w @ v).view(1, H, 1, dh)
 
 
-def median_time(fn, repeats=5):
-    fn()
+def best_time(fn, rounds=5):
+    """Best of several runs: interference from other processes only ever adds time."""
+    fn()  # warm-up
     times = []
-    for _ in range(repeats):
+    for _ in range(rounds):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 q = torch.randn(1, H, 1, dh)
@@ -75,14 +75,12 @@ times = {}
 with torch.inference_mode():
     for G in (32, 8, 1):
         k, v = torch.randn(2, 1, G, T, dh)
-        times[G] = median_time(functools.partial(decode_step, q, k, v))
-        print(
-            f"G={G:>2} K/V heads: cache read per step {2 * G * T * dh * 4 / 2**20:.0f} MiB"
-        )
+        times[G] = best_time(functools.partial(decode_step, q, k, v))
+        mib = 2 * G * T * dh * 4 / 2**20
+        print(f"G={G:>2} K/V heads: cache read per step {mib:.0f} MiB")
 torch.set_num_threads(threads)
-print(
-    f"GQA (8 K/V heads) step at least 2x faster than MHA: {times[32] >= 2 * times[8]}"
-)
-print(f"MQA (1 K/V head) step at least 2x faster than MHA: {times[32] >= 2 * times[1]}")
+gqa, mqa = times[32] / times[8], times[32] / times[1]
+print(f"GQA (8 K/V heads) step at least 1.5x faster than MHA: {gqa >= 1.5}")
+print(f"MQA (1 K/V head) step at least 3x faster than MHA: {mqa >= 3}")
 print(", ".join(f"G={g}: {t * 1e3:.1f} ms" for g, t in times.items()), file=sys.stderr)
 # --8<-- [end:decode]

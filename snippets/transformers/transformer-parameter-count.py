@@ -26,9 +26,12 @@ def is_embedding(name):
 
 
 llama_7b = LlamaConfig(  # SwiGLU FFN: three d x 11008 matrices, about 8 d^2
-    hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
-    num_attention_heads=32, vocab_size=32000
-)  # fmt: skip
+    hidden_size=4096,
+    intermediate_size=11008,
+    num_hidden_layers=32,
+    num_attention_heads=32,
+    vocab_size=32000,
+)
 # Published shapes on the "meta" device: parameters with shapes, no memory, no download.
 with torch.device("meta"):
     models = {
