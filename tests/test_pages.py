@@ -59,7 +59,8 @@ def test_every_snippet_is_shown_on_a_page():
 
 def test_snippets_live_beside_their_chapter():
     chapters = {p.name for p in (ROOT / "docs").iterdir() if p.is_dir()}
-    stray = [p for p in (ROOT / "snippets").iterdir() if p.is_dir() and p.name not in chapters]
+    folders = [p for p in (ROOT / "snippets").iterdir() if p.is_dir() and not p.name.startswith(".")]
+    stray = [p for p in folders if p.name not in chapters]
     assert not stray, f"snippets/ folders with no docs/ chapter of the same name: {stray}"
 
 
