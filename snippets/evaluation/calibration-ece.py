@@ -27,9 +27,9 @@ net = torch.nn.Sequential(
     torch.nn.ReLU(),
     torch.nn.Linear(64, 5),
 ).double()  # float64, so the printed digits do not depend on the number of threads
-opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+opt = torch.optim.Adam(net.parameters(), lr=1e-2)
 Xt, yt = torch.tensor(X_tr), torch.tensor(y_tr)
-for _ in range(200):
+for _ in range(100):
     opt.zero_grad()
     torch.nn.functional.cross_entropy(net(Xt), yt).backward()
     opt.step()

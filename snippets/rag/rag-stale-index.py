@@ -42,7 +42,8 @@ class SyncedIndex:
     def sync(self, corpus: dict[str, str]) -> dict[str, int]:
         """Re-embed only documents that are new or changed; drop deleted ones."""
         stats = {"unchanged": 0, "re-embedded chunks": 0, "removed chunks": 0}
-        for doc in sorted(set(self.docs) - set(corpus)) + sorted(corpus):
+        new: list[tuple[str, str, str]] = []  # (doc, sha256, chunk text), embedded in one batch below
+        for doc in sorted(set(self.docs) | set(corpus)):
             digest = hashlib.sha256(corpus[doc].encode()).hexdigest() if doc in corpus else None
             old = self.docs.get(doc)
             if old and old[0] == digest:
@@ -55,13 +56,15 @@ class SyncedIndex:
                     del self.text[i]
                 del self.docs[doc]
             if digest:
-                pieces = chunk_page(corpus[doc])
-                ids = list(range(self.next_id, self.next_id + len(pieces)))
-                self.next_id += len(pieces)
-                self.index.add_with_ids(embed(pieces), np.array(ids, dtype=np.int64))
-                self.text.update({i: (doc, p) for i, p in zip(ids, pieces)})
-                self.docs[doc] = (digest, ids)
-                stats["re-embedded chunks"] += len(pieces)
+                new += [(doc, digest, piece) for piece in chunk_page(corpus[doc])]
+        if new:
+            ids = np.arange(self.next_id, self.next_id + len(new), dtype=np.int64)
+            self.next_id += len(new)
+            self.index.add_with_ids(embed([piece for _, _, piece in new]), ids)
+            for i, (doc, digest, piece) in zip(ids.tolist(), new):
+                self.text[i] = (doc, piece)
+                self.docs.setdefault(doc, (digest, []))[1].append(i)
+            stats["re-embedded chunks"] = len(new)
         return stats
 
     def answer(self, question: str) -> str:
