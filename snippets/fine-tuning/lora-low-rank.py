@@ -17,12 +17,18 @@ base = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)
 total = sum(p.numel() for p in base.parameters())
 
 r, alpha = 8, 16
-config = LoraConfig(task_type="SEQ_CLS", r=r, lora_alpha=alpha, target_modules=["query", "value"])
+config = LoraConfig(
+    task_type="SEQ_CLS", r=r, lora_alpha=alpha, target_modules=["query", "value"]
+)
 model = get_peft_model(base, config)
 trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
 lora = sum(p.numel() for n, p in model.named_parameters() if "lora_" in n)
-print(f"base {total:,} params; trainable {trainable:,} ({100 * trainable / total:.2f}%)")
-print(f"LoRA A+B: {lora:,} = 6 layers x 2 projections x r(384 + 384) = {6 * 2 * r * (384 + 384):,}; head: {trainable - lora}")
+print(
+    f"base {total:,} params; trainable {trainable:,} ({100 * trainable / total:.2f}%)"
+)
+print(
+    f"LoRA A+B: {lora:,} = 6 layers x 2 projections x r(384 + 384) = {6 * 2 * r * (384 + 384):,}; head: {trainable - lora}"
+)
 
 # A few steps on a toy sentiment task, so that B is no longer zero (peft initialises B = 0, so delta W = 0).
 pos = ["a wonderful, moving film", "I loved every minute", "great acting and a clever plot",
@@ -49,21 +55,35 @@ B = layer.lora_B["default"].weight.detach().numpy()  # (d_out, r) = (384, 8)
 W0 = layer.base_layer.weight.detach().numpy().copy()  # frozen, (384, 384)
 b0 = layer.base_layer.bias.detach().numpy()
 delta = (alpha / r) * B @ A
-print(f"A {A.shape}, B {B.shape}; rank(delta W) = {np.linalg.matrix_rank(delta)}, |delta W|/|W0| = {np.linalg.norm(delta) / np.linalg.norm(W0):.3f}")
+print(
+    f"A {A.shape}, B {B.shape}; rank(delta W) = {np.linalg.matrix_rank(delta)}, |delta W|/|W0| = {np.linalg.norm(delta) / np.linalg.norm(W0):.3f}"
+)
 
 x = np.random.default_rng(0).normal(size=(4, 384)).astype(np.float32)
-by_hand = x @ W0.T + b0 + (alpha / r) * (x @ A.T) @ B.T  # h = W0 x + b + (alpha/r) B A x, never forming delta W
+by_hand = (
+    x @ W0.T + b0 + (alpha / r) * (x @ A.T) @ B.T
+)  # h = W0 x + b + (alpha/r) B A x, never forming delta W
 with torch.no_grad():
     by_peft = layer(torch.from_numpy(x)).numpy()
-print(f"adapter forward by hand == peft layer: {np.allclose(by_hand, by_peft, atol=1e-5)}")
+print(
+    f"adapter forward by hand == peft layer: {np.allclose(by_hand, by_peft, atol=1e-5)}"
+)
 
 with torch.no_grad():
     adapter_logits = model(**batch).logits
-merged = model.merge_and_unload()  # W <- W0 + (alpha/r) B A; the LoRA modules are removed
+merged = (
+    model.merge_and_unload()
+)  # W <- W0 + (alpha/r) B A; the LoRA modules are removed
 W_merged = merged.bert.encoder.layer[0].attention.self.query.weight.detach().numpy()
-print(f"W0 + (alpha/r) B A == peft merged weight: {np.allclose(W0 + delta, W_merged, atol=1e-6)}")
+print(
+    f"W0 + (alpha/r) B A == peft merged weight: {np.allclose(W0 + delta, W_merged, atol=1e-6)}"
+)
 with torch.no_grad():
     merged_logits = merged(**batch).logits
-print(f"merged model logits == adapter model logits: {torch.allclose(adapter_logits, merged_logits, atol=1e-5)}")
-print(f"merged model: {sum(p.numel() for p in merged.parameters()):,} params, plain nn.Linear: {type(merged.bert.encoder.layer[0].attention.self.query).__name__}")
+print(
+    f"merged model logits == adapter model logits: {torch.allclose(adapter_logits, merged_logits, atol=1e-5)}"
+)
+print(
+    f"merged model: {sum(p.numel() for p in merged.parameters()):,} params, plain nn.Linear: {type(merged.bert.encoder.layer[0].attention.self.query).__name__}"
+)
 torch.set_num_threads(n_threads)

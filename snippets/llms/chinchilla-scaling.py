@@ -1,7 +1,6 @@
 # --8<-- [start:flops]
 import torch
 from torch.utils.flop_counter import FlopCounterMode
-
 from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()

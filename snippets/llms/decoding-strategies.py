@@ -1,12 +1,11 @@
 import numpy as np
 import torch
+from transformers import GPT2Config, GPT2LMHeadModel
 from transformers.generation.logits_process import (
     TemperatureLogitsWarper,
     TopKLogitsWarper,
     TopPLogitsWarper,
 )
-
-from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()
 torch.set_num_threads(1)  # as fast for a tiny model, and bit-identical on any machine

@@ -3,7 +3,6 @@ import random
 import numpy as np
 import torch
 from rank_bm25 import BM25Okapi
-
 from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()

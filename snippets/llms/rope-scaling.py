@@ -1,7 +1,6 @@
 import numpy as np
-from transformers.modeling_rope_utils import ROPE_INIT_FUNCTIONS
-
 from transformers import LlamaConfig
+from transformers.modeling_rope_utils import ROPE_INIT_FUNCTIONS
 
 # Head dim, RoPE base, context length used in training, extension factor (2048 -> 8192).
 d, base, L, s = 128, 10000.0, 2048, 4.0

@@ -1,7 +1,6 @@
 import json
 
 import torch
-
 from transformers import GPT2Config, GPT2LMHeadModel
 
 n_threads = torch.get_num_threads()

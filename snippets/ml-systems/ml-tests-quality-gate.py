@@ -58,11 +58,13 @@ TESTS = textwrap.dedent(
 )
 
 X, y = load_breast_cancer(return_X_y=True)
-X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+X_tr, X_te, y_tr, y_te = train_test_split(
+    X, y, test_size=0.3, random_state=0, stratify=y
+)
 candidates = {
-    "good model": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(
-        X_tr, y_tr
-    ),
+    "good model": make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=1000)
+    ).fit(X_tr, y_tr),
     # Degraded: the same recipe trained on the first 3 features only (a broken join
     # upstream dropped the rest, and nothing else failed).
     "degraded model": make_pipeline(
@@ -74,9 +76,18 @@ with tempfile.TemporaryDirectory() as tmp:
     Path(tmp, "test_pipeline.py").write_text(TESTS)
     for name, model in candidates.items():
         bundle = Path(tmp, "bundle.pkl")
-        bundle.write_bytes(pickle.dumps({"model": model, "X_test": X_te, "y_test": y_te}))
+        bundle.write_bytes(
+            pickle.dumps({"model": model, "X_test": X_te, "y_test": y_te})
+        )
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", ],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ],
             cwd=tmp,
             capture_output=True,
             text=True,
@@ -85,8 +96,13 @@ with tempfile.TemporaryDirectory() as tmp:
         summary = re.sub(r" in [\d.]+s", "", result.stdout.strip().splitlines()[-1])
         accuracy = (model.predict(X_te) == y_te).mean()
         verdict = "deploy" if result.returncode == 0 else "blocked"
-        print(f"{name}: accuracy {accuracy:.3f}, pytest exit {result.returncode} ({summary})")
+        print(
+            f"{name}: accuracy {accuracy:.3f}, pytest exit {result.returncode} ({summary})"
+        )
         failed = [ln for ln in result.stdout.splitlines() if ln.startswith("FAILED")]
         for line in failed:
-            print("  ", line.split(" - ")[0].replace("FAILED test_pipeline.py::", "failed: "))
+            print(
+                "  ",
+                line.split(" - ")[0].replace("FAILED test_pipeline.py::", "failed: "),
+            )
         print(f"  -> pipeline {verdict}")

@@ -14,17 +14,23 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 X, y = load_breast_cancer(return_X_y=True)
-X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+X_tr, X_te, y_tr, y_te = train_test_split(
+    X, y, test_size=0.3, random_state=0, stratify=y
+)
 
 # Anti-pattern: the scaler lives in the training notebook, the model ships alone, and the
 # serving code re-implements preprocessing (here: forgets it).
 scaler = StandardScaler().fit(X_tr)
 bare_model = LogisticRegression(max_iter=1000).fit(scaler.transform(X_tr), y_tr)
-print(f"offline accuracy (scaled inputs):   {bare_model.score(scaler.transform(X_te), y_te):.3f}")
+print(
+    f"offline accuracy (scaled inputs):   {bare_model.score(scaler.transform(X_te), y_te):.3f}"
+)
 print(f"served accuracy (raw inputs, skew): {bare_model.score(X_te, y_te):.3f}")
 
 # Package: preprocessing and model as one artefact, plus the metadata a server needs.
-pipeline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_tr, y_tr)
+pipeline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(
+    X_tr, y_tr
+)
 with tempfile.TemporaryDirectory() as tmp:
     pkg = Path(tmp, "model-1")
     pkg.mkdir()
@@ -50,7 +56,10 @@ with tempfile.TemporaryDirectory() as tmp:
         "print(json.dumps(model.predict_proba(np.load(p + '/sample_input.npy')).tolist()))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", loader, str(pkg)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", loader, str(pkg)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     served = np.array(json.loads(out.stdout))
     files = sorted(p.name for p in pkg.iterdir())

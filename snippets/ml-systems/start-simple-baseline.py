@@ -13,7 +13,9 @@ from sklearn.preprocessing import StandardScaler
 X, y = load_breast_cancer(return_X_y=True)
 candidates = {
     "majority class": DummyClassifier(),
-    "logistic regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+    "logistic regression": make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=1000)
+    ),
     "random forest (100)": RandomForestClassifier(n_estimators=100, random_state=0),
     "gradient boosting": GradientBoostingClassifier(random_state=0),
     "MLP (64x64)": make_pipeline(

@@ -9,7 +9,9 @@ from sklearn.model_selection import train_test_split
 
 
 def key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(parts, sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 class Pipeline:
@@ -72,4 +74,6 @@ for label, cfg in [
     ("new split seed", {**config, "split": {"seed": 1}}),
 ]:
     out, ran = pipe.run(cfg)
-    print(f"{label:18} executed {ran or 'nothing (all cached)'}; accuracy {out['evaluate']:.3f}")
+    print(
+        f"{label:18} executed {ran or 'nothing (all cached)'}; accuracy {out['evaluate']:.3f}"
+    )

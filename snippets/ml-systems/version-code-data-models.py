@@ -45,14 +45,18 @@ def train(data: bytes, params: dict):
     # Hash what the model computes (its parameters), not pickle bytes, which can differ
     # between library versions for the same model.
     lr = model[-1]
-    weights = np.concatenate([model[0].mean_, model[0].scale_, lr.coef_.ravel(), lr.intercept_])
+    weights = np.concatenate(
+        [model[0].mean_, model[0].scale_, lr.coef_.ravel(), lr.intercept_]
+    )
     return model, sha256(np.round(weights, 6).tobytes())
 
 
 X, y = load_breast_cancer(return_X_y=True)
 params = {"C": 1.0, "max_iter": 1000}
 # In a real repository the code version is the git commit; here, the training config.
-code_version = sha256(json.dumps({"params": params, "sklearn": sklearn.__version__}).encode())
+code_version = sha256(
+    json.dumps({"params": params, "sklearn": sklearn.__version__}).encode()
+)
 
 with tempfile.TemporaryDirectory() as tmp:
     store = ContentStore(Path(tmp))

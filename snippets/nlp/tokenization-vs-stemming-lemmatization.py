@@ -6,7 +6,6 @@ from nltk.tokenize import (
     TweetTokenizer,
     word_tokenize,
 )
-
 from transformers import AutoTokenizer
 
 text = "I love NLP!"
@@ -37,32 +36,17 @@ print("WordPiece:", wordpiece.tokenize(text), wordpiece.tokenize("detokenization
 # --8<-- [start:stem]
 from nltk.stem import LancasterStemmer, PorterStemmer, SnowballStemmer
 
-porter, snowball, lancaster = (
-    PorterStemmer(),
-    SnowballStemmer("english"),
-    LancasterStemmer(),
-)
-words = [
-    "better",
-    "studies",
-    "studying",
-    "ran",
-    "running",
-    "happily",
-    "was",
-    "mice",
-    "university",
-    "universe",
-]
+porter, snowball = PorterStemmer(), SnowballStemmer("english")
+lancaster = LancasterStemmer()
+words = ["better", "studies", "studying", "ran", "running", "happily", "was", "mice"]
+words += ["university", "universe"]
 print(f"{'word':11s} {'Porter':9s} {'Snowball':9s} Lancaster")
 for w in words:
     print(f"{w:11s} {porter.stem(w):9s} {snowball.stem(w):9s} {lancaster.stem(w)}")
 
 # Stemming conflates by string rules: related words can split and unrelated ones merge.
-print(
-    "university == universe after Porter:",
-    porter.stem("university") == porter.stem("universe"),
-)
+same = porter.stem("university") == porter.stem("universe")
+print("university == universe after Porter:", same)
 print("ran == run after Porter:", porter.stem("ran") == porter.stem("run"))
 # --8<-- [end:stem]
 
@@ -80,24 +64,17 @@ except LookupError:
 
 # WordNet's morphy in miniature: an exception list for irregular forms, suffix rules per
 # part of speech, and a lexicon each candidate must be in. Real ones differ in scale.
-EXCEPTIONS = {
+EXCEPTIONS = {  # irregular forms, as in WordNet's adj.exc, verb.exc, noun.exc
     "a": {"better": "good", "best": "good", "worse": "bad"},
     "v": {"ran": "run", "was": "be"},
+    "n": {"mice": "mouse", "children": "child"},
 }
-EXCEPTIONS["n"] = {"mice": "mouse", "children": "child"}
-RULES = {  # the substitutions NLTK's wordnet.py lists in MORPHOLOGICAL_SUBSTITUTIONS
+RULES = {  # a subset of MORPHOLOGICAL_SUBSTITUTIONS in NLTK's wordnet.py
     "n": [("s", ""), ("ies", "y"), ("ches", "ch"), ("men", "man")],
-    "v": [
-        ("s", ""),
-        ("ies", "y"),
-        ("es", ""),
-        ("ed", ""),
-        ("ed", "e"),
-        ("ing", ""),
-        ("ing", "e"),
-    ],
+    "v": [("s", ""), ("ies", "y"), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+          ("ing", "e")],
     "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
-}
+}  # fmt: skip
 LEXICON = {  # words known per part of speech (WordNet has about 155,000)
     "n": {"better", "study", "mouse", "child", "church", "university", "run"},
     "v": {"study", "run", "be", "better", "make"},
@@ -109,22 +86,16 @@ def lemmatize(word, pos="n"):
     if word in EXCEPTIONS[pos]:
         candidates = [word, EXCEPTIONS[pos][word]]
     else:
-        candidates = [word] + [
+        stripped = [
             word[: -len(old)] + new for old, new in RULES[pos] if word.endswith(old)
         ]
+        candidates = [word, *stripped]
     found = [c for c in candidates if c in LEXICON[pos]]
-    return (
-        min(found, key=len) if found else word
-    )  # NLTK returns the shortest lemma found
+    # Like NLTK: the shortest lemma found in the lexicon, else the word unchanged.
+    return min(found, key=len) if found else word
 
 
-for word, pos in [
-    ("better", "n"),
-    ("better", "a"),
-    ("studies", "n"),
-    ("studies", "v"),
-    ("ran", "v"),
-    ("mice", "n"),
-]:
+tests = [("better", "n"), ("better", "a"), ("studies", "n"), ("studies", "v")]
+for word, pos in [*tests, ("ran", "v"), ("mice", "n")]:
     print(f"lemmatize({word!r}, pos={pos!r}) -> {lemmatize(word, pos)}")
 # --8<-- [end:lemma]

@@ -9,14 +9,18 @@ from sentence_transformers import SentenceTransformer
 from sklearn.metrics import roc_auc_score
 
 docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = json.loads(Path("data/rag/questions.json").read_text())  # 55 answerable + 12 unanswerable
+questions = json.loads(
+    Path("data/rag/questions.json").read_text()
+)  # 55 answerable + 12 unanswerable
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
     title, chunks = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        label = title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        label = (
+            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        )
         piece: list[str] = []
         for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
             if piece and len(" ".join(piece + [sent]).split()) > max_words:
@@ -29,25 +33,41 @@ def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]
 
 
 chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-sentences = [s for _, t in chunks for s in re.split(r"(?<=[.!?])\s+", t.split(": ", 1)[1])]
+sentences = [
+    s for _, t in chunks for s in re.split(r"(?<=[.!?])\s+", t.split(": ", 1)[1])
+]
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64)
+    return encoder.encode(
+        texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64
+    )
 
 
 q_vecs = embed([q["question"] for q in questions])
-top_chunk = (q_vecs @ embed([t for _, t in chunks]).T).max(axis=1)  # best chunk cosine per question
-top_sentence = (q_vecs @ embed(sentences).T).max(axis=1)  # best sentence cosine per question
+top_chunk = (q_vecs @ embed([t for _, t in chunks]).T).max(
+    axis=1
+)  # best chunk cosine per question
+top_sentence = (q_vecs @ embed(sentences).T).max(
+    axis=1
+)  # best sentence cosine per question
 tokenize = lambda s: re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", s.lower())  # noqa: E731
 bm25 = BM25Okapi([tokenize(t) for _, t in chunks])
 top_bm25 = np.array([bm25.get_scores(tokenize(q["question"])).max() for q in questions])
 
 unanswerable = np.array([q["answer"] is None for q in questions])
-print(f"{unanswerable.sum()} unanswerable, {(~unanswerable).sum()} answerable questions")
-print("how well does a retrieval score separate them (AUROC, 1.0 = perfectly, 0.5 = chance)?")
-for name, score in [("top chunk cosine", top_chunk), ("top sentence cosine", top_sentence), ("top BM25", top_bm25)]:
+print(
+    f"{unanswerable.sum()} unanswerable, {(~unanswerable).sum()} answerable questions"
+)
+print(
+    "how well does a retrieval score separate them (AUROC, 1.0 = perfectly, 0.5 = chance)?"
+)
+for name, score in [
+    ("top chunk cosine", top_chunk),
+    ("top sentence cosine", top_sentence),
+    ("top BM25", top_bm25),
+]:
     print(f"  {name:20s} {roc_auc_score(unanswerable, -score):.3f}")
 
 
@@ -59,6 +79,13 @@ def answer_or_abstain(score: float, threshold: float) -> bool:
 print(f"{'threshold':>9s} {'unanswerable refused':>21s} {'answerable refused':>19s}")
 for threshold in (0.30, 0.35, 0.40, 0.45, 0.50):
     answered = np.array([answer_or_abstain(s, threshold) for s in top_sentence])
-    print(f"{threshold:9.2f} {np.mean(~answered[unanswerable]):21.3f} {np.mean(~answered[~unanswerable]):19.3f}")
-low = sorted((float(s), q["question"]) for s, q in zip(top_sentence, questions) if q["answer"])[:3]
-print("lowest-scored answerable questions:", "; ".join(f"{text} ({s:.2f})" for s, text in low))
+    print(
+        f"{threshold:9.2f} {np.mean(~answered[unanswerable]):21.3f} {np.mean(~answered[~unanswerable]):19.3f}"
+    )
+low = sorted(
+    (float(s), q["question"]) for s, q in zip(top_sentence, questions) if q["answer"]
+)[:3]
+print(
+    "lowest-scored answerable questions:",
+    "; ".join(f"{text} ({s:.2f})" for s, text in low),
+)

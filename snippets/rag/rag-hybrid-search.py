@@ -9,14 +9,18 @@ from rank_bm25 import BM25Okapi
 from sentence_transformers import SentenceTransformer
 
 docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = [q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]]
+questions = [
+    q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]
+]
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
     title, chunks = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        label = title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        label = (
+            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        )
         piece: list[str] = []
         for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
             if piece and len(" ".join(piece + [sent]).split()) > max_words:
@@ -33,22 +37,69 @@ chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
 # Dense: all-MiniLM-L6-v2 + exact inner-product search.
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 index = faiss.IndexFlatIP(384)
-index.add(encoder.encode([t for _, t in chunks], normalize_embeddings=True, show_progress_bar=False))
+index.add(
+    encoder.encode(
+        [t for _, t in chunks], normalize_embeddings=True, show_progress_bar=False
+    )
+)
 _, dense = index.search(
-    encoder.encode([q["question"] for q in questions], normalize_embeddings=True, show_progress_bar=False),
+    encoder.encode(
+        [q["question"] for q in questions],
+        normalize_embeddings=True,
+        show_progress_bar=False,
+    ),
     len(chunks),
 )
 
 # Sparse: BM25 over tokens that keep identifiers whole ("qf-4012", "x-qf-ratelimit-remaining").
-STOP = set("a an and are at be by can do does for from how i in is it my of on or the to what when which who".split())
+STOP = set(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "which",
+        "who",
+    ]
+)
 
 
 def tokenize(text: str) -> list[str]:
-    return [t for t in re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower()) if t not in STOP]
+    return [
+        t
+        for t in re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())
+        if t not in STOP
+    ]
 
 
 bm25 = BM25Okapi([tokenize(t) for _, t in chunks])
-sparse = np.array([np.argsort(-bm25.get_scores(tokenize(q["question"])), kind="stable") for q in questions])
+sparse = np.array(
+    [
+        np.argsort(-bm25.get_scores(tokenize(q["question"])), kind="stable")
+        for q in questions
+    ]
+)
 
 
 def rrf(rankings: list[np.ndarray], k: int = 60) -> np.ndarray:
@@ -75,10 +126,16 @@ def first_relevant(q: dict, row: np.ndarray) -> float:
 
 
 types = ["fact", "identifier", "jargon", "multihop"]
-print(f"{'retriever':10s} {'R@3 all':>8s} {'MRR all':>8s}   " + " ".join(f"{t + ' R@3':>14s}" for t in types))
+print(
+    f"{'retriever':10s} {'R@3 all':>8s} {'MRR all':>8s}   "
+    + " ".join(f"{t + ' R@3':>14s}" for t in types)
+)
 for name, ranked in [("dense", dense), ("BM25", sparse), ("RRF", hybrid)]:
     first = np.array([first_relevant(q, row) for q, row in zip(questions, ranked)])
-    per_type = [np.mean([f <= 3 for f, q in zip(first, questions) if q["type"] == t]) for t in types]
+    per_type = [
+        np.mean([f <= 3 for f, q in zip(first, questions) if q["type"] == t])
+        for t in types
+    ]
     print(
         f"{name:10s} {np.mean(first <= 3):8.3f} {np.mean(1 / first):8.3f}   "
         + " ".join(f"{v:14.2f}" for v in per_type)
@@ -86,6 +143,10 @@ for name, ranked in [("dense", dense), ("BM25", sparse), ("RRF", hybrid)]:
 
 q = next(q for q in questions if q["question"] == "What does AU-1170 mean?")
 qi = questions.index(q)
-print(f"\n{q['question']}  dense top-1: {chunks[dense[qi][0]][1].split(': ', 1)[1][:48]}...")
+print(
+    f"\n{q['question']}  dense top-1: {chunks[dense[qi][0]][1].split(': ', 1)[1][:48]}..."
+)
 for name, ranked in [("dense", dense), ("BM25", sparse), ("RRF", hybrid)]:
-    print(f"  rank of the chunk that defines AU-1170, {name}: {first_relevant(q, ranked[qi]):.0f}")
+    print(
+        f"  rank of the chunk that defines AU-1170, {name}: {first_relevant(q, ranked[qi]):.0f}"
+    )

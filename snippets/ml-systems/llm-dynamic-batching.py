@@ -1,0 +1,145 @@
+import asyncio
+import contextlib
+import socket
+import sys
+import threading
+import time
+
+import httpx
+import numpy as np
+import uvicorn
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+
+class StandInLLM:
+    """One accelerator: one forward pass at a time (the lock), and a pass costs
+    40 ms fixed + 2 ms per sequence in the batch, the shape of a memory-bound decode step."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.calls = 0
+
+    def generate_batch(self, prompts: list[str]) -> list[str]:
+        with self.lock:
+            self.calls += 1
+            time.sleep(0.040 + 0.002 * len(prompts))
+            return [p.upper() for p in prompts]
+
+
+class Request(BaseModel):
+    prompt: str
+
+
+class DynamicBatcher:
+    """Collect requests until max_batch are waiting or max_wait has passed, then run one
+    forward pass for all of them and hand each caller its own result."""
+
+    def __init__(self, model, max_batch=16, max_wait=0.010):
+        self.model, self.max_batch, self.max_wait = model, max_batch, max_wait
+        self.queue: asyncio.Queue = asyncio.Queue()
+
+    async def submit(self, prompt: str) -> str:
+        future = asyncio.get_running_loop().create_future()
+        await self.queue.put((prompt, future))
+        return await future
+
+    async def run(self):
+        while True:
+            batch = [await self.queue.get()]
+            deadline = time.monotonic() + self.max_wait
+            while len(batch) < self.max_batch:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    batch.append(await asyncio.wait_for(self.queue.get(), remaining))
+                except TimeoutError:
+                    break
+            outputs = await asyncio.to_thread(
+                self.model.generate_batch, [p for p, _ in batch]
+            )
+            for (_, future), out in zip(batch, outputs):
+                future.set_result(out)
+
+
+def make_app(batched: bool) -> tuple[FastAPI, StandInLLM]:
+    model = StandInLLM()
+    batcher = DynamicBatcher(model)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        task = asyncio.create_task(batcher.run()) if batched else None
+        yield
+        if task:
+            task.cancel()
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/generate")
+    async def generate(req: Request):
+        if batched:
+            return {"response": await batcher.submit(req.prompt)}
+        out = await asyncio.to_thread(model.generate_batch, [req.prompt])
+        return {"response": out[0]}
+
+    return app, model
+
+
+def serve(app):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True
+    )
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    return server, thread, f"http://127.0.0.1:{sock.getsockname()[1]}/generate"
+
+
+async def load_test(url: str, n: int) -> tuple[float, np.ndarray]:
+    """n concurrent clients, one request each; returns throughput and latencies."""
+    async with httpx.AsyncClient(
+        timeout=30, limits=httpx.Limits(max_connections=n)
+    ) as client:
+
+        async def one(i):
+            t = time.perf_counter()
+            r = await client.post(url, json={"prompt": f"q{i}"})
+            assert r.json()["response"] == f"Q{i}"
+            return time.perf_counter() - t
+
+        start = time.perf_counter()
+        latencies = await asyncio.gather(*[one(i) for i in range(n)])
+        return n / (time.perf_counter() - start), np.array(latencies)
+
+
+results = {}
+for name, batched in [("naive", False), ("dynamic batching", True)]:
+    app, model = make_app(batched)
+    server, thread, url = serve(app)
+    try:
+        # Light load first: five requests one after another.
+        idle = np.median([asyncio.run(load_test(url, 1))[1][0] for _ in range(5)])
+        before = model.calls
+        throughput, lat = asyncio.run(load_test(url, 64))
+        results[name] = (throughput, np.median(lat), idle, model.calls - before)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+    tput, p50, idle_lat, calls = results[name]
+    print(
+        f"{name}: {tput:.0f} req/s, p50 {p50 * 1000:.0f} ms, idle {idle_lat * 1000:.0f} ms",
+        file=sys.stderr,
+    )
+    passes = "64" if calls == 64 else "<= 16" if calls <= 16 else str(calls)
+    print(f"{name:17} 64 concurrent requests -> {passes} forward passes")
+
+naive, batch = results["naive"], results["dynamic batching"]
+print(f"throughput at least 3x higher with batching: {batch[0] >= 3 * naive[0]}")
+print(f"median latency under load at least 2x lower: {batch[1] * 2 <= naive[1]}")
+print(
+    f"light load: batching adds at most max_wait + 40 ms: {batch[2] <= naive[2] + 0.050}"
+)
