@@ -13,7 +13,7 @@ from transformers.utils import logging as hf_logging
 
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()
-path = get_model_path()
+path = get_model_path()  # the bundled all-MiniLM-L6-v2
 tok = AutoTokenizer.from_pretrained(path)
 
 
@@ -33,29 +33,27 @@ class Embedder(torch.nn.Module):
 
 
 model = Embedder(AutoModel.from_pretrained(path)).eval()
-enc = tok(
-    [
-        "ONNX Runtime runs the exported graph.",
-        "A second, longer sentence to pad the batch out.",
-    ],
-    padding=True,
-    return_tensors="pt",
-)
+sentences = [
+    "ONNX Runtime runs the exported graph.",
+    "A second, longer sentence to pad the batch out.",
+]
+enc = tok(sentences, padding=True, return_tensors="pt")
 args = (enc["input_ids"], enc["attention_mask"])
-out_dir = Path(tempfile.mkdtemp())
+tmp = tempfile.TemporaryDirectory()
+out_dir = Path(tmp.name)
 
-# 1. The default exporter in torch >= 2.9 is dynamo=True, which needs the onnxscript package.
+# 1. torch >= 2.9 defaults to dynamo=True (torch.export-based), which needs the onnxscript package.
 try:
     torch.onnx.export(model, args, out_dir / "dynamo.onnx", dynamo=True)
     print("dynamo=True export: ok")
 except ModuleNotFoundError as e:
     print(f"dynamo=True export: {type(e).__name__}: {e}")
 
-# 2. The TorchScript exporter (dynamo=False) works offline with what is installed.
+# 2. The TorchScript-based exporter (dynamo=False) works with what is installed here.
 with warnings.catch_warnings():
     warnings.simplefilter(
         "ignore"
-    )  # DeprecationWarning: legacy TorchScript-based exporter
+    )  # DeprecationWarning: the TorchScript exporter is legacy
     torch.onnx.export(
         model,
         args,
@@ -70,47 +68,49 @@ with warnings.catch_warnings():
             "embedding": {0: "batch"},
         },
     )
-print(f"onnx file: {(out_dir / 'minilm.onnx').stat().st_size / 2**20:.1f} MB")
+print(f"minilm.onnx: {(out_dir / 'minilm.onnx').stat().st_size / 2**20:.1f} MB")
 
 opts = ort.SessionOptions()
-opts.intra_op_num_threads = 1
+opts.intra_op_num_threads = 1  # one thread each for a fair, stable comparison
 sess = ort.InferenceSession(
     str(out_dir / "minilm.onnx"), opts, providers=["CPUExecutionProvider"]
 )
 feeds = {"input_ids": args[0].numpy(), "attention_mask": args[1].numpy()}
 with torch.no_grad():
-    ref = model(*args).numpy()
+    expected = model(*args).numpy()
 got = sess.run(None, feeds)[0]
-print(
-    f"outputs match (atol 1e-4): {np.allclose(ref, got, atol=1e-4)}, max abs diff < 1e-4: {np.abs(ref - got).max() < 1e-4}"
-)
-# dynamic axes: a different batch size and length runs without re-export
+print(f"ONNX Runtime == PyTorch (atol 1e-4): {np.allclose(expected, got, atol=1e-4)}")
 enc3 = tok(["one", "two words", "three words here"], padding=True, return_tensors="np")
-print(
-    f"new shape runs: {sess.run(None, {'input_ids': enc3['input_ids'], 'attention_mask': enc3['attention_mask']})[0].shape}"
-)
+shape = sess.run(
+    None, {"input_ids": enc3["input_ids"], "attention_mask": enc3["attention_mask"]}
+)[0].shape
+print(f"another batch size and length, no re-export: {shape}")
 
 
 def cpu_time(f, reps=30):
+    """Median single-thread CPU time of f(): robust to other processes sharing the machine."""
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         f()
-        ts = []
+        times = []
         for _ in range(reps):
             t = time.thread_time()
             f()
-            ts.append(time.thread_time() - t)
+            times.append(time.thread_time() - t)
     finally:
         torch.set_num_threads(n)
-    return float(np.median(ts))
+    return float(np.median(times))
 
 
 with torch.no_grad():
     t_torch = cpu_time(lambda: model(*args))
 t_ort = cpu_time(lambda: sess.run(None, feeds))
 print(
-    f"torch {t_torch * 1e3:.2f} ms, ort {t_ort * 1e3:.2f} ms, speed-up {t_torch / t_ort:.2f}",
+    f"PyTorch {t_torch * 1e3:.2f} ms, ONNX Runtime {t_ort * 1e3:.2f} ms",
     file=sys.stderr,
 )
-print(f"onnxruntime at least as fast as PyTorch eager: {t_ort <= t_torch}")
+print(
+    f"ONNX Runtime at least 1.2x faster than PyTorch eager (one thread, batch of 2): {t_torch / t_ort >= 1.2}"
+)
+tmp.cleanup()

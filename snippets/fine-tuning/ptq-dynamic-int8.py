@@ -25,7 +25,7 @@ model = torch.nn.Sequential(
     torch.nn.Linear(1024, 10),
 )
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-for epoch in range(10):
+for _ in range(10):
     for i in torch.randperm(len(Xtr)).split(64):
         opt.zero_grad()
         torch.nn.functional.cross_entropy(model(Xtr[i]), ytr[i]).backward()

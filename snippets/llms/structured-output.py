@@ -6,28 +6,25 @@ from transformers import GPT2Config, GPT2LMHeadModel
 n_threads = torch.get_num_threads()
 torch.set_num_threads(1)
 torch.manual_seed(0)
-chars = ["\n"] + [
-    chr(c) for c in range(32, 127)
-]  # printable ASCII; "\n" ends the output
+chars = ["\n"] + [chr(c) for c in range(32, 127)]  # printable ASCII; "\n" ends output
 stoi = {c: i for i, c in enumerate(chars)}
 EOS = stoi["\n"]
-# An untrained model: it has learned nothing, which makes the point about guarantees sharper.
-config = GPT2Config(vocab_size=len(chars), n_positions=128, n_embd=64, n_layer=2, n_head=4,
-                    bos_token_id=EOS, eos_token_id=EOS, pad_token_id=EOS)  # fmt: skip
+# An untrained model: it knows nothing, which makes the point about guarantees sharper.
+config = GPT2Config(
+    vocab_size=len(chars), n_positions=128, n_embd=64, n_layer=2, n_head=4,
+    bos_token_id=EOS, eos_token_id=EOS, pad_token_id=EOS,
+)  # fmt: skip
 model = GPT2LMHeadModel(config).eval()
 
-# The schema {"sentiment": one of 3 labels, "stars": 1-5}, compiled to the set of valid strings.
-valid = [
-    f'{{"sentiment": "{s}", "stars": {n}}}'
-    for s in ("positive", "negative", "neutral")
-    for n in range(1, 6)
-]
+# The schema {"sentiment": one of 3 labels, "stars": 1-5}, as the set of valid strings.
+labels = ("positive", "negative", "neutral")
+valid = [f'{{"sentiment": "{s}", "stars": {n}}}' for s in labels for n in range(1, 6)]
 prompt = "Review: the battery is great\nJSON: "
 prompt_ids = torch.tensor([[stoi[c] for c in prompt]])
 
 
 def allowed(batch_id, ids):
-    """Next characters that keep the output a prefix of some valid string (a trie walk)."""
+    """Characters that keep the output a prefix of some valid string (a trie walk)."""
     out = "".join(chars[i] for i in ids[prompt_ids.shape[1] :].tolist())
     if "\n" in out:  # finished: generate() pads with EOS from here on
         return [EOS]
@@ -40,35 +37,26 @@ def schema_ok(text):
         obj = json.loads(text)
     except json.JSONDecodeError:
         return False
-    return isinstance(obj, dict) and obj.get("sentiment") in ("positive", "negative", "neutral") \
-        and obj.get("stars") in range(1, 6)  # fmt: skip
+    if not isinstance(obj, dict):
+        return False
+    return obj.get("sentiment") in labels and obj.get("stars") in range(1, 6)
 
 
-for name, kwargs in [
-    ("free sampling", {}),
-    ("constrained", {"prefix_allowed_tokens_fn": allowed}),
-]:
+runs = {"free sampling": {}, "constrained": {"prefix_allowed_tokens_fn": allowed}}
+for name, kwargs in runs.items():
     torch.manual_seed(0)
     out = model.generate(
         prompt_ids.repeat(100, 1), do_sample=True, max_new_tokens=40, top_k=0, **kwargs
     )
-    texts = [
-        "".join(chars[i] for i in row[prompt_ids.shape[1] :]).split("\n")[0]
-        for row in out.tolist()
-    ]
-    parsed = sum(schema_ok(t) for t in texts)
+    n = prompt_ids.shape[1]
+    texts = ["".join(chars[i] for i in row[n:]).split("\n")[0] for row in out.tolist()]
+    ok = sum(schema_ok(t) for t in texts)
     positive = sum('"positive"' in t for t in texts)
-    print(
-        f"{name:14} valid JSON matching the schema: {parsed}/100, says positive: {positive}/100   e.g. {texts[0]!r}"
-    )
+    print(f"{name:13}: {ok}/100 valid, {positive}/100 positive, e.g. {texts[0]!r}")
 
-# Most steps have exactly one legal character: a decoder can emit them without a forward pass.
+# Most steps have one legal character: a decoder can emit those without a forward pass.
 text = valid[0]
-choices = [
-    len(allowed(0, torch.tensor([stoi[c] for c in prompt + text[:i]])))
-    for i in range(len(text) + 1)
-]
-print(
-    f"steps in {text!r}: {len(choices)}, steps with a real choice: {sum(c > 1 for c in choices)}"
-)
+prefixes = [prompt + text[:i] for i in range(len(text) + 1)]
+choices = [len(allowed(0, torch.tensor([stoi[c] for c in p]))) for p in prefixes]
+print(f"{text!r}: {len(choices)} steps, {sum(c > 1 for c in choices)} real choices")
 torch.set_num_threads(n_threads)

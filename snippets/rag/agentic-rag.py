@@ -128,7 +128,8 @@ def agent(
 answer, _, trace = agent(
     "Who manages the office where the team that owns searchlight works?"
 )
-print("\n -> ".join(trace), "\n answer:", answer)
+print("\n -> ".join(trace))
+print(" answer:", answer)
 
 results = {"single-shot, k=6": [], "agent, 2 chunks per step": []}
 for q in questions:

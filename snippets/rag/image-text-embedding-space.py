@@ -124,7 +124,7 @@ print(
 opt = torch.optim.Adam(
     [*image_enc.parameters(), *text_enc.parameters(), log_scale], lr=3e-3
 )
-for epoch in range(20):
+for _epoch in range(20):
     perm = rng.permutation(len(X_tr))
     for start in range(0, len(perm), 128):
         idx = perm[start : start + 128]

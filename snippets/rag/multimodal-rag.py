@@ -70,7 +70,7 @@ def embed_texts(texts: list[str]) -> torch.Tensor:
 
 params = [*image_net.parameters(), *word_bag.parameters(), *word_proj.parameters()]
 opt = torch.optim.Adam(params, lr=3e-3)
-for epoch in range(20):
+for _epoch in range(20):
     perm = rng.permutation(len(X_tr))
     for start in range(0, len(perm), 128):
         idx = perm[start : start + 128]

@@ -111,7 +111,7 @@ def rag(question: str, generator: Generator, k: int = 3) -> str:
 
 
 question = "How much is the daily meal allowance on a trip abroad?"
-print(build_prompt(question, retrieve(question))[:400] + " ...")
+print(build_prompt(question, retrieve(question, k=2)))
 print("->", rag(question, ExtractiveGenerator()))
 
 questions = [
