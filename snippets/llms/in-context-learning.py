@@ -46,8 +46,8 @@ def nearest_demos(i, k=4):
 
 
 query = test.text[0]
-print(few_shot(query, nearest_demos(0)))
-print()
+for line in few_shot(query, nearest_demos(0)).splitlines():
+    print(f"| {line}".rstrip())  # the 4-shot prompt, each line marked with "|"
 prompts = {
     "zero-shot": zero_shot(query),
     "4-shot": few_shot(query, nearest_demos(0)),
