@@ -208,7 +208,8 @@ def write_outputs(page: Path, updates: list[tuple[int, str]]) -> None:
     for fence_line, printed in sorted(updates, reverse=True):
         fence = by_line[fence_line]
         indent = fence.indent
-        body = [indent + line if line else "" for line in printed.splitlines()]
+        # Blank lines keep the indent: pytest-codeblocks drops an empty line inside an indented block.
+        body = [indent + line for line in printed.splitlines()]
         block = [indent + OUTPUT_MARK, indent + OUTPUT_FENCE, *body, indent + "```"]
         after = fence.end  # 0-based index of the line after the closing fence
         j = after

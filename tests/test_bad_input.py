@@ -244,3 +244,12 @@ def test_example_that_downloads_from_the_hub(project):
     result = examples(project)
     fails(result, "docs/ch/topic.md:9: the example raised an error")
     assert "offline" in result.stdout.lower(), result.stdout
+
+
+def test_blank_output_line_inside_a_content_tab_survives_a_refresh(project):
+    tabbed = '=== "Tab"\n\n    ```python\n    --8<-- "snippets/ch/the-question.py"\n    ```\n'
+    write(project, "docs/ch/topic.md", PAGE.split("```python")[0] + tabbed)
+    write(project, "snippets/ch/the-question.py", 'print("a")\nprint()\nprint("b")\n')
+    assert examples(project, "--update-outputs").returncode == 0
+    result = examples(project)
+    assert result.returncode == 0, result.stdout
