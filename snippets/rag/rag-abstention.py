@@ -8,10 +8,9 @@ from rank_bm25 import BM25Okapi
 from sentence_transformers import SentenceTransformer
 from sklearn.metrics import roc_auc_score
 
-docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = json.loads(
-    Path("data/rag/questions.json").read_text()
-)  # 55 answerable + 12 unanswerable
+DATA = Path("data/rag")
+docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
+questions = json.loads((DATA / "questions.json").read_text())  # 55 + 12 unanswerable
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
@@ -40,19 +39,17 @@ encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(
-        texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64
-    )
+    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
 
 
+def tokenize(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())
+
+
+# Three signals, each the best score of any chunk (or sentence) for the question.
 q_vecs = embed([q["question"] for q in questions])
-top_chunk = (q_vecs @ embed([t for _, t in chunks]).T).max(
-    axis=1
-)  # best chunk cosine per question
-top_sentence = (q_vecs @ embed(sentences).T).max(
-    axis=1
-)  # best sentence cosine per question
-tokenize = lambda s: re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", s.lower())  # noqa: E731
+top_chunk = (q_vecs @ embed([t for _, t in chunks]).T).max(axis=1)
+top_sentence = (q_vecs @ embed(sentences).T).max(axis=1)
 bm25 = BM25Okapi([tokenize(t) for _, t in chunks])
 top_bm25 = np.array([bm25.get_scores(tokenize(q["question"])).max() for q in questions])
 
@@ -60,14 +57,9 @@ unanswerable = np.array([q["answer"] is None for q in questions])
 print(
     f"{unanswerable.sum()} unanswerable, {(~unanswerable).sum()} answerable questions"
 )
-print(
-    "how well does a retrieval score separate them (AUROC, 1.0 = perfectly, 0.5 = chance)?"
-)
-for name, score in [
-    ("top chunk cosine", top_chunk),
-    ("top sentence cosine", top_sentence),
-    ("top BM25", top_bm25),
-]:
+print("does a retrieval score separate them? (AUROC: 1.0 perfectly, 0.5 chance)")
+signals = {"top chunk cosine": top_chunk, "top sentence cosine": top_sentence}
+for name, score in (signals | {"top BM25": top_bm25}).items():
     print(f"  {name:20s} {roc_auc_score(unanswerable, -score):.3f}")
 
 
@@ -76,16 +68,17 @@ def answer_or_abstain(score: float, threshold: float) -> bool:
     return score >= threshold
 
 
-print(f"{'threshold':>9s} {'unanswerable refused':>21s} {'answerable refused':>19s}")
+print("threshold  unanswerable refused  answerable refused")
 for threshold in (0.30, 0.35, 0.40, 0.45, 0.50):
     answered = np.array([answer_or_abstain(s, threshold) for s in top_sentence])
-    print(
-        f"{threshold:9.2f} {np.mean(~answered[unanswerable]):21.3f} {np.mean(~answered[~unanswerable]):19.3f}"
+    refused_u, refused_a = (
+        np.mean(~answered[unanswerable]),
+        np.mean(~answered[~unanswerable]),
     )
-low = sorted(
+    print(f"{threshold:9.2f} {refused_u:21.3f} {refused_a:19.3f}")
+scored = [
     (float(s), q["question"]) for s, q in zip(top_sentence, questions) if q["answer"]
-)[:3]
-print(
-    "lowest-scored answerable questions:",
-    "; ".join(f"{text} ({s:.2f})" for s, text in low),
-)
+]
+print("lowest-scored answerable questions:")
+for s, text in sorted(scored)[:3]:
+    print(f"  {s:.2f} {text}")

