@@ -11,21 +11,19 @@ encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(
-        texts, normalize_embeddings=True, show_progress_bar=False, batch_size=64
-    )
+    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
 
 
 def chunk_page(text: str, max_words: int = 60) -> list[str]:
+    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
     title, chunks = text.splitlines()[0].lstrip("# "), []
     for section in re.split(r"\n(?=## )", text):
         head, _, body = section.partition("\n")
-        label = (
-            title if head.lstrip("# ") == title else f"{title} > {head.lstrip('# ')}"
-        )
+        head = head.lstrip("# ")
+        label = title if head == title else f"{title} > {head}"
         piece: list[str] = []
         for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join(piece + [sent]).split()) > max_words:
+            if piece and len(" ".join([*piece, sent]).split()) > max_words:
                 chunks.append(f"{label}: {' '.join(piece)}")
                 piece = []
             piece.append(sent)
@@ -34,29 +32,27 @@ def chunk_page(text: str, max_words: int = 60) -> list[str]:
     return chunks
 
 
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class SyncedIndex:
-    """A vector index that remembers which chunk ids and content hash belong to each document."""
+    """A vector index plus a manifest: each document's content hash and chunk ids."""
 
     def __init__(self) -> None:
-        self.index = faiss.IndexIDMap2(
-            faiss.IndexFlatIP(384)
-        )  # ids we choose, removable
-        self.text: dict[int, tuple[str, str]] = {}  # chunk id -> (doc, text)
-        self.docs: dict[str, tuple[str, list[int]]] = {}  # doc -> (sha256, chunk ids)
+        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(384))  # our ids, removable
+        self.text: dict[int, tuple[str, str]] = {}  # chunk id -> (doc, chunk text)
+        self.docs: dict[str, tuple[str, list[int]]] = {}  # doc -> (hash, chunk ids)
         self.next_id = 0
 
     def sync(self, corpus: dict[str, str]) -> dict[str, int]:
-        """Re-embed only documents that are new or changed; drop deleted ones."""
+        """Re-embed only new or changed documents; drop the chunks of deleted ones."""
         stats = {"unchanged": 0, "re-embedded chunks": 0, "removed chunks": 0}
         new: list[
             tuple[str, str, str]
-        ] = []  # (doc, sha256, chunk text), embedded in one batch below
+        ] = []  # (doc, hash, chunk), embedded in one batch
         for doc in sorted(set(self.docs) | set(corpus)):
-            digest = (
-                hashlib.sha256(corpus[doc].encode()).hexdigest()
-                if doc in corpus
-                else None
-            )
+            digest = sha256(corpus[doc]) if doc in corpus else None
             old = self.docs.get(doc)
             if old and old[0] == digest:
                 stats["unchanged"] += 1
@@ -80,19 +76,18 @@ class SyncedIndex:
         return stats
 
     def answer(self, question: str) -> str:
-        """Retrieve 3 chunks, return the sentence with the most question words (a crude stand-in reader)."""
+        """Crude stand-in reader: of the top 3 chunks' sentences, the one sharing
+        the most words with the question, with its source page."""
         _, ids = self.index.search(embed([question]), 3)
         words = set(re.findall(r"\w+", question.lower()))
-        best = max(
-            (
-                (doc, s)
-                for i in ids[0]
-                for doc, t in [self.text[i]]
-                for s in re.split(r"(?<=\.)\s+", t)
-            ),
-            key=lambda ds: len(words & set(re.findall(r"\w+", ds[1].lower()))),
+        cands = []
+        for i in ids[0]:
+            doc, text = self.text[i]
+            cands += [(doc, s) for s in re.split(r"(?<=\.)\s+", text.split(": ", 1)[1])]
+        doc, best = max(
+            cands, key=lambda c: len(words & set(re.findall(r"\w+", c[1].lower())))
         )
-        return f"{best[1].split(': ')[-1]} [{best[0]}]"
+        return f"{best} [{doc}]"
 
 
 corpus = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
@@ -101,20 +96,20 @@ print("initial sync:", store.sync(corpus))
 q = "What is the per diem for international trips?"
 print("before the update:", store.answer(q))
 
-# Finance raises the allowance and flagpole is retired. The source of truth changes; the index does not.
-corpus["travel-policy"] = corpus["travel-policy"].replace(
+# Finance raises the allowance and flagpole is retired: the documents change,
+# the index does not.
+travel = corpus["travel-policy"]
+corpus["travel-policy"] = travel.replace(
     "85 EUR for international", "95 EUR for international"
 )
 del corpus["feature-flags"]
 print("stale index:      ", store.answer(q))
-print(
-    "stale index cites a deleted page:",
-    store.answer("How should feature flags be named?").endswith("[feature-flags]"),
+cites_deleted = store.answer("How should feature flags be named?").endswith(
+    "[feature-flags]"
 )
+print("stale index cites a deleted page:", cites_deleted)
 
 print("incremental sync:", store.sync(corpus))
 print("after re-indexing:", store.answer(q))
-print(
-    "deleted page still retrievable:",
-    any(d == "feature-flags" for d, _ in store.text.values()),
-)
+gone = all(doc != "feature-flags" for doc, _ in store.text.values())
+print("deleted page gone from the index:", gone)
