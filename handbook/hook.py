@@ -23,10 +23,18 @@ _seen: dict[str, str] = {}  # anchor -> "docs/page:line" where it is first defin
 _found: list[dict] = []
 
 
+_nav_order: dict[str, int] = {}  # page src -> position in the navigation
+
+
 def on_pre_build(config):
     _examples.clear()
     _seen.clear()
     _found.clear()
+
+
+def on_nav(nav, config, files):
+    _nav_order.clear()
+    _nav_order.update({page.file.src_uri: i for i, page in enumerate(nav.pages)})
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -80,6 +88,7 @@ def on_page_content(html, page, config, files):
             continue
         _found.append(
             {
+                "_order": (_nav_order.get(page.file.src_uri, len(_nav_order)), len(_found)),
                 "id": anchor,
                 "question": text,
                 "url": f"{page.url}#{anchor}",
@@ -91,6 +100,11 @@ def on_page_content(html, page, config, files):
             }
         )
     return html
+
+
+def on_env(env, config, files):
+    """All pages are rendered: put the questions in reading (navigation) order."""
+    _found.sort(key=lambda q: q.pop("_order"))
 
 
 def on_post_page(output, page, config):
