@@ -39,6 +39,18 @@ OFFLINE = {
     "MPLBACKEND": "Agg",
     "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN kernels round differently from one CPU to another
 }
+# One thread everywhere: a parallel reduction sums in an order that depends on the thread count,
+# so printed numbers would change with the machine and with what an earlier block left behind.
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+    )
+}
 LOOPBACK = ["127.0.0.1", "::1", "localhost"]
 PYTHONISH = re.compile(r"^\{?\.?(py|python|python3|py3|pycon|ipython|ipython3)\b", re.IGNORECASE)
 OUTPUT_MARK = "<!--pytest-codeblocks:expected-output-->"
@@ -59,6 +71,15 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     os.environ.update(OFFLINE)
+    os.environ.update(ONE_THREAD)
+
+
+def reset_numeric_state() -> None:
+    """Undo what an earlier block may have changed globally in torch."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+        torch.set_default_dtype(torch.float32)
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -118,6 +139,7 @@ class PageBlock(TestBlock):
     """A pytest-codeblocks block that is hermetic and can rewrite its own expected output."""
 
     def setup(self):
+        reset_numeric_state()
         pytest_socket.socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
 
     def runtest(self):

@@ -41,7 +41,7 @@ print(f"answer: {6 * 7}")
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the engine with one chapter, one page and one question; it passes as it is."""
-    for name in ("handbook", "pyproject.toml"):
+    for name in ("handbook", "overrides", "pyproject.toml"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     (tmp_path / "tests").mkdir()
