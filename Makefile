@@ -44,7 +44,7 @@ lint: $(VENV)/.all
 
 test: $(VENV)/.all lint
 	$(BIN)/mkdocs build --strict
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=10
 
 format: $(VENV)/.all
 	$(BIN)/ruff check --fix snippets tests handbook
