@@ -77,6 +77,21 @@ class _H2Reader(HTMLParser):
             self._text.append(data)
 
 
+QUESTION_H2 = re.compile(r'<h2\b[^>]*\bid="(?P<id>[^"]+)"[^>]*>.*?</h2>', re.S)
+
+
+def meta_line(attrs: dict) -> str:
+    """The line under a question: difficulty, topics, and other words readers search for.
+
+    It is page text (not CSS), so the search index holds each question's own tags and keywords.
+    """
+    level = attrs["data-difficulty"]
+    parts = [f'<span class="hb-level" data-level="{level}">{level}</span>', escape(attrs["data-tags"])]
+    if attrs.get("data-keywords"):
+        parts.append(f"also asked as: {escape(attrs['data-keywords'])}")
+    return f'<p class="hb-meta">{" · ".join(parts)}</p>'
+
+
 def on_page_content(html, page, config, files):
     wanted = _examples.get(page.file.src_uri, {})
     reader = _H2Reader()
@@ -96,10 +111,35 @@ def on_page_content(html, page, config, files):
                 "chapter": chapter,
                 "difficulty": attrs.get("data-difficulty"),
                 "tags": [t.strip() for t in attrs.get("data-tags", "").split(",") if t.strip()],
+                "keywords": [k.strip() for k in attrs.get("data-keywords", "").split(",") if k.strip()],
                 "examples": wanted[anchor],
             }
         )
-    return html
+    by_id = {attrs.get("id"): attrs for attrs, _ in reader.found}
+
+    def add_meta(m: re.Match) -> str:
+        anchor = m.group("id")
+        return m.group(0) + meta_line(by_id[anchor]) if anchor in wanted else m.group(0)
+
+    html = QUESTION_H2.sub(add_meta, html)
+    chapter_index = page.file.src_uri.endswith("/index.md")
+    return exclude_intro_from_search(html) if wanted or chapter_index else html
+
+
+INTRO_BLOCK = re.compile(r"<(p|ul|ol|table|div|blockquote)\b")
+
+
+def exclude_intro_from_search(html: str) -> str:
+    """Keep the text before a page's first question out of the search index (a chapter's index
+    page is all intro), so that questions are the results and pages are found by their titles.
+
+    Material ranks a page's own entry up to 2.5 times above its sections, so an intro that
+    mentions a word would put its page first for questions that live on other pages.
+    """
+    first = html.find("<h2")
+    first = len(html) if first < 0 else first
+    intro = INTRO_BLOCK.sub(lambda m: m.group(0) + " data-search-exclude", html[:first])
+    return intro + html[first:]
 
 
 def on_env(env, config, files):
@@ -140,3 +180,22 @@ def questions_table(from_url: str) -> str:
 def on_post_build(config):
     out = Path(config["site_dir"]) / "questions.json"
     out.write_text(json.dumps(_found, indent=1, ensure_ascii=False) + os.linesep, encoding="utf-8")
+    demote_topic_pages_in_search(Path(config["site_dir"]) / "search" / "search_index.json")
+
+
+# A topic page's own entry (its title) competes with its questions. Material shows the sections
+# of a page that score at least as high as the page's best entry and folds the rest under "N more
+# on this page", so a page title that shares a word with the query would hide every question on
+# it. Runs after Material's search plugin has written the index (hooks run after plugins).
+TOPIC_PAGE_BOOST = 0.1
+
+
+def demote_topic_pages_in_search(index_file: Path) -> None:
+    if not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    topic_pages = {q["url"].split("#")[0] for q in _found}
+    for doc in index["docs"]:
+        if doc["location"] in topic_pages:
+            doc["boost"] = TOPIC_PAGE_BOOST
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

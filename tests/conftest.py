@@ -22,7 +22,12 @@ def run(args: list[str], cwd: Path = ROOT, timeout: int = 300) -> subprocess.Com
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The site, built once with --strict from the real pages."""
+    """The site, built once with --strict from the real pages.
+
+    HANDBOOK_SITE=<dir> reuses a site you built yourself (for iterating on browser tests only).
+    """
+    if os.environ.get("HANDBOOK_SITE"):
+        return Path(os.environ["HANDBOOK_SITE"])
     out = tmp_path_factory.mktemp("site")
     result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)])
     assert result.returncode == 0, result.stdout

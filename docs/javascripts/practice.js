@@ -5,12 +5,14 @@ document$.subscribe(() => {
   const questions = [...document.querySelectorAll(".md-content h2[data-difficulty]")];
   if (!questions.length) return;
 
-  for (const heading of questions) {
-    if (heading.nextElementSibling?.classList.contains("hb-answer")) continue;
+  for (const question of questions) {
+    // The difficulty-and-topics line stays visible with its question.
+    const top = question.nextElementSibling?.classList.contains("hb-meta") ? question.nextElementSibling : question;
+    if (top.nextElementSibling?.classList.contains("hb-reveal")) continue;
     const answer = document.createElement("div");
     answer.className = "hb-answer";
-    while (heading.nextSibling && !(heading.nextSibling.tagName === "H2" || heading.nextSibling.tagName === "H1")) {
-      answer.appendChild(heading.nextSibling);
+    while (top.nextSibling && !(top.nextSibling.tagName === "H2" || top.nextSibling.tagName === "H1")) {
+      answer.appendChild(top.nextSibling);
     }
     const reveal = document.createElement("button");
     reveal.type = "button";
@@ -20,7 +22,7 @@ document$.subscribe(() => {
       answer.classList.add("hb-shown");
       reveal.classList.add("hb-shown");
     });
-    heading.after(reveal, answer);
+    top.after(reveal, answer);
   }
 
   const article = document.querySelector(".md-content article");

