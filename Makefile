@@ -11,10 +11,11 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # The full freeze pins every transitive dependency, so a fresh install is the one that was tested.
 PIN := -c constraints.txt
 
-.PHONY: help serve build test lint format outputs anchors bench clean
+.PHONY: help serve build offline test lint format outputs anchors bench clean
 
 help:
 	@echo "make serve    build and serve the site on http://127.0.0.1:8000 (site stack only)"
+	@echo "make offline  build a copy in site-offline/ that works from file://, search included"
 	@echo "make test     install everything and run every check"
 	@echo "make outputs  re-run every example and rewrite the outputs shown on the pages"
 	@echo "make anchors  record newly published question anchors in tests/anchors.txt"
@@ -38,6 +39,10 @@ serve: $(VENV)/.docs
 build: $(VENV)/.docs
 	$(BIN)/mkdocs build --strict
 
+offline: $(VENV)/.docs
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
+	@echo "open site-offline/index.html in a browser"
+
 lint: $(VENV)/.all
 	$(BIN)/ruff check snippets tests handbook
 	$(BIN)/ruff format --check snippets tests handbook
@@ -56,8 +61,11 @@ outputs: $(VENV)/.all
 anchors: $(VENV)/.docs
 	$(BIN)/python -m tests.anchors --update
 
-bench: $(VENV)/.all
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+bench: $(VENV)/.all node_modules/.package-lock.json
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site site-offline .pytest_cache

@@ -13,9 +13,12 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 # MkDocs puts this folder on sys.path while it loads a hook, so the sibling module imports directly.
+from notebooks import notebook_path, page_notebook
 from pages import DIFFICULTIES, heading_problems
 
 _examples: dict[str, dict[str, list[str]]] = {}  # page src -> anchor -> executed snippet includes
@@ -24,12 +27,14 @@ _found: list[dict] = []
 
 
 _nav_order: dict[str, int] = {}  # page src -> position in the navigation
+_notebooks: list[tuple[Path, str, str, str]] = []  # (page source, title, absolute url, notebook path)
 
 
 def on_pre_build(config):
     _examples.clear()
     _seen.clear()
     _found.clear()
+    _notebooks.clear()
 
 
 def on_nav(nav, config, files):
@@ -122,11 +127,41 @@ def on_page_content(html, page, config, files):
         return m.group(0) + meta_line(by_id[anchor]) if anchor in wanted else m.group(0)
 
     html = QUESTION_H2.sub(add_meta, html)
-    chapter_index = page.file.src_uri.endswith("/index.md")
-    return exclude_intro_from_search(html) if wanted or chapter_index else html
+    if wanted:
+        html = add_notebook_link(html, page, config)
+    if page.file.src_uri.endswith(".ipynb"):
+        html = MERMAID_LOADER.sub("", html)
+    if wanted:
+        html = exclude_intro_from_search(html)
+    elif page.file.src_uri.endswith(("/index.md", ".ipynb")):
+        html = SECTION_OR_BLOCK.sub(lambda m: m.group(0) + " data-search-exclude", html)
+    return CODE_BLOCK.sub(lambda m: m.group(0) + " data-search-exclude", html)
+
+
+# nbconvert's page template imports mermaid from cdnjs when a notebook holds a diagram; ours hold
+# none, and the site requests nothing from other hosts.
+MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*jp-Mermaid.*?</script>', re.S)
+
+# Code and output blocks stay out of the search index: they are half its size, and their
+# identifiers and numbers match queries by accident (prose names the identifiers that matter).
+CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight"')
+
+
+def add_notebook_link(html: str, page, config) -> str:
+    """Offer the page's examples as a notebook, under the page title."""
+    target = notebook_path(page.file.src_uri)
+    _notebooks.append((Path(page.file.abs_src_path), page.title, config["site_url"] + page.url, target))
+    href = get_relative_url(target, page.url)
+    link = (
+        f'<p class="hb-notebook"><a href="{href}" download>Download this page\'s examples as a '
+        "Jupyter notebook</a> (run it inside a clone of the handbook)</p>"
+    )
+    return re.sub(r"(</h1>)", lambda m: m.group(1) + link, html, count=1)
 
 
 INTRO_BLOCK = re.compile(r"<(p|ul|ol|table|div|blockquote)\b")
+# A chapter index or a lab is found by its title: its sections would crowd out the questions.
+SECTION_OR_BLOCK = re.compile(r"<(h[2-6]|p|ul|ol|table|div|blockquote)\b")
 
 
 def exclude_intro_from_search(html: str) -> str:
@@ -180,22 +215,29 @@ def questions_table(from_url: str) -> str:
 def on_post_build(config):
     out = Path(config["site_dir"]) / "questions.json"
     out.write_text(json.dumps(_found, indent=1, ensure_ascii=False) + os.linesep, encoding="utf-8")
-    demote_topic_pages_in_search(Path(config["site_dir"]) / "search" / "search_index.json")
+    tune_search_index(Path(config["site_dir"]) / "search" / "search_index.json")
+    for source, title, url, target in _notebooks:
+        nbformat.write(page_notebook(source, title, url), Path(config["site_dir"]) / target)
 
 
-# A topic page's own entry (its title) competes with its questions. Material shows the sections
-# of a page that score at least as high as the page's best entry and folds the rest under "N more
-# on this page", so a page title that shares a word with the query would hide every question on
-# it. Runs after Material's search plugin has written the index (hooks run after plugins).
+# Tune Material's search index for questions, after its plugin has written it (hooks run after
+# plugins):
+# - A topic page's own entry (its title) competes with its questions. Material shows the sections
+#   of a page that score at least as high as the page's best entry and folds the rest under "N
+#   more on this page", so a page title sharing a word with the query would hide its questions.
+# - Material gives every section the tags of its whole page, with a boost of a million: every
+#   question would rank by its neighbours' tags, and each result would list them all. Each
+#   question's own tags are in its text (the line under its heading) instead.
 TOPIC_PAGE_BOOST = 0.1
 
 
-def demote_topic_pages_in_search(index_file: Path) -> None:
+def tune_search_index(index_file: Path) -> None:
     if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
     topic_pages = {q["url"].split("#")[0] for q in _found}
     for doc in index["docs"]:
+        doc.pop("tags", None)
         if doc["location"] in topic_pages:
             doc["boost"] = TOPIC_PAGE_BOOST
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from handbook.pages import ROOT, docs_pages
+from tests import bench_pages
 
 BIN = Path(sys.executable).parent
 ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PATH": str(BIN) + ":/usr/bin:/bin"}
@@ -40,6 +41,7 @@ def main() -> int:
             print(built.stdout + built.stderr)
             return 1
         questions = json.loads((site / "questions.json").read_text())
+        bench_pages.main(site)
 
         report = Path(tmp) / "examples.xml"
         suite_s, ran = timed(

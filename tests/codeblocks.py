@@ -7,6 +7,9 @@ extracts the blocks, runs them and compares their output with the expected-outpu
     pytest docs                    # run and check every example
     pytest docs --update-outputs   # rewrite every expected-output block from a real run
 
+Notebooks under docs/ (the Labs) run top to bottom in a fresh kernel the same way: their stored
+outputs must be what the run printed, and --update-outputs stores the run's outputs.
+
 Before a block runs, the page is checked for fences that would silently not run. While it runs,
 only loopback sockets are allowed and the model hubs are set offline.
 """
@@ -22,13 +25,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import nbformat
 import pytest
 import pytest_socket
+from nbclient.exceptions import CellExecutionError
 from pytest_codeblocks import extract_from_buffer
 from pytest_codeblocks import plugin as codeblocks_plugin
 from pytest_codeblocks.plugin import TestBlock
 
 from handbook.pages import ROOT, PageError, expand, is_skipped, scan
+from tests.notebook_run import differences, execute, keep_stdout_only
 
 OFFLINE = {
     "HF_HUB_OFFLINE": "1",
@@ -83,9 +89,42 @@ def reset_numeric_state() -> None:
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if file_path.suffix == ".md" and ROOT / "docs" in file_path.parents:
+    if ROOT / "docs" not in file_path.parents:
+        return None
+    if file_path.suffix == ".md":
         return PageFile.from_parent(parent, path=file_path)
+    if file_path.suffix == ".ipynb" and ".ipynb_checkpoints" not in file_path.parts:
+        return NotebookFile.from_parent(parent, path=file_path)
     return None
+
+
+class NotebookFile(pytest.File):
+    """A notebook on the site (the Labs): run top to bottom; what it shows must be what it printed."""
+
+    def collect(self):
+        yield NotebookRun.from_parent(self, name="top to bottom")
+
+
+class NotebookRun(pytest.Item):
+    def runtest(self):
+        where = self.path.relative_to(ROOT)
+        shown = nbformat.read(self.path, as_version=4)
+        ran = execute(shown)
+        _ran["notebooks"] += 1
+        if self.config.getoption("update_outputs"):
+            nbformat.write(keep_stdout_only(ran), self.path)
+            return
+        problems = differences(str(where), shown, ran)
+        if problems:
+            raise AssertionError("\n\n".join(problems) + "\n\nrun `make outputs` to refresh it")
+
+    def repr_failure(self, excinfo):
+        if excinfo.errisinstance(CellExecutionError):
+            return f"{self.path.relative_to(ROOT)}: a cell raised an error:\n{excinfo.value}"
+        return str(excinfo.value)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.relative_to(ROOT)}: top to bottom"
 
 
 def check_fences(path: Path, lines: list[str], origin: list[int]) -> None:
@@ -216,6 +255,8 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("page examples")
     terminalreporter.write_line(f"code blocks executed: {_ran['ran']}, skipped: {sum(_skips.values())}")
+    if _ran["notebooks"]:
+        terminalreporter.write_line(f"notebooks executed: {_ran['notebooks']}")
     for reason, count in sorted(_skips.items()):
         terminalreporter.write_line(f"  skipped {count} x: {reason}")
     for page, updates in sorted(_updates.items()):

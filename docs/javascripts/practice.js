@@ -1,10 +1,8 @@
 // Practice mode: hide each answer behind "Show answer" for self-quizzing; remembered across pages.
+// Answers are wrapped only while practice mode is on, so a normal page load moves no nodes.
 const PRACTICE_KEY = "handbook.practice";
 
-document$.subscribe(() => {
-  const questions = [...document.querySelectorAll(".md-content h2[data-difficulty]")];
-  if (!questions.length) return;
-
+function wrapAnswers(questions) {
   for (const question of questions) {
     // The difficulty-and-topics line stays visible with its question.
     const top = question.nextElementSibling?.classList.contains("hb-meta") ? question.nextElementSibling : question;
@@ -24,6 +22,11 @@ document$.subscribe(() => {
     });
     top.after(reveal, answer);
   }
+}
+
+document$.subscribe(() => {
+  const questions = [...document.querySelectorAll(".md-content h2[data-difficulty]")];
+  if (!questions.length) return;
 
   const article = document.querySelector(".md-content article");
   const toggle = document.createElement("label");
@@ -32,6 +35,7 @@ document$.subscribe(() => {
   const box = toggle.querySelector("input");
   box.checked = localStorage.getItem(PRACTICE_KEY) === "on";
   const apply = () => {
+    if (box.checked) wrapAnswers(questions);
     document.body.classList.toggle("hb-practice", box.checked);
     localStorage.setItem(PRACTICE_KEY, box.checked ? "on" : "off");
   };

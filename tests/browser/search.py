@@ -13,8 +13,15 @@ SEARCH_INPUT = "input.md-search__input"
 
 def load_queries() -> list[tuple[str, list[str]]]:
     """(query, answers): a query that two questions answer equally well lists both."""
+    return [(query, answers) for query, answers, _ in load_entries()]
+
+
+def load_entries() -> list[tuple[str, list[str], str | None]]:
+    """(query, answers, why it is a known miss or None)."""
     entries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
-    return [(str(query), answers if isinstance(answers, list) else [answers]) for query, answers in entries]
+    return [
+        (str(e[0]), e[1] if isinstance(e[1], list) else [e[1]], e[2] if len(e) > 2 else None) for e in entries
+    ]
 
 
 def search(page, query: str) -> list[str]:

@@ -1,0 +1,43 @@
+"""`make offline`: the site opened from file:// works, search included, with no request anywhere."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.search import search
+from tests.conftest import run
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site-offline")
+    os.environ["OFFLINE"] = "true"
+    try:
+        result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)])
+    finally:
+        del os.environ["OFFLINE"]
+    assert result.returncode == 0, result.stdout
+    return out
+
+
+def test_offline_build_has_file_urls_and_inlined_search(offline_site):
+    assert (offline_site / "search" / "search_index.js").is_file()
+    home = (offline_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="questions.html"' in home, "links must name .html files to work from file://"
+    assert "unpkg.com" not in home
+
+
+def test_offline_site_searches_and_navigates_from_file_urls(page, offline_site):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((offline_site / "index.html").as_uri())
+    assert "lora-low-rank" in search(page, "low-rank adaptation")
+    page.locator('.md-search-result__list a.md-search-result__link[href$="#lora-low-rank"]').first.click()
+    page.wait_for_url("**/efficient-fine-tuning.html?*#lora-low-rank")
+    assert page.locator("h2#lora-low-rank").is_visible()
+    page.goto((offline_site / "questions.html").as_uri())
+    assert page.locator(".hb-questions tbody tr").count() > 100
+    elsewhere = [u for u in requests if urlsplit(u).scheme not in {"file", "data", "blob", "about"}]
+    assert not elsewhere, f"the offline site made requests: {elsewhere}"

@@ -1,0 +1,109 @@
+"""Deep links, practice mode, the question filters, and no request to any other host."""
+
+import json
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+
+def questions(site) -> list[dict]:
+    return json.loads((site / "questions.json").read_text(encoding="utf-8"))
+
+
+def last_question_per_page(site) -> list[dict]:
+    """The deepest answer on each page: the hardest case for landing a shared link in view."""
+    last = {}
+    for q in questions(site):
+        last[q["url"].split("#")[0]] = q
+    return list(last.values())
+
+
+def heading_in_view(page, anchor: str) -> bool:
+    return page.eval_on_selector(
+        f"h2#{anchor}",
+        "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight / 2; }",
+    )
+
+
+def test_a_shared_deep_link_opens_at_the_answer(page, site, base_url):
+    missed = []
+    for q in last_question_per_page(site):
+        page.goto(urljoin(base_url, q["url"]))
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)  # KaTeX renders after load and may move the page
+        if not heading_in_view(page, q["id"]):
+            missed.append(q["url"])
+    assert not missed, f"deep links that do not show their answer: {missed}"
+
+
+def test_every_question_heading_offers_its_permalink(page, site, base_url):
+    q = questions(site)[0]
+    page.goto(urljoin(base_url, q["url"]))
+    link = page.locator(f"h2#{q['id']} a.headerlink")
+    assert link.evaluate("a => a.hash") == f"#{q['id']}"
+    link.click()
+    assert page.url == urljoin(base_url, q["url"])
+
+
+def test_practice_mode_hides_answers_and_is_remembered_across_pages(page, site, base_url):
+    first, *_, last = questions(site)
+    page.goto(urljoin(base_url, first["url"]))
+    answer = page.locator(f"h2#{first['id']} ~ .hb-answer").first
+    assert answer.is_visible()
+    page.locator(".hb-practice-toggle input").check()
+    assert not answer.is_visible()
+    page.locator(f"h2#{first['id']} ~ .hb-reveal").first.click()
+    assert answer.is_visible()
+
+    page.goto(urljoin(base_url, last["url"]))  # another chapter, a full page load
+    assert page.locator(".hb-practice-toggle input").is_checked()
+    assert not page.locator(f"h2#{last['id']} ~ .hb-answer").first.is_visible()
+    assert page.locator(f"h2#{last['id']} + .hb-meta").is_visible(), "difficulty and topics stay visible"
+
+
+def test_all_questions_filters(page, site, base_url):
+    total = len(questions(site))
+    hard = sum(q["difficulty"] == "hard" for q in questions(site))
+    page.goto(urljoin(base_url, "questions/"))
+    rows = page.locator(".hb-questions tbody tr")
+    assert rows.count() == total
+    page.select_option("#hb-difficulty", "hard")
+    assert page.locator(".hb-questions tbody tr:not([hidden])").count() == hard
+    assert page.text_content("#hb-count") == f"{hard} of {total} questions"
+    page.fill("#hb-text", "attention")
+    shown = page.locator(".hb-questions tbody tr:not([hidden])")
+    assert 0 < shown.count() < hard
+    assert all("attention" in t.lower() for t in shown.all_inner_texts())
+
+
+PAGE_TYPES = {
+    "home": "",
+    "chapter": "rag/",
+    "topic page": "evaluation/llm-evaluation/",
+    "all questions": "questions/",
+    "topics": "tags/",
+    "missing page (404)": "no/such/page/",
+}
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
+def test_pages_request_nothing_from_another_host(page, base_url, path):
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and "404" not in m.text and errors.append(m.text))
+    page.goto(urljoin(base_url, path))
+    page.wait_for_load_state("networkidle")
+    page.click("input.md-search__input")  # loads the search worker and its index
+    page.fill("input.md-search__input", "attention")
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_load_state("networkidle")
+    local = urlsplit(base_url).netloc
+    foreign = [
+        u
+        for u in requests
+        if urlsplit(u).scheme in {"http", "https", "ws", "wss"} and urlsplit(u).netloc != local
+    ]
+    assert not foreign, f"{path or '/'} requested other hosts: {foreign}"
+    assert not errors, f"{path or '/'} logged errors: {errors}"
