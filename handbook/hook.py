@@ -222,22 +222,35 @@ def on_post_build(config):
 
 # Tune Material's search index for questions, after its plugin has written it (hooks run after
 # plugins):
-# - A topic page's own entry (its title) competes with its questions. Material shows the sections
-#   of a page that score at least as high as the page's best entry and folds the rest under "N
-#   more on this page", so a page title sharing a word with the query would hide its questions.
+# - Every question is its own result. Material groups a page's sections under the page (by the
+#   part of a location before "#") and folds all but the best under "N more on this page", so the
+#   second-best question of a page would be hidden. Each question gets a group of its own: its
+#   location gains a query string (`rag/pipeline/?q=rag-chunking#rag-chunking` opens the same page
+#   at the same answer), under a header entry that carries the page title and almost no weight.
+# - A topic page's own entry (its title) would otherwise outrank its questions: it is demoted.
 # - Material gives every section the tags of its whole page, with a boost of a million: every
 #   question would rank by its neighbours' tags, and each result would list them all. Each
 #   question's own tags are in its text (the line under its heading) instead.
 TOPIC_PAGE_BOOST = 0.1
+GROUP_HEADER_BOOST = 0.001
 
 
 def tune_search_index(index_file: Path) -> None:
     if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    topic_pages = {q["url"].split("#")[0] for q in _found}
+    questions = {q["url"] for q in _found}
+    titles = {q["url"].split("#")[0]: q["page"] for q in _found}
+    docs = []
     for doc in index["docs"]:
         doc.pop("tags", None)
-        if doc["location"] in topic_pages:
+        if doc["location"] in titles:
             doc["boost"] = TOPIC_PAGE_BOOST
+        elif doc["location"] in questions:
+            page, anchor = doc["location"].split("#")
+            header = f"{page}?q={anchor}"
+            docs.append({"location": header, "title": titles[page], "text": "", "boost": GROUP_HEADER_BOOST})
+            doc["location"] = f"{header}#{anchor}"
+        docs.append(doc)
+    index["docs"] = docs
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -45,7 +45,14 @@ def project(tmp_path) -> Path:
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     (tmp_path / "tests").mkdir()
-    for name in ("__init__.py", "codeblocks.py", "anchors.py", "conftest.py", "test_pages.py"):
+    for name in (
+        "__init__.py",
+        "codeblocks.py",
+        "notebook_run.py",
+        "anchors.py",
+        "conftest.py",
+        "test_pages.py",
+    ):
         shutil.copy(ROOT / "tests" / name, tmp_path / "tests" / name)
     shutil.copytree(ROOT / "docs" / "stylesheets", tmp_path / "docs" / "stylesheets")
     shutil.copytree(ROOT / "docs" / "javascripts", tmp_path / "docs" / "javascripts")
@@ -253,3 +260,29 @@ def test_blank_output_line_inside_a_content_tab_survives_a_refresh(project):
     assert examples(project, "--update-outputs").returncode == 0
     result = examples(project)
     assert result.returncode == 0, result.stdout
+
+
+def lab(stored_output: str, code: str = "print(6 * 7)"):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    cell = new_code_cell(code)
+    cell.outputs = [new_output("stream", name="stdout", text=stored_output)]
+    return nbformat.writes(new_notebook(cells=[new_markdown_cell("# Lab"), cell]))
+
+
+def test_a_lab_notebook_that_runs_as_stored_passes(project):
+    write(project, "docs/labs/lab.ipynb", lab("42\n"))
+    result = examples(project)
+    assert result.returncode == 0, result.stdout
+    assert "notebooks executed: 1" in result.stdout
+
+
+def test_a_stale_lab_notebook_output_fails_naming_the_cell(project):
+    write(project, "docs/labs/lab.ipynb", lab("41\n"))
+    fails(examples(project), "docs/labs/lab.ipynb: cell 2: output differs", "-41", "+42", "make outputs")
+
+
+def test_a_lab_notebook_cell_that_raises_fails(project):
+    write(project, "docs/labs/lab.ipynb", lab("", code="raise ValueError('broken lab')"))
+    fails(examples(project), "docs/labs/lab.ipynb: a cell raised an error", "broken lab")

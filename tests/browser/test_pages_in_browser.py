@@ -48,12 +48,12 @@ def test_every_question_heading_offers_its_permalink(page, site, base_url):
 def test_practice_mode_hides_answers_and_is_remembered_across_pages(page, site, base_url):
     first, *_, last = questions(site)
     page.goto(urljoin(base_url, first["url"]))
-    answer = page.locator(f"h2#{first['id']} ~ .hb-answer").first
-    assert answer.is_visible()
+    short_answer = page.locator(f"h2#{first['id']} + .hb-meta + p")
+    assert short_answer.is_visible()
     page.locator(".hb-practice-toggle input").check()
-    assert not answer.is_visible()
+    assert not short_answer.is_visible()
     page.locator(f"h2#{first['id']} ~ .hb-reveal").first.click()
-    assert answer.is_visible()
+    assert page.locator(f"h2#{first['id']} ~ .hb-answer").first.is_visible()
 
     page.goto(urljoin(base_url, last["url"]))  # another chapter, a full page load
     assert page.locator(".hb-practice-toggle input").is_checked()
@@ -107,3 +107,13 @@ def test_pages_request_nothing_from_another_host(page, base_url, path):
     ]
     assert not foreign, f"{path or '/'} requested other hosts: {foreign}"
     assert not errors, f"{path or '/'} logged errors: {errors}"
+
+
+def test_on_a_phone_the_page_starts_with_its_title_not_its_tag_cloud(browser, site, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    q = questions(site)[0]
+    page.goto(urljoin(base_url, q["url"].split("#")[0]))
+    assert not page.locator(".md-content .md-tags").is_visible()
+    assert page.locator(f"h2#{q['id']} + .hb-meta").is_visible(), "each question still shows its topics"
+    context.close()
