@@ -43,7 +43,9 @@ def base_url(site: Path) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+# Module scope: while Playwright's sync API is alive it keeps an asyncio loop running in this
+# thread, and page examples that call asyncio.run() (run later in the same pytest process) fail.
+@pytest.fixture(scope="module")
 def browser():
     executable = chromium()
     from playwright.sync_api import sync_playwright

@@ -27,20 +27,31 @@ def load_entries() -> list[tuple[str, list[str], str | None]]:
 def search(page, query: str) -> list[str]:
     """Type `query` into the search box; return the anchors of the results a reader sees, in order.
 
-    Material groups results by page and folds a page's weaker sections under "N more on this
-    page"; folded results are not counted (a reader does not see them without a click).
-
-    Material answers on keyup (not on input), so the text is filled and then a key is pressed.
-    The results' meta line is cleared first, so the wait below sees this query's results.
+    Material folds a group's weaker entries under "N more on this page"; folded results are not
+    counted (a reader does not see them without a click). Material answers on keyup (not on
+    input), so the text is filled and then a key is pressed. The results' meta line and list are
+    cleared first, so the waits below see this query's results and not the previous query's.
     """
     page.click(SEARCH_INPUT)
-    page.evaluate("document.querySelector('.md-search-result__meta').textContent = ''")
+    page.evaluate(
+        "document.querySelector('.md-search-result__meta').textContent = '';"
+        "document.querySelector('.md-search-result__list').replaceChildren();"
+    )
     page.fill(SEARCH_INPUT, query)
     page.press(SEARCH_INPUT, "End")
-    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.trim() !== ''")
-    hrefs = page.locator(".md-search-result__list a.md-search-result__link").evaluate_all(
-        "links => links.filter(a => a.checkVisibility()).map(a => a.href)"
+    page.wait_for_function(
+        "(() => { const meta = document.querySelector('.md-search-result__meta').textContent;"
+        " return meta.includes('No matching') ||"
+        " (meta.trim() !== '' && document.querySelector('.md-search-result__list li') !== null); })()"
     )
+    # Material renders the list in steps; read it until two readings agree.
+    hrefs, previous = None, []
+    while hrefs != previous:
+        previous = hrefs
+        page.wait_for_timeout(150)
+        hrefs = page.locator(".md-search-result__list a.md-search-result__link").evaluate_all(
+            "links => links.filter(a => a.checkVisibility()).map(a => a.href)"
+        )
     return [urlsplit(h).fragment for h in hrefs if urlsplit(h).fragment]
 
 
