@@ -29,6 +29,24 @@ here = pathlib.Path.cwd()
 os.chdir(next(p for p in [here, *here.parents] if (p / "mkdocs.yml").exists()))"""
 
 
+ASYNCIO_IN_JUPYTER = """\
+# Jupyter's kernel already runs an asyncio event loop, and asyncio.run() refuses to start a
+# second one in the same thread. The examples below call asyncio.run() as a script would, so
+# here each call runs in a worker thread with a loop of its own.
+import asyncio
+import concurrent.futures
+
+_asyncio_run = asyncio.run
+
+
+def _run_in_thread(coroutine, **options):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_asyncio_run, coroutine, **options).result()
+
+
+asyncio.run = _run_in_thread"""
+
+
 def notebook_path(src_uri: str) -> str:
     """Where a page's notebook goes in the site: `rag/pipeline.md` -> `rag/pipeline.ipynb`."""
     return src_uri.removesuffix(".md") + ".ipynb"
@@ -58,6 +76,8 @@ def page_notebook(page: Path, title: str, page_url: str) -> nbformat.NotebookNod
             if shown is not None:
                 cell.outputs = [new_output("stream", name="stdout", text=shown)]
             cells.append(cell)
+    if any(c.cell_type == "code" and "asyncio.run(" in c.source for c in cells):
+        cells.insert(2, new_code_cell(ASYNCIO_IN_JUPYTER))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

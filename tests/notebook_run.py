@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from pathlib import Path
 
 import nbformat
@@ -23,9 +24,16 @@ def execute(nb: nbformat.NotebookNode, cwd: Path = ROOT) -> nbformat.NotebookNod
     return ran
 
 
+# A log record in the logging module's default format. A library can end up logging to stdout
+# in a kernel (after some cell configures the root logger); log records are not the program's
+# output, as on the pages, where pytest captures logging apart from stdout.
+LOG_RECORD = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]+:.*\n?", re.MULTILINE)
+
+
 def printed(cell) -> str:
     """What a code cell wrote to stdout (stderr is for warnings and timings, as on the pages)."""
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+    return LOG_RECORD.sub("", text)
 
 
 def differences(name: str, shown: nbformat.NotebookNode, ran: nbformat.NotebookNode) -> list[str]:
