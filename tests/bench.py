@@ -8,6 +8,7 @@ performance is measured here, not in timed tests.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from handbook.pages import ROOT, docs_pages
 from tests import bench_pages
 
 BIN = Path(sys.executable).parent
-ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PATH": str(BIN) + ":/usr/bin:/bin"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+ENV["PATH"] = f"{BIN}:{ENV.get('PATH', '/usr/bin:/bin')}"
 
 
 def timed(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
@@ -49,6 +51,11 @@ def main() -> int:
         )
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         cases = [c for c in ET.parse(report).getroot().iter("testcase") if c.find("skipped") is None]
+        failed = [
+            f"{c.get('classname')} {c.get('name')}"
+            for c in cases
+            if c.find("failure") is not None or c.find("error") is not None
+        ]
         times = sorted(
             ((float(c.get("time", 0)), f"{c.get('classname')} {c.get('name')}") for c in cases), reverse=True
         )
@@ -61,6 +68,8 @@ def main() -> int:
     print(f"peak memory of one child process:  {peak_mb:6.0f} MB")
     print(f"pages: {len(docs_pages())}, questions: {len(questions)}, executed code blocks: {executed}")
     print(f"example suite result: {'passed' if ran.returncode == 0 else 'FAILED'}")
+    for name in failed:
+        print(f"  failed: {name}")
     print("ten slowest examples:")
     for seconds, name in times[:10]:
         print(f"  {seconds:6.1f} s  {name}")
