@@ -142,6 +142,14 @@ def check_fences(path: Path, lines: list[str], origin: list[int]) -> None:
                 f"{where}: fence ```{info} would silently not run; write ```python "
                 '(with <!-- pytest.mark.skip(reason="...") --> above it if it must not run)'
             )
+        shown_output = info.startswith("text") and OUTPUT_MARK in "".join(
+            lines[max(0, fence.line - 3) : fence.line - 1]
+        )
+        if shown_output and fence.indent and "" in fence.body:
+            problems.append(
+                f"{where}: an empty line inside an indented output block is dropped by pytest-codeblocks, "
+                "so the page would show a line the example never printed; run `make outputs`"
+            )
         if info == "python" and not is_skipped(fence):
             body = "\n".join(fence.body)
             if re.search(r"""^if\s+__name__\s*==\s*["']__main__["']""", body, re.MULTILINE):

@@ -286,3 +286,14 @@ def test_a_stale_lab_notebook_output_fails_naming_the_cell(project):
 def test_a_lab_notebook_cell_that_raises_fails(project):
     write(project, "docs/labs/lab.ipynb", lab("", code="raise ValueError('broken lab')"))
     fails(examples(project), "docs/labs/lab.ipynb: a cell raised an error", "broken lab")
+
+
+def test_an_empty_line_in_an_indented_output_block_fails(project):
+    tabbed = "\n".join(("    " + line if line else "") for line in PAGE.split("```python", 1)[1].splitlines())
+    page = (
+        PAGE.split("```python", 1)[0]
+        + '=== "Tab"\n\n    ```python'
+        + tabbed.replace("answer: 42", "answer: 42\n")
+    )
+    write(project, "docs/ch/topic.md", page)
+    fails(examples(project), "docs/ch/topic.md:", "an empty line inside an indented output block")
