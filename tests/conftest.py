@@ -32,3 +32,30 @@ def site(tmp_path_factory) -> Path:
     result = run(["mkdocs", "build", "--strict", "--site-dir", str(out)])
     assert result.returncode == 0, result.stdout
     return out
+
+
+def _repo_changes() -> set[str]:
+    """`git status` lines: files the run created or changed in the repository (ignored ones aside)."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True
+    )
+    return set(status.stdout.splitlines()) if status.returncode == 0 else set()
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
+        session.config._repo_before = _repo_changes()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Examples are hermetic: a run that leaves a file behind in the repository fails."""
+    before = getattr(session.config, "_repo_before", None)
+    if before is None or session.config.getoption("update_outputs", False):
+        return
+    left = sorted(_repo_changes() - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("\nthe run left files behind in the repository (use a tempfile):", red=True)
+        for line in left:
+            reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
