@@ -4,6 +4,8 @@
 
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
+# The engine (handbook/) is imported by mkdocs.yml's Markdown extensions, the hook and the tests.
+export PYTHONPATH := $(CURDIR)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 8000

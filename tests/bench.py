@@ -21,7 +21,7 @@ from handbook.pages import ROOT, docs_pages
 from tests import bench_pages
 
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PYTHONPATH": str(ROOT)}
 ENV["PATH"] = f"{BIN}:{ENV.get('PATH', '/usr/bin:/bin')}"
 
 

@@ -22,6 +22,7 @@ import io
 import os
 import random
 import re
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -264,6 +265,33 @@ def _tee_stdout():
         codeblocks_plugin.stdout_io = original
 
 
+def repo_changes() -> set[str]:
+    """`git status` lines: files the run created or changed in the repository (ignored ones aside)."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True
+    )
+    return set(status.stdout.splitlines()) if status.returncode == 0 else set()
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
+        session.config._repo_before = repo_changes()
+
+
+def fail_on_files_left_behind(session):
+    """Examples are hermetic: a run that leaves a file behind in the repository fails."""
+    before = getattr(session.config, "_repo_before", None)
+    if before is None or session.config.getoption("update_outputs", False):
+        return
+    left = sorted(repo_changes() - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("\nthe run left files behind in the repository (use a tempfile):", red=True)
+        for line in left:
+            reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_runtest_logreport(report):
     """Count what ran, from the reports: with pytest-xdist they reach the controller from every worker."""
     if report.when == "setup" and report.skipped and "::line " in report.nodeid:
@@ -276,18 +304,19 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     for page, updates in _updates.items():
         write_outputs(page, updates)
+    fail_on_files_left_behind(session)
 
 
 def pytest_terminal_summary(terminalreporter):
     if not (_ran or _skips):
         return
     terminalreporter.section("page examples")
-    terminalreporter.write_line(
-        f"code blocks executed: {_ran['ran']}, passed in an earlier run of the same inputs "
-        f"(cached): {_ran['cached']}, skipped: {sum(_skips.values())}"
-    )
+    terminalreporter.write_line(f"code blocks executed: {_ran['ran']}, skipped: {sum(_skips.values())}")
     if _ran["cached"]:
-        terminalreporter.write_line(f"  cache: {example_cache.WHERE}; HANDBOOK_CACHE=0 runs every block")
+        terminalreporter.write_line(
+            f"code blocks not run, passed before with the same inputs: {_ran['cached']} "
+            f"({example_cache.WHERE.relative_to(ROOT)}; HANDBOOK_CACHE=0 runs every block)"
+        )
     if _ran["notebook"]:
         terminalreporter.write_line(f"notebooks executed: {_ran['notebook']}")
     for reason, count in sorted(_skips.items()):
