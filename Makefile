@@ -26,7 +26,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 PIN := -c constraints.txt
 SITE_PYTHONS := (3, 11) <= sys.version_info[:2] <= (3, 13)
 
-.PHONY: help serve build offline test lint format outputs anchors bench clean
+.PHONY: help serve build offline test page lint format outputs anchors bench clean
 
 help:
 	@echo "make serve [PORT=8000]  build and serve the site on http://127.0.0.1:PORT (site stack only)"
@@ -34,6 +34,8 @@ help:
 	@echo "make offline            build a copy in site-offline/ that works from file://, search included"
 	@echo "make test               install everything and run every check (examples reuse earlier passes;"
 	@echo "                        HANDBOOK_CACHE=0 runs every one)"
+	@echo "make page PAGE=docs/x/y.md  after editing one page: its snippets linted, the strict build,"
+	@echo "                        the page structure checks and the page's examples (changed blocks only)"
 	@echo "make outputs            re-run every example and rewrite the outputs shown on the pages"
 	@echo "make anchors            record newly published question anchors in tests/anchors.txt"
 	@echo "make format             ruff: fix and format snippets, tests and the engine"
@@ -73,6 +75,13 @@ lint: $(VENV)/.all
 test: $(VENV)/.all lint
 	$(BIN)/mkdocs build --strict
 	$(BIN)/pytest -n $(WORKERS) --durations=10
+
+page: $(VENV)/.all
+	@test -n "$(PAGE)" || (echo "usage: make page PAGE=docs/<chapter>/<page>.md" && false)
+	$(BIN)/ruff check snippets/$(word 2,$(subst /, ,$(PAGE)))
+	$(BIN)/ruff format --check snippets/$(word 2,$(subst /, ,$(PAGE)))
+	$(BIN)/mkdocs build --strict -q
+	$(BIN)/pytest -n $(WORKERS) -q tests/test_pages.py tests/test_fence_code.py $(PAGE)
 
 format: $(VENV)/.all
 	$(BIN)/ruff check --fix snippets tests handbook

@@ -204,7 +204,7 @@ class PageBlock(TestBlock):
     def runtest(self):
         updating = self.config.getoption("update_outputs")
         expected = self.obj.expected_output
-        key = example_cache.key(self.path, self.obj.code, expected)
+        key = example_cache.key(self.obj.code, expected)
         if not updating and example_cache.passed(key):
             self.user_properties.append(("example", "cached"))
             return

@@ -1,10 +1,10 @@
 """Remember which page examples passed, so that `make test` after an edit re-runs only what changed.
 
-A block's key is a hash of everything that can change what it prints: its code and the output the
-page shows, every file of its chapter's snippets/ folder (helper modules it imports) and of data/,
-any other snippets/ folder its code names, the pinned environment, the Python version and the
-harness itself. Only passes are recorded, so a cached block is one that passed with exactly these
-inputs; anything else runs. CI (CI=true) and HANDBOOK_CACHE=0 never read the cache.
+A block's key is a hash of everything that can change what it prints: its code (snippets
+included) and the output the page shows, every snippets/ file its code names (a helper module it
+imports, and what that one names in turn), all of data/, the pinned environment, the Python
+version and the harness itself. Only passes are recorded, so a cached block is one that passed
+with exactly these inputs; anything else runs. CI (CI=true) and HANDBOOK_CACHE=0 never read the cache.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -47,14 +48,53 @@ def _fixed() -> str:
     return digest.hexdigest()
 
 
-def key(page: Path, code: str, expected: str | None) -> str:
-    chapter = page.relative_to(ROOT / "docs").parts[0]
-    # A folder name in the code may be an import or a path into it; over-matching only costs a re-run.
-    folders = {chapter} | {p.name for p in (ROOT / "snippets").iterdir() if p.is_dir() and p.name in code}
+@functools.cache
+def _snippet_files() -> dict[str, bytes]:
+    """Every file under snippets/, by its path from the repository root."""
+    base = ROOT / "snippets"
+    return {
+        p.relative_to(ROOT).as_posix(): p.read_bytes()
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+@functools.cache
+def _names() -> tuple[re.Pattern, dict[str, list[str]]]:
+    """One pattern for every snippet file's stem and folder, and the files behind each name."""
+    by_name: dict[str, list[str]] = {}
+    for path in _snippet_files():
+        by_name.setdefault(Path(path).stem, []).append(path)
+        by_name.setdefault(f"snippets/{Path(path).parent.name}", []).append(path)
+    words = sorted(by_name, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])"), by_name
+
+
+@functools.cache
+def _names_in(text: str) -> frozenset[str]:
+    pattern, by_name = _names()
+    return frozenset(path for name in set(pattern.findall(text)) for path in by_name[name])
+
+
+def _mentioned(code: str) -> list[str]:
+    """Snippet files the code could use: those whose name (or folder) it mentions, and so on for
+    what those files mention (a helper module that imports another). Over-matching costs a re-run;
+    a file used without being named (a path built at run time) would be missed, so don't."""
+    files = _snippet_files()
+    found: set[str] = set()
+    todo = set(_names_in(code))
+    while todo:
+        path = todo.pop()
+        if path not in found:
+            found.add(path)
+            todo |= _names_in(files[path].decode("utf-8", "replace")) - found
+    return sorted(found)
+
+
+def key(code: str, expected: str | None) -> str:
     digest = hashlib.sha256(f"{_fixed()}\0{code}\0{expected}".encode())
-    for folder in sorted(folders):
-        if (ROOT / "snippets" / folder).is_dir():
-            digest.update(_tree(f"snippets/{folder}").encode())
+    for path in _mentioned(code):
+        digest.update(path.encode() + b"\0" + _snippet_files()[path] + b"\0")
     return digest.hexdigest()
 
 
