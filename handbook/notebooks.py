@@ -1,8 +1,8 @@
 """A topic page's examples as a Jupyter notebook that runs top to bottom in a clone of the repo.
 
-The hook writes one next to each page in the built site; tests/test_notebooks.py executes them.
-Code cells are the page's executed fences (snippets included); their outputs are the outputs the
-page shows, so a reader sees them before running anything.
+handbook/after_build.py writes one next to each topic page in the built site; tests/test_notebooks.py
+checks them. Code cells are the page's executed fences (snippets included); their outputs are the
+outputs the page shows, so a reader sees them before running anything.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-# A sibling module: MkDocs puts this folder on sys.path while it loads the hook.
-from pages import Fence, expand, is_skipped, questions
+from handbook.pages import Fence, expand, is_skipped, questions
 
 OUTPUT_MARK = "<!--pytest-codeblocks:expected-output-->"
 REASON = re.compile(r"""reason=(["'])(?P<reason>.*?)\1""")
@@ -78,6 +77,8 @@ def page_notebook(page: Path, title: str, page_url: str) -> nbformat.NotebookNod
             cells.append(cell)
     if any(c.cell_type == "code" and "asyncio.run(" in c.source for c in cells):
         cells.insert(2, new_code_cell(ASYNCIO_IN_JUPYTER))
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number}"  # the same notebook from the same page, build after build
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

@@ -15,6 +15,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DIFFICULTIES = ("easy", "medium", "hard")
+TAGS_FILE = Path(__file__).resolve().parent / "tags.yml"
+
+
+def tag_vocabulary() -> dict[str, str]:
+    """The controlled vocabulary: tag -> what it covers (handbook/tags.yml)."""
+    return yaml.safe_load(TAGS_FILE.read_text(encoding="utf-8"))
+
+
+def tags_of(heading_attrs: dict[str, str]) -> list[str]:
+    return [t.strip() for t in heading_attrs.get("data-tags", "").split(",") if t.strip()]
+
 
 HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*$")
 ATTRS = re.compile(r"\s*\{:?(?P<attrs>[^{}]*)\}\s*$")
@@ -197,6 +208,7 @@ def heading_problems(src_uri: str, lines: list[str], seen: dict[str, str]) -> tu
     `seen` maps anchors to where they were first defined, across pages, and is updated.
     """
     problems, found = [], {}
+    vocabulary = tag_vocabulary()
     for heading, fences in questions(lines):
         where = f"docs/{src_uri}:{heading.line}"
         if not heading.anchor:
@@ -211,6 +223,12 @@ def heading_problems(src_uri: str, lines: list[str], seen: dict[str, str]) -> tu
             problems.append(f"{where}: data-difficulty must be one of {', '.join(DIFFICULTIES)}")
         if not heading.attrs.get("data-tags", "").strip():
             problems.append(f'{where}: question has no data-tags="..."')
+        unknown = [t for t in tags_of(heading.attrs) if t not in vocabulary]
+        if unknown:
+            problems.append(
+                f"{where}: tag(s) {', '.join(unknown)} not in handbook/tags.yml (use a tag from it, "
+                "or add one there that several questions share)"
+            )
         examples = executed_examples(src_uri, fences)
         if not examples:
             problems.append(f"{where}: #{heading.anchor} has no executed example (a ```python fence)")

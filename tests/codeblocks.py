@@ -20,7 +20,9 @@ import contextlib
 import difflib
 import io
 import os
+import random
 import re
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,6 +36,7 @@ from pytest_codeblocks import plugin as codeblocks_plugin
 from pytest_codeblocks.plugin import TestBlock
 
 from handbook.pages import ROOT, PageError, expand, is_skipped, scan
+from tests import example_cache
 from tests.notebook_run import differences, execute, keep_stdout_only
 
 OFFLINE = {
@@ -81,11 +84,20 @@ def pytest_configure(config):
 
 
 def reset_numeric_state() -> None:
-    """Undo what an earlier block may have changed globally in torch."""
+    """Start every block from the same global state, whichever blocks ran before it in this worker.
+
+    Blocks run in several worker processes, in an order that depends on the scheduler, so a block
+    must not see the thread count, default dtype or random state an earlier block left behind.
+    """
+    random.seed(0)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(0)
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
         torch.set_default_dtype(torch.float32)
+        torch.manual_seed(0)
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -110,7 +122,7 @@ class NotebookRun(pytest.Item):
         where = self.path.relative_to(ROOT)
         shown = nbformat.read(self.path, as_version=4)
         ran = execute(shown)
-        _ran["notebooks"] += 1
+        self.user_properties.append(("example", "notebook"))
         if self.config.getoption("update_outputs"):
             nbformat.write(keep_stdout_only(ran), self.path)
             return
@@ -192,15 +204,21 @@ class PageBlock(TestBlock):
     def runtest(self):
         updating = self.config.getoption("update_outputs")
         expected = self.obj.expected_output
+        key = example_cache.key(self.obj.code, expected)
+        if not updating and example_cache.passed(key):
+            self.user_properties.append(("example", "cached"))
+            return
         if updating:
             self.obj.expected_output = None  # run without comparing; the page is rewritten at the end
         self._printed = ""
-        _ran["ran"] += 1
+        self.user_properties.append(("example", "ran"))
         with _tee_stdout() as out:
             try:
                 super().runtest()
             finally:
                 self._printed = out.getvalue()
+        if not updating and not (self._printed and expected is None):
+            example_cache.record_pass(key)
         if updating:
             if self._printed != (expected or ""):
                 _updates.setdefault(self.path, []).append((self.obj.lineno, self._printed))
@@ -247,15 +265,46 @@ def _tee_stdout():
         codeblocks_plugin.stdout_io = original
 
 
+def repo_changes() -> set[str]:
+    """`git status` lines: files the run created or changed in the repository (ignored ones aside)."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True
+    )
+    return set(status.stdout.splitlines()) if status.returncode == 0 else set()
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
+        session.config._repo_before = repo_changes()
+
+
+def fail_on_files_left_behind(session):
+    """Examples are hermetic: a run that leaves a file behind in the repository fails."""
+    before = getattr(session.config, "_repo_before", None)
+    if before is None or session.config.getoption("update_outputs", False):
+        return
+    left = sorted(repo_changes() - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("\nthe run left files behind in the repository (use a tempfile):", red=True)
+        for line in left:
+            reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_runtest_logreport(report):
+    """Count what ran, from the reports: with pytest-xdist they reach the controller from every worker."""
     if report.when == "setup" and report.skipped and "::line " in report.nodeid:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         _skips[reason.removeprefix("Skipped: ")] += 1
+    if report.when == "call":
+        _ran.update(value for name, value in report.user_properties if name == "example")
 
 
 def pytest_sessionfinish(session):
     for page, updates in _updates.items():
         write_outputs(page, updates)
+    fail_on_files_left_behind(session)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -263,8 +312,13 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("page examples")
     terminalreporter.write_line(f"code blocks executed: {_ran['ran']}, skipped: {sum(_skips.values())}")
-    if _ran["notebooks"]:
-        terminalreporter.write_line(f"notebooks executed: {_ran['notebooks']}")
+    if _ran["cached"]:
+        terminalreporter.write_line(
+            f"code blocks not run, passed before with the same inputs: {_ran['cached']} "
+            f"({example_cache.WHERE.relative_to(ROOT)}; HANDBOOK_CACHE=0 runs every block)"
+        )
+    if _ran["notebook"]:
+        terminalreporter.write_line(f"notebooks executed: {_ran['notebook']}")
     for reason, count in sorted(_skips.items()):
         terminalreporter.write_line(f"  skipped {count} x: {reason}")
     for page, updates in sorted(_updates.items()):

@@ -13,7 +13,7 @@ QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 def run(args: list[str], cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run a tool from this virtual environment; stdout and stderr come back together as .stdout."""
-    env = {**os.environ, **QUIET}
+    env = {**os.environ, **QUIET, "PYTHONPATH": str(cwd)}  # the project's `handbook` package
     tool = [str(BIN / args[0]), *args[1:]]
     return subprocess.run(
         tool, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout

@@ -5,6 +5,7 @@ a one-question page), never by breaking the real pages.
 """
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ PAGE = """\
 
 A topic page.
 
-## What does the example print? { #the-question data-difficulty="easy" data-tags="demo" }
+## What does the example print? { #the-question data-difficulty="easy" data-tags="numpy" }
 
 **Short answer.** It prints a number. See [the home page](../index.md#intro).
 
@@ -52,11 +53,16 @@ def project(tmp_path) -> Path:
         "anchors.py",
         "conftest.py",
         "test_pages.py",
+        "test_math.py",
+        "test_fence_code.py",
+        "test_site.py",
+        "example_cache.py",
     ):
         shutil.copy(ROOT / "tests" / name, tmp_path / "tests" / name)
     shutil.copytree(ROOT / "docs" / "stylesheets", tmp_path / "docs" / "stylesheets")
     shutil.copytree(ROOT / "docs" / "javascripts", tmp_path / "docs" / "javascripts")
     shutil.copytree(ROOT / "docs" / "assets", tmp_path / "docs" / "assets")
+    shutil.copytree(ROOT / "tests" / "math", tmp_path / "tests" / "math")
 
     config = mkdocs_config()
     config["nav"] = [{"Home": "index.md"}, {"Chapter": ["ch/index.md", {"Topic": "ch/topic.md"}]}]
@@ -67,6 +73,7 @@ def project(tmp_path) -> Path:
     write(tmp_path, "docs/ch/index.md", "# Chapter\n\n- [Topic](topic.md)\n")
     write(tmp_path, "docs/ch/topic.md", PAGE)
     write(tmp_path, "snippets/ch/the-question.py", SNIPPET)
+    shutil.copy(ROOT / "snippets" / "ruff.toml", tmp_path / "snippets" / "ruff.toml")
     write(tmp_path, "tests/anchors.txt", "index.md#intro\nch/topic.md#the-question\n")
     return tmp_path
 
@@ -147,10 +154,63 @@ def test_duplicate_anchor(project):
 
 
 def test_heading_without_anchor_or_metadata(project):
-    edit(project, "docs/ch/topic.md", ' { #the-question data-difficulty="easy" data-tags="demo" }', "")
+    edit(project, "docs/ch/topic.md", ' { #the-question data-difficulty="easy" data-tags="numpy" }', "")
     fails(build(project), "docs/ch/topic.md:5: h2 'What does the example print?' has no explicit anchor")
     edit(project, "docs/ch/topic.md", "print?\n", 'print? { #the-question data-difficulty="trivial" }\n')
     fails(build(project), "docs/ch/topic.md:5: data-difficulty must be one of", "has no data-tags")
+
+
+def test_tag_outside_the_vocabulary(project):
+    edit(project, "docs/ch/topic.md", 'data-tags="numpy"', 'data-tags="numpy, made-up-tag"')
+    fails(build(project), "docs/ch/topic.md:5: tag(s) made-up-tag not in handbook/tags.yml")
+    fails(structure(project), "docs/ch/topic.md:5: tag(s) made-up-tag")
+
+
+def test_formula_that_does_not_render(project):
+    edit(project, "docs/ch/topic.md", "It prints a number.", r"It prints $\frac{1}{$.")
+    fails(
+        run(["pytest", "tests/test_math.py", "-p", "no:cacheprovider"], cwd=project),
+        "docs/ch/topic.md:7:",
+        "KaTeX",
+    )
+
+
+def test_skipped_code_that_does_not_compile_or_lint(project):
+    skipped = (
+        '<!-- pytest.mark.skip(reason="needs a GPU") -->\n```python\nimport os\n\ndef f(:\n    pass\n```\n\n'
+    )
+    edit(project, "docs/ch/topic.md", "**Short answer.**", skipped + "**Short answer.**")
+    fences = run(["pytest", "tests/test_fence_code.py", "-p", "no:cacheprovider"], cwd=project)
+    fails(fences, "docs/ch/topic.md:11: invalid syntax")
+    edit(project, "docs/ch/topic.md", "def f(:\n    pass", "print(undefined_name)")
+    fences = run(["pytest", "tests/test_fence_code.py", "-p", "no:cacheprovider"], cwd=project)
+    fails(fences, "docs/ch/topic.md:9: F401", "docs/ch/topic.md:11: F821 Undefined name `undefined_name`")
+
+
+def test_example_that_leaves_a_file_in_the_repository(project):
+    write(
+        project,
+        "snippets/ch/the-question.py",
+        'open("left-behind.txt", "w").write("x")\nprint("answer: 42")\n',
+    )
+    for git in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "t"],
+    ):
+        subprocess.run(["git", *git], cwd=project, check=True)
+    fails(examples(project), "left files behind", "?? left-behind.txt")
+
+
+def test_broken_link_in_a_lab(project):
+    write(
+        project,
+        "docs/labs/lab.ipynb",
+        lab("42\n").replace('"# Lab"', '"# Lab\\n\\n[gone](../../nowhere/#x)"'),
+    )
+    edit(project, "mkdocs.yml", "- Chapter:", "- Lab: labs/lab.ipynb\n- Chapter:")
+    result = run(["pytest", "tests/test_site.py", "-p", "no:cacheprovider", "-k", "every_link"], cwd=project)
+    fails(result, ": ../../nowhere/#x (no such file)")
 
 
 def test_removed_anchor(project):

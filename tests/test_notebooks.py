@@ -1,25 +1,74 @@
-"""Each topic page's notebook (written by the build) runs top to bottom and prints what the page shows."""
+"""Each topic page's notebook (written by the build) holds the page's examples and outputs.
+
+The notebook's code cells are the page's executed fences, which the page tests run already, so
+running every notebook again would run every example twice. What a notebook adds is a Jupyter
+kernel: one namespace for all cells, and an asyncio loop already running. So every notebook is
+checked cell by cell against its page (same code, same shown output, valid nbformat), and the
+notebooks whose code behaves differently in a kernel (asyncio.run needs the shim) run top to
+bottom in a real kernel.
+"""
+
+import re
 
 import nbformat
 import pytest
 
-from handbook.pages import ROOT, docs_pages, is_topic_page
-from tests.notebook_run import differences, execute
+from handbook.notebooks import ASYNCIO_IN_JUPYTER, expected_output, unindent
+from handbook.pages import ROOT, docs_pages, expand, is_skipped, is_topic_page, questions
+from tests.notebook_run import differences, execute, printed
 
 TOPIC_PAGES = [
     p.relative_to(ROOT / "docs").as_posix()
     for p in docs_pages()
     if is_topic_page(p.relative_to(ROOT / "docs").as_posix())
 ]
+NEEDS_A_KERNEL_RUN = re.compile(r"\basyncio\.run\(")
+
+
+def page_examples(src: str) -> list[tuple[str, str | None]]:
+    """(code, shown output) of every executed fence of a page, in order."""
+    lines, _ = expand(ROOT / "docs" / src)
+    found = []
+    for _, fences in questions(lines):
+        runs = [f for f in fences if f.info.strip() == "python" and not is_skipped(f)]
+        for fence in runs:
+            after = fences[fences.index(fence) + 1] if fence is not fences[-1] else None
+            found.append((unindent(fence).strip("\n"), expected_output(lines, fence, after)))
+    return found
+
+
+def notebook(site, src: str) -> nbformat.NotebookNode:
+    path = site / src.replace(".md", ".ipynb")
+    assert path.is_file(), f"the build wrote no notebook for docs/{src}"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    return nb
+
+
+@pytest.mark.parametrize("src", TOPIC_PAGES)
+def test_page_notebook_holds_the_page_examples_and_outputs(site, src):
+    nb = notebook(site, src)
+    cells = [c for c in nb.cells if c.cell_type == "code"][1:]  # the first one finds the repository
+    if cells and cells[0].source == ASYNCIO_IN_JUPYTER:
+        cells = cells[1:]
+    assert [c.source for c in cells] == [code for code, _ in page_examples(src)], (
+        f"notebook of docs/{src}: its code cells are not the page's executed examples"
+    )
+    for cell, (_, shown) in zip(cells, page_examples(src), strict=True):
+        assert printed(cell) == (shown or ""), f"notebook of docs/{src}: a cell shows another output"
+    uses_asyncio = any(NEEDS_A_KERNEL_RUN.search(c.source) for c in cells)
+    has_shim = any(c.source == ASYNCIO_IN_JUPYTER for c in nb.cells)
+    assert uses_asyncio == has_shim, f"notebook of docs/{src}: asyncio.run() without the kernel shim"
+
+
+KERNEL_PAGES = [
+    src for src in TOPIC_PAGES if any(NEEDS_A_KERNEL_RUN.search(c) for c, _ in page_examples(src))
+]
 
 
 @pytest.mark.timeout(1800)
-@pytest.mark.parametrize("src", TOPIC_PAGES)
-def test_page_notebook_runs_top_to_bottom(site, src):
-    path = site / src.replace(".md", ".ipynb")
-    assert path.is_file(), f"the build wrote no notebook for docs/{src}"
-    shown = nbformat.read(path, as_version=4)
-    nbformat.validate(shown)
-    assert any(c.cell_type == "code" and c.outputs for c in shown.cells), f"{path.name} shows no output"
+@pytest.mark.parametrize("src", KERNEL_PAGES)
+def test_page_notebook_runs_top_to_bottom_in_a_kernel(site, src):
+    shown = notebook(site, src)
     problems = differences(f"notebook of docs/{src}", shown, execute(shown))
     assert not problems, "\n\n".join(problems)

@@ -91,3 +91,48 @@ def test_404_page_offers_search_and_chapters(site):
     html = (site / "404.html").read_text(encoding="utf-8")
     assert "This page does not exist" in html and "questions/" in html
     assert "neural-networks/" in html
+
+
+class _Links(HTMLParser):
+    """Every href of an <a>, and every id, in one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href") is not None:
+            self.hrefs.append(a["href"])
+
+
+def test_every_link_on_the_site_resolves(site):
+    """Links in what the build wrote itself (Labs, the All-questions table, notebook links, the
+    Topics page), which `mkdocs build --strict` does not check: the file and the anchor exist."""
+    pages: dict[Path, _Links] = {}
+
+    def read(path: Path) -> _Links:
+        if path not in pages:
+            pages[path] = _Links()
+            pages[path].feed(path.read_text(encoding="utf-8"))
+        return pages[path]
+
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        for href in read(page).hrefs:
+            if re.match(r"^([a-z][a-z0-9+.-]*:|//)", href) or href.startswith("?"):
+                continue  # another site, mailto:, javascript:, or a search query on this page
+            target, _, anchor = href.partition("#")
+            target = target.split("?")[0]
+            base = site if target.startswith("/") else page.parent  # 404.html links from the root
+            path = (base / target.lstrip("/")).resolve() if target else page
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(site)}: {href} (no such file)")
+            elif anchor and path.suffix == ".html" and anchor not in read(path).ids:
+                broken.append(f"{page.relative_to(site)}: {href} (no #{anchor} there)")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:50])

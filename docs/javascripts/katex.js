@@ -2,19 +2,53 @@
 // as \( ... \) or \[ ... \], with the vendored KaTeX. KaTeX (76 KB gzipped) is fetched only by
 // pages that hold math, and each formula is rendered when it comes near the screen: a long page
 // holds hundreds, and rendering them all at load blocks the main thread for most of a second.
+// Before printing, every formula left is rendered, so a printed page or PDF shows no raw TeX.
+// Labs are notebooks rendered by nbconvert, which leaves $...$ in their Markdown cells as text:
+// those are wrapped like arithmatex's first (tests/test_math.py finds the same formulas).
 // document$ is Material's observable: it fires on first load and after every instant navigation.
 const KATEX_JS = new URL("../assets/vendor/katex/katex.min.js", document.currentScript.src);
+const NOTEBOOK_MATH = /\$\$([^]+?)\$\$|(?<![\\$])\$([^$\n]+?)\$/g;
 let katexReady;
 let observer;
 
 function render(element) {
+  if (element.dataset.rendered) return;
+  element.dataset.rendered = "true";
   const tex = element.textContent.trim();
   const display = tex.startsWith("\\[");
   katex.render(tex.slice(2, -2), element, { displayMode: display, throwOnError: false });
 }
 
+function wrapNotebookMath(body) {
+  for (const cell of body.querySelectorAll(".jp-RenderedMarkdown")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) =>
+        node.parentElement.closest("code, pre, .arithmatex") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    });
+    const texts = [];
+    while (walker.nextNode()) if (walker.currentNode.data.includes("$")) texts.push(walker.currentNode);
+    for (const node of texts) {
+      const parts = [];
+      let last = 0;
+      for (const m of node.data.matchAll(NOTEBOOK_MATH)) {
+        parts.push(document.createTextNode(node.data.slice(last, m.index)));
+        const display = m[1] !== undefined;
+        const math = document.createElement(display ? "div" : "span");
+        math.className = "arithmatex";
+        math.textContent = display ? `\\[${m[1]}\\]` : `\\(${m[2]}\\)`;
+        parts.push(math);
+        last = m.index + m[0].length;
+      }
+      if (!parts.length) continue;
+      parts.push(document.createTextNode(node.data.slice(last)));
+      node.replaceWith(...parts);
+    }
+  }
+}
+
 document$.subscribe(({ body }) => {
   observer?.disconnect();
+  wrapNotebookMath(body);
   const math = body.querySelectorAll(".arithmatex");
   if (!math.length) return;
   katexReady ??= new Promise((resolve, reject) => {
@@ -33,4 +67,9 @@ document$.subscribe(({ body }) => {
     );
     for (const element of math) observer.observe(element);
   });
+});
+
+window.addEventListener("beforeprint", () => {
+  if (typeof katex === "undefined") return;
+  for (const element of document.querySelectorAll(".arithmatex")) render(element);
 });

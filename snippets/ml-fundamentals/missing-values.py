@@ -10,7 +10,9 @@ rng = np.random.default_rng(0)
 n = 6000
 # Five correlated features (pairwise correlation 0.6) and a logistic outcome.
 cov = 0.6 + 0.4 * np.eye(5)
-X_full = rng.multivariate_normal(np.zeros(5), cov, n)
+# Cholesky, not the default SVD: this covariance has a repeated eigenvalue, so the SVD's
+# vectors, and the samples, differ between LAPACK builds; the Cholesky factor is unique.
+X_full = rng.multivariate_normal(np.zeros(5), cov, n, method="cholesky")
 logit = X_full @ np.array([1.5, 1.0, -1.0, 0.5, 0.0])
 y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
 

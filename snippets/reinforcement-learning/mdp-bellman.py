@@ -37,7 +37,7 @@ while True:
     V_pi = evaluate(pi)
     Q = R + gamma * P @ V_pi
     # Keep the current action on ties, or the loop can cycle between equal policies.
-    better = Q.max(axis=1) > Q[np.arange(nS), pi] + 1e-12
+    better = Q.max(axis=1) > Q[np.arange(nS), pi] + 1e-9
     if not better.any():
         break
     pi = np.where(better, Q.argmax(axis=1), pi)

@@ -23,10 +23,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium() -> str:
-    """Path of the system Chromium. CI sets HANDBOOK_REQUIRE_BROWSER=1, so there a missing
-    browser fails the run instead of skipping the browser tests."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
+def chromium() -> str | None:
+    """Path of the system Chromium, or None for the browser Playwright installs itself.
+
+    HANDBOOK_CHROMIUM=/path/to/chrome picks a browser; HANDBOOK_CHROMIUM=playwright uses
+    `python -m playwright install chromium`'s (GitHub's workflow: Ubuntu has no Chromium deb).
+    CI sets HANDBOOK_REQUIRE_BROWSER=1, so there a missing browser fails the run instead of
+    skipping the browser tests."""
+    chosen = os.environ.get("HANDBOOK_CHROMIUM", "")
+    if chosen == "playwright":
+        return None
+    path = chosen or shutil.which("chromium") or shutil.which("chromium-browser")
     if path:
         return path
     message = "chromium is not installed (apt-get install -y chromium); .ci/run installs it"
