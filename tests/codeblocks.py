@@ -143,7 +143,7 @@ def check_fences(path: Path, lines: list[str], origin: list[int]) -> None:
     """Fail on a fence that pytest-codeblocks would skip without a word, or run half-way."""
     _, fences = scan(lines)
     problems = []
-    for fence in fences:
+    for previous, fence in zip([None, *fences], fences, strict=False):
         where = f"{path.relative_to(ROOT)}:{origin[fence.line - 1]}"
         info = fence.info.strip()
         skip_reasons = [m for m in fence.marks if m.startswith("pytest.mark.skip")]
@@ -157,6 +157,12 @@ def check_fences(path: Path, lines: list[str], origin: list[int]) -> None:
         shown_output = info.startswith("text") and OUTPUT_MARK in "".join(
             lines[max(0, fence.line - 3) : fence.line - 1]
         )
+        runs = previous is not None and previous.info.strip() == "python" and not is_skipped(previous)
+        if shown_output and not runs:
+            problems.append(
+                f"{where}: an output block that no executed example precedes: nothing checks it "
+                "(put it under the ```python fence whose output it is, or remove it)"
+            )
         if shown_output and fence.indent and "" in fence.body:
             problems.append(
                 f"{where}: an empty line inside an indented output block is dropped by pytest-codeblocks, "

@@ -250,6 +250,16 @@ def test_fence_that_would_silently_not_run(project, info):
     fails(structure(project), "docs/ch/topic.md:9:", "would silently not run")
 
 
+def test_output_block_that_nothing_checks(project):
+    edit(
+        project,
+        "docs/ch/topic.md",
+        "```python\n--8<--",
+        '<!-- pytest.mark.skip(reason="needs a GPU") -->\n```python\n--8<--',
+    )
+    fails(structure(project), "docs/ch/topic.md:15: an output block that no executed example precedes")
+
+
 def test_skip_needs_a_reason(project):
     edit(project, "docs/ch/topic.md", "```python\n--8<--", "<!-- pytest.mark.skip -->\n```python\n--8<--")
     fails(examples(project), "docs/ch/topic.md:10:", "needs a reason")
