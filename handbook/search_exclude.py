@@ -1,6 +1,6 @@
 """Keep what is not an answer out of Material's search index (`data-search-exclude` on elements).
 
-- Code and output blocks: they are half the index, and their identifiers and numbers match
+- Code, output and diagram blocks: they are half the index, and their identifiers and numbers match
   queries by accident (prose names the identifiers that matter).
 - A topic page's intro (the text before its first question): Material ranks a page's own entry up
   to 2.5 times above its sections, so an intro that mentions a word would put its page first for
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight"')
+CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight"|<pre class="hb-mermaid"')
 INTRO_BLOCK = re.compile(r"<(p|ul|ol|table|div|blockquote)\b")
 SECTION_OR_BLOCK = re.compile(r"<(h[2-6]|p|ul|ol|table|div|blockquote)\b")
 

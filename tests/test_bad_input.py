@@ -67,7 +67,9 @@ def project(tmp_path) -> Path:
     config = mkdocs_config()
     config["nav"] = [{"Home": "index.md"}, {"Chapter": ["ch/index.md", {"Topic": "ch/topic.md"}]}]
     config["site_url"] = "http://127.0.0.1:8000/"
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    # mkdocs_config() reads `!!python/name:x` as the string "name:x"; write the tag back.
+    text = yaml.safe_dump(config, sort_keys=False).replace("format: name:", "format: !!python/name:")
+    (tmp_path / "mkdocs.yml").write_text(text)
 
     write(tmp_path, "docs/index.md", "# Home\n\n## Intro { #intro }\n\n[The chapter](ch/index.md).\n")
     write(tmp_path, "docs/ch/index.md", "# Chapter\n\n- [Topic](topic.md)\n")

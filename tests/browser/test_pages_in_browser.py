@@ -125,3 +125,23 @@ def test_on_a_phone_the_page_starts_with_its_title_not_its_tag_cloud(browser, si
     assert not page.locator(".md-content .md-tags").is_visible()
     assert page.locator(f"h2#{q['id']} + .hb-meta").is_visible(), "each question still shows its topics"
     context.close()
+
+
+def test_every_diagram_renders(page, site, base_url):
+    """Mermaid diagrams render from the vendored library (no CDN), each to an SVG."""
+    pages = sorted(
+        p for p in site.rglob("index.html") if 'class="hb-mermaid"' in p.read_text(encoding="utf-8")
+    )
+    assert pages, "no page holds a diagram: has the mermaid fence configuration changed?"
+    elsewhere = []
+    page.on(
+        "request", lambda r: urlsplit(r.url).hostname not in {"127.0.0.1", None} and elsewhere.append(r.url)
+    )
+    for built in pages:
+        url = urljoin(base_url, built.parent.relative_to(site).as_posix() + "/")
+        page.goto(url)
+        count = page.locator("pre.hb-mermaid").count()
+        page.wait_for_function(
+            "n => document.querySelectorAll('pre.hb-mermaid svg').length === n", arg=count, timeout=20_000
+        )
+    assert not elsewhere, f"diagram pages requested other hosts: {elsewhere}"

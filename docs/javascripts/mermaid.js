@@ -1,0 +1,19 @@
+// Render ```mermaid fences (written by pymdownx.superfences as <pre class="hb-mermaid">) with the
+// vendored Mermaid, fetched only by pages that hold a diagram. Material's own Mermaid support
+// would load the library from a CDN; the site requests nothing from other hosts.
+// document$ is Material's observable: it fires on first load and after every instant navigation.
+const MERMAID_JS = new URL("../assets/vendor/mermaid/mermaid.min.js", document.currentScript.src);
+let mermaidReady;
+
+document$.subscribe(({ body }) => {
+  const diagrams = [...body.querySelectorAll("pre.hb-mermaid:not([data-processed])")];
+  if (!diagrams.length) return;
+  mermaidReady ??= new Promise((resolve, reject) => {
+    document.head.appendChild(Object.assign(document.createElement("script"), { src: MERMAID_JS, onload: resolve, onerror: reject }));
+  });
+  mermaidReady.then(() => {
+    const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+    mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict" });
+    mermaid.run({ nodes: diagrams });
+  });
+});
