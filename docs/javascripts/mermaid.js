@@ -14,6 +14,8 @@ document$.subscribe(({ body }) => {
   mermaidReady.then(() => {
     const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
     mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict" });
+    // superfences wraps the source in <code>; Mermaid parses the element's markup, so keep text only.
+    for (const diagram of diagrams) diagram.textContent = diagram.textContent;
     mermaid.run({ nodes: diagrams });
   });
 });
