@@ -1,0 +1,395 @@
+"""The ML coding round: Metrics. Practice file with 8 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy scikit-learn pytest
+    pytest evaluation-metrics.py                 # every exercise
+    pytest evaluation-metrics.py -k <function>   # one exercise, e.g. -k precision_recall_f1
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.metrics import ndcg_score
+from sklearn.metrics import roc_auc_score
+
+
+# --------------------------------------------------------------------------------------
+# 1. How do you compute precision, recall and F1 from scratch?
+# Handbook: coding/evaluation-metrics/#precision-recall-f1
+# --------------------------------------------------------------------------------------
+
+
+def precision_recall_f1(
+    y_true: np.ndarray, y_pred: np.ndarray
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the positive class 1 for binary labels in {0, 1}.
+    A ratio with a zero denominator is 0.0 (no exception, no nan)."""
+    raise NotImplementedError
+
+
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """The unweighted mean over classes of each class's one-vs-rest F1, for integer labels;
+    the classes are those present in y_true or y_pred."""
+    raise NotImplementedError
+
+
+def test_precision_recall_f1_worked_example():
+    y_true = np.array([1, 1, 0, 1, 0, 0])
+    y_pred = np.array([1, 0, 0, 1, 1, 1])
+    assert precision_recall_f1(y_true, y_pred) == pytest.approx((0.5, 2 / 3, 4 / 7))
+
+
+def test_precision_recall_f1_matches_sklearn():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y_true, y_pred = rng.integers(0, 2, 30), rng.integers(0, 2, 30)
+        p, r, f, _ = precision_recall_fscore_support(
+            y_true, y_pred, average="binary", zero_division=0
+        )
+        assert precision_recall_f1(y_true, y_pred) == pytest.approx((p, r, f))
+
+
+def test_precision_recall_f1_no_positive_predictions_is_zero_not_nan():
+    y_true, y_pred = np.array([1, 0, 1]), np.array([0, 0, 0])
+    assert precision_recall_f1(y_true, y_pred) == (0.0, 0.0, 0.0)
+
+
+def test_macro_f1_matches_sklearn():
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.integers(0, 4, 50), rng.integers(0, 5, 50)
+    expected = f1_score(y_true, y_pred, average="macro", zero_division=0)
+    assert macro_f1(y_true, y_pred) == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------------------
+# 2. How do you compute ROC-AUC without drawing the curve?
+# Handbook: coding/evaluation-metrics/#roc-auc-rank
+# --------------------------------------------------------------------------------------
+
+
+def roc_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve for binary labels in {0, 1}: the probability that a random
+    positive scores above a random negative, ties counting one half. O(n log n): no loop
+    over pairs. Raises ValueError if only one class is present."""
+    raise NotImplementedError
+
+
+def test_roc_auc_worked_example():
+    y = np.array([0, 0, 1, 1])
+    assert roc_auc(y, np.array([0.1, 0.4, 0.35, 0.8])) == pytest.approx(0.75)
+
+
+def test_roc_auc_matches_sklearn_with_ties():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y = rng.integers(0, 2, 200)
+        scores = np.round(rng.random(200) + 0.3 * y, 1)  # rounding creates many ties
+        assert roc_auc(y, scores) == pytest.approx(roc_auc_score(y, scores))
+
+
+def test_roc_auc_constant_scores_and_one_class():
+    assert roc_auc(np.array([0, 1, 0, 1]), np.zeros(4)) == pytest.approx(0.5)
+    with pytest.raises(ValueError):
+        roc_auc(np.array([1, 1, 1]), np.array([0.2, 0.5, 0.9]))
+
+
+# --------------------------------------------------------------------------------------
+# 3. How do you compute average precision (PR-AUC)?
+# Handbook: coding/evaluation-metrics/#average-precision
+# --------------------------------------------------------------------------------------
+
+
+def average_precision(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """Average precision, the step-wise area under the precision-recall curve:
+    sum over thresholds of (R_t - R_{t-1}) * P_t, one threshold per distinct score (tied
+    scores enter together), no interpolation. This is sklearn's average_precision_score."""
+    raise NotImplementedError
+
+
+def test_average_precision_worked_example():
+    y = np.array([0, 0, 1, 1])
+    assert average_precision(y, np.array([0.1, 0.4, 0.35, 0.8])) == pytest.approx(5 / 6)
+
+
+def test_average_precision_matches_sklearn_with_ties():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y = (rng.random(300) < 0.1).astype(int)
+        y[0] = 1
+        scores = np.round(rng.random(300) + 0.5 * y, 1)
+        expected = average_precision_score(y, scores)
+        assert average_precision(y, scores) == pytest.approx(expected)
+
+
+def test_average_precision_perfect_and_reversed():
+    y = np.array([1, 1, 0, 0, 0])
+    assert average_precision(y, np.array([5.0, 4, 3, 2, 1])) == pytest.approx(1.0)
+    assert average_precision(y, np.array([1.0, 2, 3, 4, 5])) == pytest.approx(
+        0.5 * (1 / 4 + 2 / 5)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you compute NDCG@k?
+# Handbook: coding/evaluation-metrics/#ndcg-at-k
+# --------------------------------------------------------------------------------------
+
+
+def ndcg_at_k(
+    relevance: np.ndarray, scores: np.ndarray, k: int, exponential: bool = False
+) -> float:
+    """NDCG@k for one query. relevance (n,) holds the graded labels of all n candidates,
+    scores (n,) the model's scores (assume no ties). DCG@k sums gain / log2(rank + 1) over
+    the k highest-scored items, rank starting at 1; gain is the relevance, or
+    2 ** relevance - 1 if exponential. IDCG@k is the DCG@k of the ideal order.
+    Returns DCG@k / IDCG@k, or 0.0 when no candidate is relevant."""
+    raise NotImplementedError
+
+
+def test_ndcg_at_k_worked_example():
+    relevance = np.array([3, 2, 3, 0, 1, 2])
+    scores = np.array([6.0, 5.0, 4.0, 3.0, 2.0, 1.0])  # the system ranks them as given
+    assert ndcg_at_k(relevance, scores, k=6) == pytest.approx(0.96081, abs=1e-5)
+    assert ndcg_at_k(relevance, scores, k=3) == pytest.approx(0.97778, abs=1e-5)
+
+
+def test_ndcg_at_k_matches_sklearn():
+    rng = np.random.default_rng(0)
+    for k in (1, 3, 5, 10, 50):
+        relevance = rng.integers(0, 4, 20)
+        scores = rng.random(20)
+        expected = ndcg_score([relevance], [scores], k=k)
+        assert ndcg_at_k(relevance, scores, k) == pytest.approx(expected)
+        # exponential gains are linear gains of 2^rel - 1, which keeps the same ideal order
+        expected = ndcg_score([2.0**relevance - 1], [scores], k=k)
+        assert ndcg_at_k(relevance, scores, k, exponential=True) == pytest.approx(
+            expected
+        )
+
+
+def test_ndcg_at_k_ideal_uses_all_candidates_and_handles_no_relevance():
+    # the only relevant item is ranked 4th: NDCG@3 must be 0, not undefined or 1
+    relevance, scores = np.array([0, 0, 0, 2]), np.array([4.0, 3.0, 2.0, 1.0])
+    assert ndcg_at_k(relevance, scores, 3) == 0.0
+    assert ndcg_at_k(np.zeros(4, dtype=int), scores, 3) == 0.0
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you compute mean average precision for ranked lists?
+# Handbook: coding/evaluation-metrics/#mean-average-precision
+# --------------------------------------------------------------------------------------
+
+
+def mean_average_precision(
+    rankings: list[list[str]], relevant: list[set[str]], k: int | None = None
+) -> float:
+    """MAP over queries. rankings[q] is the system's ranked list of item ids for query q,
+    relevant[q] the (non-empty) set of ids relevant to it. For one query,
+    AP@k = (1 / min(|relevant|, k)) * sum of precision@i over the ranks i <= k that hold
+    a relevant item; k=None means the whole list and the denominator |relevant|.
+    Returns the mean of AP@k over queries."""
+    raise NotImplementedError
+
+
+def test_mean_average_precision_worked_example():
+    rankings = [["a", "b", "c", "d", "e"], ["x", "y", "z"]]
+    relevant = [{"a", "c", "f"}, {"y"}]
+    # query 1: (1/1 + 2/3) / 3; query 2: (1/2) / 1
+    expected = ((1 + 2 / 3) / 3 + 0.5) / 2
+    assert mean_average_precision(rankings, relevant) == pytest.approx(expected)
+
+
+def test_average_precision_of_a_full_ranking_matches_sklearn():
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        items = [f"i{j}" for j in range(30)]
+        labels = rng.random(30) < 0.2
+        labels[0] = True
+        scores = rng.random(30)
+        ranked = [items[j] for j in np.argsort(-scores)]
+        rel = {items[j] for j in np.flatnonzero(labels)}
+        expected = average_precision_score(labels, scores)
+        assert mean_average_precision([ranked], [rel]) == pytest.approx(expected)
+
+
+def test_mean_average_precision_at_k_denominator():
+    # 3 relevant items, k = 2, both top items relevant: AP@2 = (1 + 1) / min(3, 2) = 1
+    assert mean_average_precision([["a", "b", "c"]], [{"a", "b", "z"}], k=2) == 1.0
+    # without k, the unretrieved relevant item counts as a miss
+    assert mean_average_precision(
+        [["a", "b", "c"]], [{"a", "b", "z"}]
+    ) == pytest.approx(2 / 3)
+
+
+# --------------------------------------------------------------------------------------
+# 6. How do you compute IoU for two sets of boxes?
+# Handbook: coding/evaluation-metrics/#box-iou
+# --------------------------------------------------------------------------------------
+
+
+def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection over union of every box in a (N, 4) with every box in b (M, 4).
+
+    Boxes are [x1, y1, x2, y2] with x1 <= x2, y1 <= y2 (continuous coordinates: the area of
+    [0, 0, 2, 2] is 4). Returns (N, M); no Python loop; 0.0 where the union is empty.
+    """
+    raise NotImplementedError
+
+
+def test_box_iou_worked_example():
+    a = np.array([[0.0, 0.0, 2.0, 2.0]])
+    b = np.array([[1.0, 0.0, 3.0, 2.0], [0.0, 0.0, 2.0, 2.0], [2.0, 0.0, 4.0, 2.0]])
+    np.testing.assert_allclose(box_iou(a, b), [[1 / 3, 1.0, 0.0]])
+
+
+def test_box_iou_matches_a_pairwise_loop():
+    rng = np.random.default_rng(0)
+    corners = rng.random((30, 2)) * 10
+    boxes = np.hstack([corners, corners + rng.random((30, 2)) * 5])
+    a, b = boxes[:12], boxes[12:]
+    expected = np.zeros((12, 18))
+    for i, p in enumerate(a):
+        for j, q in enumerate(b):
+            w = max(0.0, min(p[2], q[2]) - max(p[0], q[0]))
+            h = max(0.0, min(p[3], q[3]) - max(p[1], q[1]))
+            union = (
+                (p[2] - p[0]) * (p[3] - p[1]) + (q[2] - q[0]) * (q[3] - q[1]) - w * h
+            )
+            expected[i, j] = w * h / union
+    np.testing.assert_allclose(box_iou(a, b), expected, rtol=1e-12)
+    np.testing.assert_allclose(box_iou(b, a), expected.T, rtol=1e-12)
+
+
+def test_box_iou_degenerate_boxes_give_zero_not_nan():
+    point = np.array([[1.0, 1.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(box_iou(point, point), [[0.0]])
+
+
+# --------------------------------------------------------------------------------------
+# 7. How do you implement non-maximum suppression?
+# Handbook: coding/evaluation-metrics/#nms-greedy
+# --------------------------------------------------------------------------------------
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:
+    """Greedy non-maximum suppression. Repeatedly keep the highest-scoring remaining box
+    and discard every remaining box whose IoU with it is greater than iou_threshold.
+    boxes (N, 4) as [x1, y1, x2, y2]. Returns the kept indices, highest score first."""
+    raise NotImplementedError
+
+
+def iou_matrix(boxes):
+    tl = np.maximum(boxes[:, None, :2], boxes[None, :, :2])
+    br = np.minimum(boxes[:, None, 2:], boxes[None, :, 2:])
+    inter = np.prod(np.clip(br - tl, 0, None), axis=2)
+    area = np.prod(boxes[:, 2:] - boxes[:, :2], axis=1)
+    return inter / (area[:, None] + area[None, :] - inter)
+
+
+def test_nms_worked_example():
+    boxes = np.array(
+        [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30], [0, 0, 10, 9]], dtype=float
+    )
+    scores = np.array([0.9, 0.8, 0.7, 0.6])
+    np.testing.assert_array_equal(nms(boxes, scores, 0.5), [0, 2])
+    np.testing.assert_array_equal(nms(boxes, scores, 0.95), [0, 1, 2, 3])
+
+
+def test_nms_kept_boxes_are_exactly_the_greedy_set():
+    # greedy NMS is characterised by two facts: kept boxes never overlap more than the
+    # threshold, and every dropped box overlaps some higher-scoring kept box by more
+    rng = np.random.default_rng(0)
+    corners = rng.random((200, 2)) * 50
+    boxes = np.hstack([corners, corners + 5 + rng.random((200, 2)) * 10])
+    scores = rng.random(200)
+    keep = nms(boxes, scores, 0.3)
+    iou = iou_matrix(boxes)
+    assert np.all(np.diff(scores[keep]) < 0)
+    kept_pairs = iou[np.ix_(keep, keep)]
+    assert np.all(kept_pairs[~np.eye(len(keep), dtype=bool)] <= 0.3)
+    for j in np.setdiff1d(np.arange(200), keep):
+        assert np.any((iou[j, keep] > 0.3) & (scores[keep] > scores[j]))
+
+
+def test_nms_empty_input():
+    assert len(nms(np.zeros((0, 4)), np.zeros(0), 0.5)) == 0
+
+
+# --------------------------------------------------------------------------------------
+# 8. How do you compute average precision for one class of object detections?
+# Handbook: coding/evaluation-metrics/#detection-ap
+# --------------------------------------------------------------------------------------
+
+
+def detection_ap(
+    pred_boxes: np.ndarray,
+    pred_scores: np.ndarray,
+    pred_images: np.ndarray,
+    gt_boxes: np.ndarray,
+    gt_images: np.ndarray,
+    iou_threshold: float = 0.5,
+) -> float:
+    """Average precision of one object class over a set of images.
+
+    Detections (boxes [x1, y1, x2, y2], scores, image ids) are taken in descending score.
+    Each one matches the still-unmatched ground-truth box of its own image with the
+    highest IoU, if that IoU >= iou_threshold (a true positive); otherwise it is a false
+    positive. After each detection, precision = TP / detections so far and recall =
+    TP / number of ground-truth boxes. AP is the area under the precision envelope (the
+    precision at recall r replaced by the highest precision at any recall >= r), summed
+    over the recall steps. Returns 0.0 if there are no detections.
+    """
+    raise NotImplementedError
+
+
+def test_detection_ap_worked_example():
+    gt_boxes = np.array([[0, 0, 10, 10], [20, 20, 30, 30], [0, 0, 10, 10]], dtype=float)
+    gt_images = np.array([0, 0, 1])
+    pred_boxes = np.array(
+        [[0, 0, 10, 10], [50, 50, 60, 60], [1, 1, 10, 10]], dtype=float
+    )
+    pred_scores = np.array([0.9, 0.8, 0.7])
+    pred_images = np.array([0, 1, 1])
+    # TP, FP, TP with 3 boxes to find: precision 1, 1/2, 2/3 at recall 1/3, 1/3, 2/3
+    ap = detection_ap(pred_boxes, pred_scores, pred_images, gt_boxes, gt_images)
+    assert ap == pytest.approx(1 / 3 * 1 + 1 / 3 * 2 / 3)
+
+
+def test_detection_ap_duplicate_detection_is_a_false_positive():
+    gt_boxes = np.array([[0, 0, 10, 10], [20, 0, 30, 10]], dtype=float)
+    pred_boxes = np.array(
+        [[0, 0, 10, 10], [0, 0, 10, 10], [20, 0, 30, 10]], dtype=float
+    )
+    ap = detection_ap(
+        pred_boxes, np.array([0.9, 0.8, 0.7]), np.zeros(3), gt_boxes, np.zeros(2)
+    )
+    assert ap == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
+
+
+def test_detection_ap_matches_the_best_unmatched_box():
+    # two overlapping objects; the second detection overlaps the first object best, but
+    # that one is taken, and it overlaps the second object by 0.74 >= 0.5: a TP
+    gt_boxes = np.array([[0, 0, 10, 10], [2, 0, 12, 10]], dtype=float)
+    pred_boxes = np.array([[0, 0, 10, 10], [0.5, 0, 10.5, 10]])
+    ap = detection_ap(
+        pred_boxes, np.array([0.9, 0.8]), np.zeros(2), gt_boxes, np.zeros(2)
+    )
+    assert ap == pytest.approx(1.0)
+
+
+def test_detection_ap_image_ids_and_empty_input():
+    gt_boxes = np.array([[0, 0, 10, 10]], dtype=float)
+    # the right box in the wrong image matches nothing
+    ap = detection_ap(gt_boxes, np.array([0.9]), np.array([1]), gt_boxes, np.array([0]))
+    assert ap == 0.0
+    empty = detection_ap(
+        np.zeros((0, 4)), np.zeros(0), np.zeros(0), gt_boxes, np.zeros(1)
+    )
+    assert empty == 0.0

@@ -1,0 +1,626 @@
+"""The ML coding round: NumPy and classical ML. Practice file with 12 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy scipy scikit-learn pytest
+    pytest numpy-classical-ml.py                 # every exercise
+    pytest numpy-classical-ml.py -k <function>   # one exercise, e.g. -k pairwise_sq_dists
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+from scipy.special import softmax as scipy_softmax
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_diabetes
+from sklearn.datasets import load_digits
+from sklearn.datasets import load_iris
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import Ridge
+from sklearn.metrics import log_loss
+from sklearn.model_selection import KFold, cross_val_score
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+
+# --------------------------------------------------------------------------------------
+# 1. How do you compute all pairwise distances without a loop?
+# Handbook: coding/numpy-classical-ml/#pairwise-distances
+# --------------------------------------------------------------------------------------
+
+
+def pairwise_sq_dists(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between every row of X (n, d) and every row of Y (m, d).
+
+    Returns an (n, m) array D with D[i, j] = ||X[i] - Y[j]||^2, computed without a Python
+    loop, in O(nm) memory (not O(nmd)), and never negative.
+    """
+    raise NotImplementedError
+
+
+def test_pairwise_sq_dists_worked_example():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    Y = np.array([[1.0, 0.0], [3.0, 4.0], [1.0, 1.0]])
+    expected = np.array([[1.0, 25.0, 2.0], [1.0, 13.0, 0.0]])
+    np.testing.assert_allclose(pairwise_sq_dists(X, Y), expected, atol=1e-9)
+
+
+def test_pairwise_sq_dists_matches_scipy():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(50, 8)), rng.normal(size=(30, 8))
+    D = pairwise_sq_dists(X, Y)
+    assert D.shape == (50, 30)
+    np.testing.assert_allclose(D, cdist(X, Y, "sqeuclidean"), rtol=1e-9, atol=1e-9)
+
+
+def test_pairwise_sq_dists_never_negative():
+    rng = np.random.default_rng(1)
+    X = rng.normal(loc=1e4, size=(20, 5))
+    D = pairwise_sq_dists(X, X)
+    assert (D >= 0).all()
+    np.testing.assert_allclose(np.diag(D), 0.0, atol=1e-3)
+
+
+# --------------------------------------------------------------------------------------
+# 2. How do you vectorise a Python loop over groups?
+# Handbook: coding/numpy-classical-ml/#vectorise-group-means
+# --------------------------------------------------------------------------------------
+
+
+def group_means(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """The mean of `values` (n,) within each group, without a Python loop.
+
+    `groups` (n,) holds integers in [0, n_groups). Returns an (n_groups,) float array; a
+    group with no members gets NaN. It must return what this loop returns:
+
+        sums, counts = np.zeros(n_groups), np.zeros(n_groups)
+        for v, g in zip(values, groups):
+            sums[g] += v
+            counts[g] += 1
+        return sums / counts  # 0 / 0 gives nan
+    """
+    raise NotImplementedError
+
+
+def loop_group_means(values, groups, n_groups):
+    sums, counts = np.zeros(n_groups), np.zeros(n_groups)
+    for v, g in zip(values, groups):
+        sums[g] += v
+        counts[g] += 1
+    with np.errstate(invalid="ignore"):
+        return sums / counts
+
+
+def test_group_means_worked_example():
+    values = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+    groups = np.array([0, 2, 0, 2, 0])
+    np.testing.assert_allclose(
+        group_means(values, groups, 4), [14 / 3, np.nan, 3.0, np.nan], rtol=1e-12
+    )
+
+
+def test_group_means_matches_the_loop():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=1000)
+    groups = rng.integers(0, 30, size=1000)
+    np.testing.assert_allclose(
+        group_means(values, groups, 35), loop_group_means(values, groups, 35), rtol=1e-9
+    )
+
+
+def test_group_means_repeated_indices_all_count():
+    # sums[groups] += values would add only one value per group
+    values = np.ones(6)
+    groups = np.array([1, 1, 1, 1, 0, 0])
+    np.testing.assert_allclose(
+        group_means(values * np.arange(6), groups, 2), [4.5, 1.5]
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 3. How do you fit linear regression in closed form?
+# Handbook: coding/numpy-classical-ml/#linear-regression-closed-form
+# --------------------------------------------------------------------------------------
+
+
+def fit_linear_regression(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Ordinary least squares with an intercept, in closed form.
+
+    X: (n, d), y: (n,). Returns (w, b) minimising sum((X @ w + b - y) ** 2). Must not
+    invert X^T X explicitly, and must work when columns of X are collinear (return the
+    minimum-norm solution then).
+    """
+    raise NotImplementedError
+
+
+def test_fit_linear_regression_worked_example():
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    w, b = fit_linear_regression(X, np.array([1.0, 3.0, 5.0, 7.0]))
+    np.testing.assert_allclose(w, [2.0], atol=1e-9)
+    assert b == pytest.approx(1.0, abs=1e-9)
+
+
+def test_fit_linear_regression_matches_sklearn():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0, 3.0]) + 4.0 + rng.normal(size=100)
+    w, b = fit_linear_regression(X, y)
+    ref = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(w, ref.coef_, atol=1e-8)
+    assert b == pytest.approx(ref.intercept_, abs=1e-8)
+
+
+def test_fit_linear_regression_collinear_columns():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(50, 1))
+    X = np.hstack([x, x])  # X^T X is singular
+    y = 3.0 * x[:, 0] + 1.0
+    w, b = fit_linear_regression(X, y)
+    # the minimum-norm solution splits the weight evenly
+    np.testing.assert_allclose(w, [1.5, 1.5], atol=1e-8)
+    np.testing.assert_allclose(X @ w + b, y, atol=1e-8)
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you train linear regression with gradient descent?
+# Handbook: coding/numpy-classical-ml/#linear-regression-gradient-descent
+# --------------------------------------------------------------------------------------
+
+
+def linear_regression_gd(
+    X: np.ndarray, y: np.ndarray, lr: float = 0.1, n_iters: int = 1000
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Least squares with an intercept by full-batch gradient descent on the mean squared
+    error L(w, b) = mean((X @ w + b - y) ** 2), starting from w = 0, b = 0.
+
+    Returns (w, b, losses), where losses has n_iters + 1 entries: losses[t] is L after
+    t updates (so losses[0] = mean(y ** 2)).
+    """
+    raise NotImplementedError
+
+
+def test_linear_regression_gd_worked_example():
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([1.0, 3.0, 5.0, 7.0])
+    w, b, losses = linear_regression_gd(X, y, lr=0.1, n_iters=1000)
+    np.testing.assert_allclose(w, [2.0], atol=1e-6)
+    assert b == pytest.approx(1.0, abs=1e-6)
+    assert len(losses) == 1001
+    assert losses[0] == pytest.approx(21.0)
+
+
+def test_linear_regression_gd_reaches_the_closed_form():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4))
+    y = X @ np.array([2.0, -1.0, 0.0, 0.5]) - 3.0 + 0.1 * rng.normal(size=200)
+    w, b, losses = linear_regression_gd(X, y, lr=0.1, n_iters=500)
+    A = np.hstack([X, np.ones((200, 1))])
+    exact, *_ = np.linalg.lstsq(A, y, rcond=None)
+    np.testing.assert_allclose(np.append(w, b), exact, atol=1e-6)
+    assert np.all(np.diff(losses) <= 1e-12)  # never goes up with a small enough step
+
+
+def test_linear_regression_gd_diverges_with_a_large_step():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 3))
+    y = X.sum(axis=1)
+    *_, losses = linear_regression_gd(X, y, lr=2.0, n_iters=50)
+    assert losses[-1] > losses[0]
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you implement logistic regression with gradient descent?
+# Handbook: coding/numpy-classical-ml/#logistic-regression-gd
+# --------------------------------------------------------------------------------------
+
+
+def logistic_regression_gd(
+    X: np.ndarray, y: np.ndarray, lr: float = 0.5, n_iters: int = 2000, l2: float = 0.0
+) -> tuple[np.ndarray, float]:
+    """Binary logistic regression by full-batch gradient descent from w = 0, b = 0.
+
+    X: (n, d), y: (n,) in {0, 1}. Minimises the mean log loss plus (l2 / 2) * ||w||^2
+    (the intercept b is not penalised). Returns (w, b). The sigmoid must not overflow or
+    warn for large |X @ w + b|.
+    """
+    raise NotImplementedError
+
+
+def test_logistic_regression_gd_worked_example():
+    X = np.array([[-2.0], [-1.0], [0.0], [1.0], [2.0], [3.0]])
+    y = np.array([0, 0, 1, 0, 1, 1])
+    w, b = logistic_regression_gd(X, y, lr=0.5, n_iters=5000)
+    np.testing.assert_allclose(w, [1.2140], atol=1e-3)
+    assert b == pytest.approx(-0.6070, abs=1e-3)
+
+
+def test_logistic_regression_gd_matches_sklearn_with_l2():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    p = 1 / (1 + np.exp(-(X @ np.array([1.5, -2.0, 0.0]) + 0.5)))
+    y = (rng.random(300) < p).astype(int)
+    w, b = logistic_regression_gd(X, y, lr=0.5, n_iters=3000, l2=0.01)
+    # sklearn minimises C * sum(log loss) + ||w||^2 / 2, the same objective times 1 / (C n)
+    ref = LogisticRegression(C=1 / (300 * 0.01), tol=1e-10, max_iter=1000).fit(X, y)
+    np.testing.assert_allclose(w, ref.coef_[0], atol=1e-4)
+    assert b == pytest.approx(ref.intercept_[0], abs=1e-4)
+
+
+def test_logistic_regression_gd_large_inputs_do_not_overflow():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 2)) * 1e4
+    y = (X[:, 0] > 0).astype(int)
+    with np.errstate(all="raise"):
+        w, b = logistic_regression_gd(X, y, lr=0.1, n_iters=50, l2=0.1)
+    assert np.all(np.isfinite(w)) and np.isfinite(b)
+
+
+# --------------------------------------------------------------------------------------
+# 6. How do you compute softmax and cross-entropy without overflow?
+# Handbook: coding/numpy-classical-ml/#stable-softmax-cross-entropy
+# --------------------------------------------------------------------------------------
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis of `logits` (..., C); finite for any finite input."""
+    raise NotImplementedError
+
+
+def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Mean cross-entropy of integer `labels` (n,) under softmax(logits) for logits (n, C),
+    computed from the logits with log-sum-exp (never log(softmax(...)))."""
+    raise NotImplementedError
+
+
+def test_softmax_cross_entropy_worked_example():
+    logits = np.array([[1000.0, 1001.0, 1002.0]])
+    np.testing.assert_allclose(softmax(logits), [[0.09003057, 0.24472847, 0.66524096]])
+    assert cross_entropy(logits, np.array([2])) == pytest.approx(0.40760596)
+
+
+def test_softmax_matches_scipy_on_any_axis_shape():
+    rng = np.random.default_rng(0)
+    z = rng.normal(scale=5, size=(4, 3, 7))
+    np.testing.assert_allclose(softmax(z), scipy_softmax(z, axis=-1), rtol=1e-12)
+
+
+def test_cross_entropy_matches_sklearn_log_loss():
+    rng = np.random.default_rng(1)
+    logits = rng.normal(scale=3, size=(50, 4))
+    labels = rng.integers(0, 4, size=50)
+    expected = log_loss(labels, scipy_softmax(logits, axis=1), labels=[0, 1, 2, 3])
+    assert cross_entropy(logits, labels) == pytest.approx(expected, rel=1e-9)
+
+
+def test_softmax_cross_entropy_extreme_logits_stay_finite():
+    logits = np.array([[-1000.0, 0.0, 1000.0], [500.0, 500.0, -500.0]])
+    p = softmax(logits)
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    # confident wrong answers cost 2000 and 1000 + log 2 nats, not inf
+    expected = (2000.0 + 1000.0 + np.log(2.0)) / 2
+    assert cross_entropy(logits, np.array([0, 2])) == pytest.approx(expected, rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# 7. How do you implement k-means with k-means++ seeding?
+# Handbook: coding/numpy-classical-ml/#kmeans-plus-plus
+# --------------------------------------------------------------------------------------
+
+
+def kmeans_pp_init(X: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ seeding: the first centre is a row of X chosen uniformly; each next one is
+    a row chosen with probability proportional to D(x)^2, its squared distance to the
+    nearest centre chosen so far. Returns (k, d)."""
+    raise NotImplementedError
+
+
+def kmeans(
+    X: np.ndarray, k: int, rng: np.random.Generator, n_iters: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lloyd's algorithm from kmeans_pp_init: assign each row to its nearest centroid, move
+    each centroid to the mean of its rows, stop when no assignment changes (or after
+    n_iters). A centroid that loses all its rows stays where it is.
+    Returns (centroids (k, d), labels (n,))."""
+    raise NotImplementedError
+
+
+def blobs(centres, n_per, scale, seed):
+    rng = np.random.default_rng(seed)
+    centres = np.asarray(centres, dtype=float)
+    X = np.concatenate([c + scale * rng.normal(size=(n_per, 2)) for c in centres])
+    return X, np.repeat(np.arange(len(centres)), n_per)
+
+
+def test_kmeans_worked_example():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 10.0], [10.0, 11.0]])
+    centroids, labels = kmeans(X, 2, np.random.default_rng(0))
+    order = np.argsort(centroids[:, 0])
+    np.testing.assert_allclose(centroids[order], [[0.0, 0.5], [10.0, 10.5]])
+    assert labels[0] == labels[1] != labels[2] == labels[3]
+
+
+def test_kmeans_pp_init_spreads_over_separated_blobs():
+    X, truth = blobs([[0, 0], [20, 0], [0, 20], [20, 20]], 50, 0.05, seed=0)
+    for seed in range(3):
+        C = kmeans_pp_init(X, 4, np.random.default_rng(seed))
+        assert C.shape == (4, 2)
+        rows = [np.argmin(np.sum((X - c) ** 2, axis=1)) for c in C]
+        np.testing.assert_array_equal(X[rows], C)  # the centres are rows of X
+        # uniform seeding puts two centres in one blob about 90% of the time
+        assert len(set(truth[rows])) == 4
+
+
+def test_kmeans_finds_sklearn_optimum_and_a_fixed_point():
+    X, _ = blobs([[0, 0], [8, 0], [4, 7]], 100, 1.0, seed=1)
+    centroids, labels = kmeans(X, 3, np.random.default_rng(0))
+    ref = KMeans(n_clusters=3, n_init=10, random_state=0).fit(X)
+    inertia = np.sum((X - centroids[labels]) ** 2)
+    assert inertia == pytest.approx(ref.inertia_, rel=1e-6)
+    # converged: each centroid is its cluster's mean, each label its nearest centroid
+    for j in range(3):
+        np.testing.assert_allclose(centroids[j], X[labels == j].mean(axis=0))
+    d2 = np.sum((X[:, None] - centroids[None]) ** 2, axis=2)
+    np.testing.assert_array_equal(labels, d2.argmin(axis=1))
+
+
+# --------------------------------------------------------------------------------------
+# 8. How do you implement a k-nearest-neighbour classifier?
+# Handbook: coding/numpy-classical-ml/#knn-classifier
+# --------------------------------------------------------------------------------------
+
+
+def knn_predict(
+    X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, k: int
+) -> np.ndarray:
+    """Majority vote among the k nearest training rows (Euclidean) of each test row.
+
+    y_train holds integer labels. A tie in the vote goes to the smallest label.
+    Returns an (n_test,) array of labels. No Python loop over test rows.
+    """
+    raise NotImplementedError
+
+
+def test_knn_predict_worked_example():
+    X_train = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0], [6.0, 5.0]])
+    y_train = np.array([0, 0, 1, 1, 1])
+    X_test = np.array([[0.2, 0.2], [5.5, 5.0]])
+    np.testing.assert_array_equal(knn_predict(X_train, y_train, X_test, k=3), [0, 1])
+
+
+def test_knn_predict_matches_sklearn_on_iris():
+    X, y = load_iris(return_X_y=True)
+    rng = np.random.default_rng(0)
+    # tiny jitter: iris has duplicate rows, and the order of tied neighbours is arbitrary
+    X = X + 1e-6 * rng.normal(size=X.shape)
+    idx = rng.permutation(len(X))
+    train, test = idx[:100], idx[100:]
+    for k in (1, 5, 15):
+        ref = (
+            KNeighborsClassifier(n_neighbors=k).fit(X[train], y[train]).predict(X[test])
+        )
+        np.testing.assert_array_equal(knn_predict(X[train], y[train], X[test], k), ref)
+
+
+def test_knn_predict_tie_goes_to_smallest_label():
+    X_train = np.array([[-1.0], [1.0], [-2.0], [2.0]])
+    y_train = np.array([2, 1, 2, 1])
+    np.testing.assert_array_equal(
+        knn_predict(X_train, y_train, np.array([[0.0]]), 2), [1]
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 9. How does a decision tree choose a split? Implement it with Gini impurity
+# Handbook: coding/numpy-classical-ml/#gini-best-split
+# --------------------------------------------------------------------------------------
+
+
+def gini(y: np.ndarray) -> float:
+    """Gini impurity 1 - sum_c p_c^2 of the integer labels y."""
+    raise NotImplementedError
+
+
+def best_split(X: np.ndarray, y: np.ndarray) -> tuple[int, float, float]:
+    """The split `X[:, feature] <= threshold` with the lowest weighted Gini impurity of the
+    two children, (n_left * gini(left) + n_right * gini(right)) / n.
+
+    Thresholds are midpoints between consecutive distinct values of a feature. Returns
+    (feature, threshold, weighted_impurity). O(d n log n): sort each feature once and
+    sweep it with running class counts, not a loop that recounts both sides.
+    """
+    raise NotImplementedError
+
+
+def test_best_split_worked_example():
+    assert gini(np.array([0, 0, 1, 1])) == pytest.approx(0.5)
+    X = np.array(
+        [[1.0, 5.0], [2.0, 6.0], [3.0, 5.0], [4.0, 6.0], [5.0, 5.0], [6.0, 6.0]]
+    )
+    y = np.array([0, 0, 0, 1, 1, 1])
+    feature, threshold, impurity = best_split(X, y)
+    assert (feature, threshold) == (0, pytest.approx(3.5))
+    assert impurity == pytest.approx(0.0)
+
+
+def test_best_split_matches_a_sklearn_stump():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 2] + 0.3 * rng.normal(size=300) > 0.4).astype(int) + (X[:, 0] > 1.5)
+    feature, threshold, impurity = best_split(X, y)
+    tree = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y).tree_
+    assert feature == tree.feature[0]
+    assert threshold == pytest.approx(tree.threshold[0])
+    n = tree.weighted_n_node_samples
+    children = (n[1] * tree.impurity[1] + n[2] * tree.impurity[2]) / n[0]
+    assert impurity == pytest.approx(children)
+
+
+def test_best_split_repeated_values_never_split_between_equals():
+    X = np.array([[1.0], [1.0], [1.0], [2.0], [2.0]])
+    y = np.array([0, 1, 0, 1, 1])
+    feature, threshold, impurity = best_split(X, y)
+    assert threshold == pytest.approx(1.5)
+    assert impurity == pytest.approx(3 / 5 * (1 - (2 / 3) ** 2 - (1 / 3) ** 2))
+
+
+# --------------------------------------------------------------------------------------
+# 10. How do you implement multinomial naive Bayes for text?
+# Handbook: coding/numpy-classical-ml/#naive-bayes-text
+# --------------------------------------------------------------------------------------
+
+
+def fit_naive_bayes(
+    docs: list[list[str]], labels: list[int], alpha: float = 1.0
+) -> dict:
+    """Multinomial naive Bayes on tokenised documents, with add-alpha (Laplace) smoothing:
+    P(word | c) = (count(word, c) + alpha) / (total words in c + alpha * |vocabulary|).
+    Returns whatever predict_proba_naive_bayes needs."""
+    raise NotImplementedError
+
+
+def predict_proba_naive_bayes(model: dict, docs: list[list[str]]) -> np.ndarray:
+    """P(class | doc) for each doc, (n_docs, n_classes), classes in sorted order. Words not
+    seen in training are ignored. Work in log space: a long document must not underflow."""
+    raise NotImplementedError
+
+
+SPAM = [
+    ["win", "cash", "now"],
+    ["cheap", "cash", "offer"],
+    ["meeting", "at", "noon"],
+    ["project", "meeting", "notes"],
+    ["win", "a", "cheap", "offer", "now"],
+]
+SPAM_LABELS = [1, 1, 0, 0, 1]
+
+
+def test_naive_bayes_worked_example():
+    model = fit_naive_bayes(SPAM, SPAM_LABELS)
+    p = predict_proba_naive_bayes(
+        model, [["cash", "offer", "tomorrow"], ["meeting", "now"]]
+    )
+    np.testing.assert_allclose(p, [[0.1104, 0.8896], [0.5275, 0.4725]], atol=1e-4)
+
+
+def test_naive_bayes_matches_sklearn():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(40)]
+    docs = [list(rng.choice(words, size=rng.integers(3, 15))) for _ in range(60)]
+    labels = list(rng.integers(0, 3, size=60))
+    vectorizer = CountVectorizer(analyzer=lambda doc: doc)
+    ref = MultinomialNB(alpha=0.5).fit(vectorizer.fit_transform(docs), labels)
+    test_docs = [list(rng.choice(words + ["unseen"], size=8)) for _ in range(10)]
+    expected = ref.predict_proba(vectorizer.transform(test_docs))
+    model = fit_naive_bayes(docs, labels, alpha=0.5)
+    np.testing.assert_allclose(predict_proba_naive_bayes(model, test_docs), expected)
+
+
+def test_naive_bayes_long_documents_do_not_underflow():
+    model = fit_naive_bayes(SPAM, SPAM_LABELS)
+    p = predict_proba_naive_bayes(model, [["cash"] * 2000, ["meeting"] * 2000])
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p.argmax(axis=1), [1, 0])
+
+
+# --------------------------------------------------------------------------------------
+# 11. How do you implement PCA with the SVD?
+# Handbook: coding/numpy-classical-ml/#pca-svd
+# --------------------------------------------------------------------------------------
+
+
+def pca(X: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """PCA by singular value decomposition (not by eigendecomposing the covariance).
+
+    Returns (components, explained_variance_ratio, projected): components (k, d) are the
+    unit principal directions, largest variance first, each with its largest-magnitude
+    entry positive; explained_variance_ratio (k,) is each one's share of the total
+    variance; projected (n, k) is the centred X in those coordinates.
+    """
+    raise NotImplementedError
+
+
+def test_pca_worked_example():
+    X = np.array([[2.0, 0.0], [0.0, 1.0], [-2.0, 0.0], [0.0, -1.0]])
+    components, ratio, projected = pca(X, 2)
+    np.testing.assert_allclose(components, [[1.0, 0.0], [0.0, 1.0]], atol=1e-12)
+    np.testing.assert_allclose(ratio, [0.8, 0.2])
+    np.testing.assert_allclose(projected, X, atol=1e-12)
+
+
+def test_pca_matches_sklearn_up_to_sign():
+    X = load_digits().data[:300]
+    components, ratio, projected = pca(X, 5)
+    ref = PCA(n_components=5).fit(X)
+    np.testing.assert_allclose(ratio, ref.explained_variance_ratio_, rtol=1e-8)
+    signs = np.sign(np.sum(components * ref.components_, axis=1))
+    np.testing.assert_allclose(components, ref.components_ * signs[:, None], atol=1e-8)
+    np.testing.assert_allclose(projected, ref.transform(X) * signs, atol=1e-6)
+
+
+def test_pca_components_orthonormal_and_sign_fixed():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 6)) @ rng.normal(size=(6, 6))
+    components, ratio, _ = pca(X, 4)
+    np.testing.assert_allclose(components @ components.T, np.eye(4), atol=1e-10)
+    assert np.all(np.diff(ratio) <= 0)
+    biggest = components[np.arange(4), np.abs(components).argmax(axis=1)]
+    assert np.all(biggest > 0)
+
+
+# --------------------------------------------------------------------------------------
+# 12. How do you write k-fold cross-validation without leakage?
+# Handbook: coding/numpy-classical-ml/#kfold-without-leakage
+# --------------------------------------------------------------------------------------
+
+
+def kfold_indices(n: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k-fold splits of range(n), without shuffling: consecutive test folds, the first
+    n % k of them one sample larger. Returns [(train_idx, test_idx), ...], k pairs."""
+    raise NotImplementedError
+
+
+def cross_val_mse(X: np.ndarray, y: np.ndarray, k: int, alpha: float) -> np.ndarray:
+    """Test MSE on each of the k folds of kfold_indices(len(X), k) for ridge regression
+    (penalty alpha * ||w||^2, intercept not penalised) on standardised features.
+
+    Nothing may be learnt from a test fold: the means and standard deviations used to
+    standardise come from the training rows of each fold only. Returns (k,) MSEs.
+    """
+    raise NotImplementedError
+
+
+def test_kfold_worked_example():
+    folds = kfold_indices(7, 3)
+    assert [test.tolist() for _, test in folds] == [[0, 1, 2], [3, 4], [5, 6]]
+    assert folds[1][0].tolist() == [0, 1, 2, 5, 6]
+
+
+def test_kfold_indices_match_sklearn():
+    for n, k in [(10, 5), (11, 3), (100, 7)]:
+        ours = kfold_indices(n, k)
+        assert len(ours) == k
+        for (train, test), (ref_train, ref_test) in zip(
+            ours, KFold(k).split(np.zeros(n))
+        ):
+            np.testing.assert_array_equal(np.sort(train), ref_train)
+            np.testing.assert_array_equal(np.sort(test), ref_test)
+
+
+def test_cross_val_mse_matches_a_sklearn_pipeline():
+    X, y = load_diabetes(return_X_y=True)
+    X = X * np.linspace(1, 50, X.shape[1])  # features on different scales
+    model = make_pipeline(StandardScaler(), Ridge(alpha=10.0))
+    ref = -cross_val_score(model, X, y, cv=KFold(5), scoring="neg_mean_squared_error")
+    np.testing.assert_allclose(cross_val_mse(X, y, 5, 10.0), ref, rtol=1e-8)

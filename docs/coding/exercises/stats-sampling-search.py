@@ -1,0 +1,386 @@
+"""The ML coding round: Statistics, sampling and search. Practice file with 7 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy scipy pytest
+    pytest stats-sampling-search.py                 # every exercise
+    pytest stats-sampling-search.py -k <function>   # one exercise, e.g. -k bootstrap_ci
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import math
+from collections.abc import Callable
+from collections.abc import Iterable
+
+import numpy as np
+import pytest
+from scipy import stats
+
+
+# --------------------------------------------------------------------------------------
+# 1. How do you compute a bootstrap confidence interval?
+# Handbook: coding/stats-sampling-search/#bootstrap-ci
+# --------------------------------------------------------------------------------------
+
+
+def bootstrap_ci(
+    x: np.ndarray,
+    statistic: Callable[[np.ndarray], float],
+    rng: np.random.Generator,
+    n_boot: int = 5000,
+    alpha: float = 0.05,
+) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval at level 1 - alpha for statistic(x):
+    resample x with replacement n_boot times (same size as x), compute the statistic on
+    each resample, and return the alpha/2 and 1 - alpha/2 quantiles of those values."""
+    raise NotImplementedError
+
+
+def test_bootstrap_ci_worked_example():
+    x = np.arange(1.0, 11.0)  # mean 5.5
+    low, high = bootstrap_ci(x, np.mean, np.random.default_rng(0), n_boot=10000)
+    assert abs(low - 3.75) < 0.15 and abs(high - 7.25) < 0.15
+
+
+def test_bootstrap_ci_matches_scipy_percentile_bootstrap():
+    rng = np.random.default_rng(1)
+    x = rng.exponential(size=200)
+    for statistic in (np.mean, np.median):
+        ours = bootstrap_ci(x, statistic, np.random.default_rng(2), n_boot=4000)
+        ref = stats.bootstrap(
+            (x,),
+            statistic,
+            n_resamples=4000,
+            method="percentile",
+            rng=np.random.default_rng(3),
+        ).confidence_interval
+        np.testing.assert_allclose(ours, (ref.low, ref.high), atol=0.03)
+
+
+def test_bootstrap_ci_is_close_to_the_normal_interval_for_a_mean():
+    rng = np.random.default_rng(4)
+    x = rng.normal(loc=10.0, scale=2.0, size=400)
+    low, high = bootstrap_ci(x, np.mean, np.random.default_rng(5), n_boot=4000)
+    half = 1.96 * x.std(ddof=1) / np.sqrt(len(x))
+    np.testing.assert_allclose(
+        [low, high], [x.mean() - half, x.mean() + half], atol=0.02
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 2. How do you run a two-proportion z-test for an A/B test?
+# Handbook: coding/stats-sampling-search/#two-proportion-z-test
+# --------------------------------------------------------------------------------------
+
+
+def two_proportion_z_test(
+    successes_a: int, n_a: int, successes_b: int, n_b: int
+) -> tuple[float, float]:
+    """Two-sided z-test that two conversion rates are equal, with the pooled standard
+    error: z = (p_b - p_a) / sqrt(p (1 - p) (1 / n_a + 1 / n_b)), p the pooled rate.
+    Returns (z, p_value). If the pooled rate is 0 or 1, returns (0.0, 1.0)."""
+    raise NotImplementedError
+
+
+def test_two_proportion_z_test_worked_example():
+    z, p = two_proportion_z_test(200, 2000, 250, 2000)
+    assert z == pytest.approx(2.5020, abs=1e-4)
+    assert p == pytest.approx(0.01235, abs=1e-5)
+
+
+def test_two_proportion_z_test_matches_the_chi_square_test():
+    # without continuity correction, the 2x2 chi-square statistic is z squared
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        n_a, n_b = rng.integers(50, 5000, size=2)
+        s_a, s_b = rng.integers(1, n_a), rng.integers(1, n_b)
+        z, p = two_proportion_z_test(s_a, n_a, s_b, n_b)
+        table = [[s_a, n_a - s_a], [s_b, n_b - s_b]]
+        chi2, p_ref, _, _ = stats.chi2_contingency(table, correction=False)
+        assert z**2 == pytest.approx(chi2)
+        assert p == pytest.approx(p_ref)
+        assert np.sign(z) == np.sign(s_b / n_b - s_a / n_a)
+
+
+def test_two_proportion_z_test_degenerate_rates():
+    assert two_proportion_z_test(0, 100, 0, 100) == (0.0, 1.0)
+    assert two_proportion_z_test(100, 100, 50, 50) == (0.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------
+# 3. How do you sample k items uniformly from a stream of unknown length?
+# Handbook: coding/stats-sampling-search/#reservoir-sample-stream
+# --------------------------------------------------------------------------------------
+
+
+def reservoir_sample(stream: Iterable, k: int, rng: np.random.Generator) -> list:
+    """A uniform random sample of k items from a stream of unknown length, in one pass and
+    O(k) memory (Vitter's Algorithm R): every item ends up in the sample with probability
+    k / n. If the stream has fewer than k items, return all of them."""
+    raise NotImplementedError
+
+
+def test_reservoir_sample_worked_example():
+    assert reservoir_sample(range(5), 10, np.random.default_rng(0)) == [0, 1, 2, 3, 4]
+    sample = reservoir_sample(range(1000), 5, np.random.default_rng(0))
+    assert len(sample) == 5 and len(set(sample)) == 5
+
+
+def test_reservoir_sample_is_uniform():
+    rng = np.random.default_rng(1)
+    counts = np.zeros(10)
+    for _ in range(10000):
+        for item in reservoir_sample(range(10), 3, rng):
+            counts[item] += 1
+    # each of the 10 items should be kept in 3/10 of the runs (sd 0.005 per item)
+    np.testing.assert_allclose(counts / 10000, 0.3, atol=0.025)
+
+
+def test_reservoir_sample_reads_a_generator_once():
+    reads = []
+
+    def stream():
+        for i in range(100):
+            reads.append(i)
+            yield i
+
+    sample = reservoir_sample(stream(), 7, np.random.default_rng(2))
+    assert reads == list(range(100))
+    assert len(sample) == 7 and set(sample) <= set(range(100))
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you find the top-k most similar vectors with a heap?
+# Handbook: coding/stats-sampling-search/#cosine-top-k-heap
+# --------------------------------------------------------------------------------------
+
+
+def cosine_top_k(
+    query: np.ndarray, items: Iterable[tuple[str, np.ndarray]], k: int
+) -> list[tuple[str, float]]:
+    """The k items most cosine-similar to query, from a stream of (id, vector) pairs read
+    once, keeping O(k) items in memory (a min-heap). A zero vector has similarity 0.
+    Returns (id, similarity) pairs, most similar first (all items if fewer than k)."""
+    raise NotImplementedError
+
+
+def test_cosine_top_k_worked_example():
+    items = [
+        ("a", np.array([1.0, 0.0])),
+        ("b", np.array([0.0, 1.0])),
+        ("c", np.array([1.0, 1.0])),
+        ("d", np.array([-1.0, 0.0])),
+    ]
+    result = cosine_top_k(np.array([1.0, 0.0]), items, k=2)
+    assert [item_id for item_id, _ in result] == ["a", "c"]
+    assert [s for _, s in result] == pytest.approx([1.0, 1 / np.sqrt(2)])
+
+
+def test_cosine_top_k_matches_brute_force_on_a_stream():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(2000, 16))
+    query = rng.normal(size=16)
+    sims = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query))
+    best = np.argsort(-sims)[:10]
+    stream = ((f"id{i}", v) for i, v in enumerate(vectors))  # a generator, read once
+    result = cosine_top_k(query, stream, k=10)
+    assert [item_id for item_id, _ in result] == [f"id{i}" for i in best]
+    np.testing.assert_allclose([s for _, s in result], sims[best])
+
+
+def test_cosine_top_k_fewer_items_than_k_and_zero_vectors():
+    items = [("zero", np.zeros(3)), ("x", np.array([1.0, 2.0, 3.0]))]
+    result = cosine_top_k(np.array([1.0, 2.0, 3.0]), items, k=5)
+    assert [item_id for item_id, _ in result] == ["x", "zero"]
+    assert result[1][1] == 0.0
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you implement matrix factorisation with alternating least squares?
+# Handbook: coding/stats-sampling-search/#als-matrix-factorization
+# --------------------------------------------------------------------------------------
+
+
+def als(
+    R: np.ndarray,
+    mask: np.ndarray,
+    rank: int,
+    reg: float,
+    n_iters: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed entries.
+
+    R (m, n) ratings, mask (m, n) True where observed. Minimises
+    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2 + reg * (|U|^2 + |V|^2).
+    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly for
+    every row of U with V fixed, then for every row of V with U fixed. Returns (U, V,
+    losses), losses[t] = L after iteration t.
+    """
+    raise NotImplementedError
+
+
+def low_rank_problem(seed, m=40, n=30, rank=2, observed=0.5):
+    rng = np.random.default_rng(seed)
+    R = rng.normal(size=(m, rank)) @ rng.normal(size=(rank, n))
+    mask = rng.random((m, n)) < observed
+    return R, mask
+
+
+def test_als_worked_example():
+    R = np.outer([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0])  # rank 1; R[3, 2] = 12
+    mask = np.ones_like(R, dtype=bool)
+    mask[3, 2] = False  # hide one entry
+    U, V, _ = als(R, mask, rank=1, reg=1e-3, n_iters=200, rng=np.random.default_rng(0))
+    assert abs(U[3] @ V[2] - 12.0) < 0.1
+
+
+def test_als_loss_never_increases_and_v_is_optimal():
+    R, mask = low_rank_problem(1)
+    U, V, losses = als(
+        R, mask, rank=2, reg=0.1, n_iters=20, rng=np.random.default_rng(0)
+    )
+    assert len(losses) == 20
+    assert np.all(np.diff(losses) <= 1e-9 * losses[0])
+    # after the last V step, the gradient of L with respect to V is zero
+    residual = np.where(mask, R - U @ V.T, 0.0)
+    grad_V = -2 * residual.T @ U + 2 * 0.1 * V
+    np.testing.assert_allclose(grad_V, 0.0, atol=1e-8)
+
+
+def test_als_recovers_hidden_entries_of_a_low_rank_matrix():
+    R, mask = low_rank_problem(2)
+    U, V, _ = als(R, mask, rank=2, reg=1e-3, n_iters=100, rng=np.random.default_rng(0))
+    rmse = np.sqrt(np.mean((U @ V.T - R)[~mask] ** 2))
+    assert rmse < 0.05
+
+
+# --------------------------------------------------------------------------------------
+# 6. How do you implement tabular Q-learning on a grid world?
+# Handbook: coding/stats-sampling-search/#q-learning-grid
+# --------------------------------------------------------------------------------------
+
+
+MOVES = [(-1, 0), (1, 0), (0, -1), (0, 1)]  # actions 0..3: up, down, left, right
+
+
+def q_update(
+    Q: np.ndarray,
+    s: int,
+    a: int,
+    r: float,
+    s_next: int,
+    done: bool,
+    alpha: float,
+    gamma: float,
+) -> None:
+    """One Q-learning update, in place: Q[s, a] += alpha * (target - Q[s, a]), where
+    target = r if done else r + gamma * max(Q[s_next])."""
+    raise NotImplementedError
+
+
+def q_learning_grid(
+    n_rows: int,
+    n_cols: int,
+    goal: tuple[int, int],
+    episodes: int,
+    rng: np.random.Generator,
+    alpha: float = 0.5,
+    gamma: float = 0.9,
+    epsilon: float = 0.2,
+    max_steps: int = 100,
+) -> np.ndarray:
+    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at (0, 0);
+    actions move as in MOVES, and a move off the grid leaves the agent where it is. Every
+    step gives reward -1; reaching the goal ends the episode. Behaviour is epsilon-greedy
+    (a random action with probability epsilon, else argmax Q). Q starts at zeros.
+    Returns Q of shape (n_rows * n_cols, 4)."""
+    raise NotImplementedError
+
+
+def greedy_path_length(Q, n_rows, n_cols, goal, limit=50):
+    r, c = 0, 0
+    for step in range(1, limit + 1):
+        dr, dc = [(-1, 0), (1, 0), (0, -1), (0, 1)][int(np.argmax(Q[r * n_cols + c]))]
+        r, c = min(max(r + dr, 0), n_rows - 1), min(max(c + dc, 0), n_cols - 1)
+        if (r, c) == goal:
+            return step
+    return None  # the greedy policy never arrives
+
+
+def test_q_learning_worked_example():
+    Q = np.zeros((2, 4))
+    Q[1] = [0.0, -2.0, 1.0, 0.5]
+    q_update(Q, 0, 3, -1.0, 1, False, alpha=0.5, gamma=0.9)
+    assert Q[0, 3] == pytest.approx(0.5 * (-1.0 + 0.9 * 1.0))
+    q_update(Q, 0, 2, -1.0, 1, True, alpha=0.5, gamma=0.9)  # terminal: no bootstrap
+    assert Q[0, 2] == pytest.approx(-0.5)
+
+
+def test_q_learning_grid_learns_a_shortest_path():
+    Q = q_learning_grid(4, 5, (3, 4), episodes=300, rng=np.random.default_rng(0))
+    assert Q.shape == (20, 4)
+    assert greedy_path_length(Q, 4, 5, (3, 4)) == 7  # 3 down and 4 right, in some order
+
+
+def test_q_learning_grid_start_value_is_the_optimal_return():
+    # the optimal return from the start is -(1 + 0.9 + ... + 0.9^6) for 7 steps
+    Q = q_learning_grid(4, 5, (3, 4), episodes=300, rng=np.random.default_rng(1))
+    optimal = -sum(0.9**t for t in range(7))
+    assert Q[0].max() == pytest.approx(optimal, abs=0.05)
+
+
+# --------------------------------------------------------------------------------------
+# 7. How do you compute a running mean and variance in one pass?
+# Handbook: coding/stats-sampling-search/#welford-variance
+# --------------------------------------------------------------------------------------
+
+
+class RunningStats:
+    """Mean and sample variance of a stream in one pass and O(1) memory, numerically
+    stable (Welford's algorithm). update(x) adds one value; mean and variance (ddof=1,
+    nan with fewer than two values) are read at any time; count is the number seen."""
+
+    def __init__(self):
+        raise NotImplementedError
+
+    def update(self, x: float) -> None:
+        raise NotImplementedError
+
+    @property
+    def mean(self) -> float:
+        raise NotImplementedError
+
+    @property
+    def variance(self) -> float:
+        raise NotImplementedError
+
+
+def test_running_stats_worked_example():
+    stats = RunningStats()
+    for x in [2, 4, 4, 4, 5, 5, 7, 9]:
+        stats.update(x)
+    assert stats.count == 8
+    assert stats.mean == pytest.approx(5.0)
+    assert stats.variance == pytest.approx(32 / 7)
+
+
+def test_running_stats_matches_numpy_with_a_huge_offset():
+    rng = np.random.default_rng(0)
+    x = 1e9 + rng.normal(size=10000)  # naive sum-of-squares formulas lose every digit
+    stats = RunningStats()
+    for value in x:
+        stats.update(value)
+    assert stats.mean == pytest.approx(np.mean(x), rel=1e-12)
+    assert stats.variance == pytest.approx(np.var(x, ddof=1), rel=1e-6)
+
+
+def test_running_stats_too_few_values():
+    stats = RunningStats()
+    assert math.isnan(stats.variance)
+    stats.update(3.0)
+    assert stats.mean == 3.0 and math.isnan(stats.variance)

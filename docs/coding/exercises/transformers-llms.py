@@ -1,0 +1,630 @@
+"""The ML coding round: Transformers and language models. Practice file with 10 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy scikit-learn torch pytest
+    pytest transformers-llms.py                 # every exercise
+    pytest transformers-llms.py -k <function>   # one exercise, e.g. -k causal_mask
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import itertools
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from sklearn.feature_extraction.text import TfidfVectorizer
+from torch import nn
+
+
+# --------------------------------------------------------------------------------------
+# 1. How do you implement scaled dot-product attention with causal and padding masks?
+# Handbook: coding/transformers-llms/#attention-with-masks
+# --------------------------------------------------------------------------------------
+
+
+def causal_mask(n: int) -> np.ndarray:
+    """(n, n) boolean mask, True where query i may attend to key j, that is j <= i."""
+    raise NotImplementedError
+
+
+def scaled_dot_product_attention(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """softmax(q k^T / sqrt(d)) v over the last two axes, for q (..., Lq, d),
+    k (..., Lk, d), v (..., Lk, dv). mask is boolean, broadcastable to (..., Lq, Lk), True
+    where attention is allowed. A query with no allowed key gets zero weights and a zero
+    output, not nan. Returns (output (..., Lq, dv), weights (..., Lq, Lk))."""
+    raise NotImplementedError
+
+
+def test_attention_worked_example():
+    q = np.array([[1.0, 0.0], [0.0, 1.0]])
+    k = np.array([[1.0, 0.0], [0.0, 1.0]])
+    v = np.array([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(causal_mask(2), [[True, False], [True, True]])
+    out, w = scaled_dot_product_attention(q, k, v, causal_mask(2))
+    s = 1 / (
+        1 + np.exp(-np.sqrt(0.5))
+    )  # softmax([1, 0] / sqrt(2)) for the second query
+    np.testing.assert_allclose(w, [[1.0, 0.0], [1 - s, s]])
+    np.testing.assert_allclose(out[1], (1 - s) * v[0] + s * v[1])
+
+
+def test_attention_matches_torch_sdpa_with_causal_and_padding_masks():
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.normal(size=(2, 3, 5, 8)) for _ in range(3))
+    lengths = np.array([5, 3])  # the second sequence has two padding positions
+    padding = np.arange(5)[None, :] < lengths[:, None]  # (batch, key)
+    mask = causal_mask(5)[None, None] & padding[:, None, None, :]
+    out, w = scaled_dot_product_attention(q, k, v, mask)
+    t = [torch.tensor(a) for a in (q, k, v)]
+    ref = F.scaled_dot_product_attention(*t, attn_mask=torch.tensor(mask))
+    np.testing.assert_allclose(out, ref.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(w.sum(axis=-1), 1.0)
+    assert np.all(w[1, :, :, 3:] == 0)  # no weight on padding keys
+    ref_causal = F.scaled_dot_product_attention(*t, is_causal=True)
+    out_causal, _ = scaled_dot_product_attention(q, k, v, causal_mask(5))
+    np.testing.assert_allclose(out_causal, ref_causal.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_attention_fully_masked_query_gives_zeros_not_nan():
+    rng = np.random.default_rng(1)
+    q, k, v = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.normal(size=(3, 2))
+    mask = np.array([[True, True, False], [False, False, False], [True, False, True]])
+    out, w = scaled_dot_product_attention(q, k, v, mask)
+    np.testing.assert_array_equal(out[1], [0.0, 0.0])
+    np.testing.assert_array_equal(w[1], [0.0, 0.0, 0.0])
+    assert np.all(np.isfinite(out))
+
+
+# --------------------------------------------------------------------------------------
+# 2. How do you write a multi-head attention module in PyTorch?
+# Handbook: coding/transformers-llms/#multi-head-attention-module
+# --------------------------------------------------------------------------------------
+
+
+class MultiHeadAttention(nn.Module):
+    """Multi-head self-attention as in Vaswani et al. (2017), batch first.
+
+    __init__ creates four nn.Linear(d_model, d_model) layers with biases, named q_proj,
+    k_proj, v_proj and out_proj; d_model must be divisible by n_heads.
+    forward(x, mask) takes x (B, L, d_model) and an optional boolean mask broadcastable to
+    (B, n_heads, L, L), True where attention is allowed, and returns (B, L, d_model).
+    """
+
+    def __init__(self, d_model: int, n_heads: int):
+        super().__init__()
+        raise NotImplementedError
+
+    def forward(
+        self, x: torch.Tensor, mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        raise NotImplementedError
+
+
+def reference_mha(ours, d_model, n_heads):
+    ref = nn.MultiheadAttention(d_model, n_heads, batch_first=True).double()
+    with torch.no_grad():
+        ref.in_proj_weight.copy_(
+            torch.cat([ours.q_proj.weight, ours.k_proj.weight, ours.v_proj.weight])
+        )
+        ref.in_proj_bias.copy_(
+            torch.cat([ours.q_proj.bias, ours.k_proj.bias, ours.v_proj.bias])
+        )
+        ref.out_proj.weight.copy_(ours.out_proj.weight)
+        ref.out_proj.bias.copy_(ours.out_proj.bias)
+    return ref
+
+
+def test_multi_head_attention_worked_example():
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(d_model=8, n_heads=2).double()
+    x = torch.randn(3, 5, 8, dtype=torch.float64)
+    assert mha(x).shape == (3, 5, 8)
+    assert sum(p.numel() for p in mha.parameters()) == 4 * (8 * 8 + 8)
+    with pytest.raises((AssertionError, ValueError)):
+        MultiHeadAttention(d_model=10, n_heads=3)
+
+
+def test_multi_head_attention_matches_nn_multiheadattention():
+    torch.manual_seed(1)
+    ours = MultiHeadAttention(16, 4).double()
+    ref = reference_mha(ours, 16, 4)
+    x = torch.randn(2, 6, 16, dtype=torch.float64)
+    expected, _ = ref(x, x, x, need_weights=False)
+    torch.testing.assert_close(ours(x), expected)
+
+
+def test_multi_head_attention_causal_mask_matches_and_blocks_the_future():
+    torch.manual_seed(2)
+    ours = MultiHeadAttention(16, 4).double()
+    ref = reference_mha(ours, 16, 4)
+    x = torch.randn(2, 6, 16, dtype=torch.float64)
+    allowed = torch.tril(torch.ones(6, 6, dtype=torch.bool))
+    # nn.MultiheadAttention's boolean mask means the opposite: True = not allowed
+    expected, _ = ref(x, x, x, attn_mask=~allowed, need_weights=False)
+    out = ours(x, allowed)
+    torch.testing.assert_close(out, expected)
+    changed = x.clone()
+    changed[:, 4:] += 1.0  # edit the last two tokens
+    torch.testing.assert_close(ours(changed, allowed)[:, :4], out[:, :4])
+
+
+# --------------------------------------------------------------------------------------
+# 3. How do you compute sinusoidal position encodings?
+# Handbook: coding/transformers-llms/#sinusoidal-positions
+# --------------------------------------------------------------------------------------
+
+
+def sinusoidal_positions(n_positions: int, d_model: int) -> np.ndarray:
+    """The sinusoidal position encodings of Vaswani et al. (2017), (n_positions, d_model),
+    d_model even: PE[p, 2i] = sin(p / 10000^(2i / d_model)) and
+    PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))."""
+    raise NotImplementedError
+
+
+def test_sinusoidal_positions_worked_example():
+    pe = sinusoidal_positions(3, 4)
+    expected = [
+        [0.0, 1.0, 0.0, 1.0],
+        [np.sin(1), np.cos(1), np.sin(0.01), np.cos(0.01)],
+        [np.sin(2), np.cos(2), np.sin(0.02), np.cos(0.02)],
+    ]
+    np.testing.assert_allclose(pe, expected, atol=1e-12)
+
+
+def test_sinusoidal_positions_shift_is_a_rotation_of_each_pair():
+    # PE[p + k] is PE[p] rotated pair by pair by an angle that depends on k only: what lets
+    # attention read relative positions from a linear map
+    d, k = 16, 7
+    pe = sinusoidal_positions(50, d)
+    freqs = 10000.0 ** (-np.arange(0, d, 2) / d)
+    for i, w in enumerate(freqs):
+        c, s = np.cos(k * w), np.sin(k * w)
+        rotation = np.array([[c, -s], [s, c]])  # acts on (sin, cos) as a row vector
+        pair = pe[:, 2 * i : 2 * i + 2]
+        np.testing.assert_allclose(pair[:-k] @ rotation, pair[k:], atol=1e-10)
+
+
+def test_sinusoidal_positions_shape_and_range():
+    pe = sinusoidal_positions(1000, 64)
+    assert pe.shape == (1000, 64)
+    assert np.abs(pe).max() <= 1.0
+    assert len(np.unique(pe.round(6), axis=0)) == 1000  # every position distinct
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you apply rotary position embeddings (RoPE)?
+# Handbook: coding/transformers-llms/#rope-rotation
+# --------------------------------------------------------------------------------------
+
+
+def apply_rope(
+    x: np.ndarray, positions: np.ndarray, base: float = 10000.0
+) -> np.ndarray:
+    """Rotary position embedding (Su et al., 2021) of queries or keys x (..., L, d), d even,
+    with positions (L,). Each pair (x[2i], x[2i + 1]) of a vector at position p is rotated
+    by the angle p * theta_i, theta_i = base^(-2i / d):
+    (a, b) -> (a cos - b sin, a sin + b cos)."""
+    raise NotImplementedError
+
+
+def test_apply_rope_worked_example():
+    x = np.array([[1.0, 0.0, 1.0, 0.0]])
+    out = apply_rope(x, np.array([1]))
+    expected = [[np.cos(1), np.sin(1), np.cos(0.01), np.sin(0.01)]]
+    np.testing.assert_allclose(out, expected, atol=1e-12)
+    np.testing.assert_allclose(apply_rope(x, np.array([0])), x)  # position 0: identity
+
+
+def test_apply_rope_matches_complex_multiplication_in_torch():
+    # the pair (a, b) as the complex number a + ib, times e^{i p theta}: how Meta's Llama
+    # reference code applies the interleaved form
+    rng = np.random.default_rng(0)
+    x, positions = rng.normal(size=(2, 3, 10, 8)), np.arange(10)
+    theta = 10000.0 ** (-torch.arange(0, 8, 2, dtype=torch.float64) / 8)
+    angles = torch.outer(torch.arange(10, dtype=torch.float64), theta)
+    rot = torch.polar(torch.ones_like(angles), angles)  # (10, 4) complex
+    xc = torch.view_as_complex(torch.tensor(x).reshape(2, 3, 10, 4, 2).contiguous())
+    ref = torch.view_as_real(xc * rot).reshape(2, 3, 10, 8).numpy()
+    np.testing.assert_allclose(apply_rope(x, positions), ref, atol=1e-12)
+
+
+def test_apply_rope_scores_depend_only_on_relative_position():
+    rng = np.random.default_rng(1)
+    q, k = rng.normal(size=(1, 64)), rng.normal(size=(1, 64))
+
+    def score(m, n):
+        return (apply_rope(q, np.array([m])) @ apply_rope(k, np.array([n])).T).item()
+
+    assert np.isclose(score(3, 1), score(103, 101))
+    assert np.isclose(score(10, 10), (q @ k.T).item())
+    norms = np.linalg.norm(apply_rope(q, np.array([57])), axis=-1)
+    np.testing.assert_allclose(
+        norms, np.linalg.norm(q, axis=-1)
+    )  # rotations keep length
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you train and apply a byte-pair-encoding tokenizer?
+# Handbook: coding/transformers-llms/#bpe-train-encode
+# --------------------------------------------------------------------------------------
+
+
+def bpe_train(word_counts: dict[str, int], num_merges: int) -> list[tuple[str, str]]:
+    """Learn byte-pair-encoding merges (Sennrich et al., 2016) from word frequencies.
+
+    Each word starts as its characters followed by the end-of-word symbol "</w>". Each
+    step counts adjacent symbol pairs over all words, weighted by word frequency, merges
+    the most frequent pair everywhere, and records it. Ties go to the pair first seen when
+    scanning the words in the dict's order, each from left to right. Stops early when no
+    pair is left. Returns the merges in the order learned.
+    """
+    raise NotImplementedError
+
+
+def bpe_encode(word: str, merges: list[tuple[str, str]]) -> list[str]:
+    """Segment one word with learned merges: start from characters + "</w>" and repeatedly
+    apply, among the adjacent pairs present, the one learned earliest, until none applies."""
+    raise NotImplementedError
+
+
+SENNRICH = {"low": 5, "lower": 2, "newest": 6, "widest": 3}
+
+
+def test_bpe_worked_example():
+    merges = bpe_train(SENNRICH, 10)
+    assert merges == [
+        ("e", "s"),
+        ("es", "t"),
+        ("est", "</w>"),
+        ("l", "o"),
+        ("lo", "w"),
+        ("n", "e"),
+        ("ne", "w"),
+        ("new", "est</w>"),
+        ("low", "</w>"),
+        ("w", "i"),
+    ]
+    assert bpe_encode("lowest", merges) == ["low", "est</w>"]
+    assert bpe_encode("lower", merges) == ["low", "e", "r", "</w>"]
+
+
+def test_bpe_encode_reproduces_the_training_segmentation():
+    corpus = {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5}
+    merges = bpe_train(corpus, 6)
+    assert bpe_encode("hug", merges) == ["hug</w>"]
+    assert bpe_encode("bun", merges) == ["b", "un</w>"]
+    # an unseen word still encodes, falling back to smaller pieces
+    assert "".join(bpe_encode("bugs", merges)) == "bugs</w>"
+
+
+def test_bpe_train_stops_when_everything_is_merged():
+    merges = bpe_train({"ab": 3}, 10)
+    assert merges == [("a", "b"), ("ab", "</w>")]
+    assert bpe_encode("ab", merges) == ["ab</w>"]
+
+
+# --------------------------------------------------------------------------------------
+# 6. How do you compute TF-IDF vectors from scratch?
+# Handbook: coding/transformers-llms/#tf-idf-vectors
+# --------------------------------------------------------------------------------------
+
+
+def tfidf(docs: list[list[str]]) -> tuple[np.ndarray, list[str]]:
+    """TF-IDF vectors of tokenised documents with scikit-learn's default weighting:
+    tf = raw count of the term in the document; idf = ln((1 + n) / (1 + df)) + 1, where n
+    is the number of documents and df the number containing the term; each row scaled to
+    unit L2 norm. Returns (matrix (n_docs, n_terms), vocabulary sorted alphabetically)."""
+    raise NotImplementedError
+
+
+def test_tfidf_worked_example():
+    X, vocab = tfidf([["a", "b", "a"], ["b", "c"]])
+    assert vocab == ["a", "b", "c"]
+    idf_a = np.log(3 / 2) + 1  # "a" is in one of two documents; "b" in both: idf 1
+    row0 = np.array([2 * idf_a, 1.0, 0.0])
+    np.testing.assert_allclose(X[0], row0 / np.linalg.norm(row0))
+    np.testing.assert_allclose(X[1], [0.0, 0.57973867, 0.81480247], atol=1e-8)
+
+
+def test_tfidf_matches_sklearn():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(30)]
+    docs = [list(rng.choice(words, size=rng.integers(1, 20))) for _ in range(25)]
+    X, vocab = tfidf(docs)
+    vectorizer = TfidfVectorizer(analyzer=lambda doc: doc)
+    expected = vectorizer.fit_transform(docs).toarray()
+    assert vocab == list(vectorizer.get_feature_names_out())
+    np.testing.assert_allclose(X, expected, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# 7. How do you build a bigram language model with smoothing and compute perplexity?
+# Handbook: coding/transformers-llms/#bigram-language-model
+# --------------------------------------------------------------------------------------
+
+
+class BigramLM:
+    """A bigram language model with add-k smoothing.
+
+    Each training sentence is read as <s> w1 ... wn </s>. The vocabulary V is every
+    training word plus "</s>" and "<unk>" ("<s>" is never predicted, so it is not in V);
+    at test time, words outside V are read as "<unk>".
+    prob(word, prev) = (c(prev, word) + k) / (c(prev) + k * |V|), where c(prev, word)
+    counts the bigram and c(prev) counts prev followed by anything.
+    perplexity(sentences) = exp(-mean log prob) over every predicted token, each "</s>"
+    included.
+    """
+
+    def __init__(self, sentences: list[list[str]], k: float = 1.0):
+        raise NotImplementedError
+
+    def prob(self, word: str, prev: str) -> float:
+        raise NotImplementedError
+
+    def perplexity(self, sentences: list[list[str]]) -> float:
+        raise NotImplementedError
+
+
+TRAIN = [["the", "cat", "sat"], ["the", "dog", "sat"]]
+
+
+def test_bigram_worked_example():
+    lm = BigramLM(TRAIN, k=1.0)  # |V| = 6: the cat dog sat </s> <unk>
+    assert lm.prob("the", "<s>") == pytest.approx(3 / 8)
+    assert lm.prob("cat", "the") == pytest.approx(2 / 8)
+    assert lm.prob("dog", "cat") == pytest.approx(1 / 7)
+    expected = (3 / 8 * 2 / 8 * 2 / 7 * 3 / 8) ** (-1 / 4)
+    assert lm.perplexity([["the", "cat", "sat"]]) == pytest.approx(expected)
+
+
+def test_bigram_probabilities_sum_to_one_in_every_context():
+    lm = BigramLM(TRAIN + [["a", "cat", "ran", "off"]], k=0.5)
+    for prev in ["<s>", "the", "cat", "off", "<unk>", "never-seen"]:
+        total = sum(lm.prob(w, prev) for w in lm.vocab)
+        assert total == pytest.approx(1.0)
+
+
+def test_bigram_unknown_words_map_to_unk():
+    lm = BigramLM(TRAIN, k=1.0)
+    assert lm.prob("zebra", "the") == lm.prob("<unk>", "the")
+    assert math.isfinite(lm.perplexity([["a", "zebra", "sat"]]))
+
+
+def test_bigram_less_smoothing_fits_training_data_better():
+    sharp, smooth = BigramLM(TRAIN, k=0.01), BigramLM(TRAIN, k=1.0)
+    assert sharp.perplexity(TRAIN) < smooth.perplexity(TRAIN)
+
+
+# --------------------------------------------------------------------------------------
+# 8. How do you implement beam search?
+# Handbook: coding/transformers-llms/#beam-search
+# --------------------------------------------------------------------------------------
+
+
+def beam_search(
+    next_log_probs: Callable[[tuple[int, ...]], np.ndarray],
+    bos: int,
+    eos: int,
+    beam_width: int,
+    max_len: int,
+) -> tuple[tuple[int, ...], float]:
+    """Beam search for the sequence with the highest total log-probability.
+
+    next_log_probs(prefix) returns log P(next token | prefix) over the vocabulary. Start
+    from (bos,). Each step, extend every live sequence by every token and keep the
+    beam_width best extensions (by total log-probability); those ending in eos are
+    finished and leave the beam. Stop when no sequence is live or after max_len steps.
+    Return the best among finished and still-live sequences, with its score (no length
+    normalisation).
+    """
+    raise NotImplementedError
+
+
+# a toy model over tokens 0 (bos), 1 "a", 2 "b", 3 (eos) where greedy decoding fails:
+# "a" is likelier first, but everything after "a" is uncertain, while "b" is followed by
+# eos with probability 0.9
+TABLE = {1: [0.0, 0.3, 0.3, 0.4], 2: [0.0, 0.05, 0.05, 0.9]}
+
+
+def toy(prefix):
+    if len(prefix) == 1:
+        return np.log([1e-9, 0.6, 0.4, 1e-9])
+    return np.log(np.array(TABLE.get(prefix[-1], [0.0, 0.0, 0.0, 1.0])) + 1e-12)
+
+
+def exhaustive(next_log_probs, bos, eos, max_len, vocab):
+    best = (None, -np.inf)
+    for n in range(1, max_len + 1):
+        for tokens in itertools.product(range(vocab), repeat=n):
+            # valid: eos only at the end, and either eos or the length limit ends it
+            if eos in tokens[:-1] or (tokens[-1] != eos and n < max_len):
+                continue
+            seq = (bos, *tokens)
+            score = sum(next_log_probs(seq[:i])[seq[i]] for i in range(1, len(seq)))
+            if score > best[1]:
+                best = (seq, score)
+    return best
+
+
+def test_beam_search_worked_example():
+    seq, score = beam_search(toy, bos=0, eos=3, beam_width=2, max_len=4)
+    assert seq == (0, 2, 3)
+    assert score == pytest.approx(np.log(0.4 * 0.9))
+    greedy, greedy_score = beam_search(toy, bos=0, eos=3, beam_width=1, max_len=4)
+    assert greedy == (0, 1, 3)
+    assert greedy_score == pytest.approx(np.log(0.6 * 0.4))
+
+
+def test_beam_search_wide_beam_equals_exhaustive_search():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(5, 5)) * 2
+
+    def markov(prefix):
+        z = logits[prefix[-1]]
+        return z - np.log(np.exp(z).sum())
+
+    for max_len in (1, 2, 3):
+        expected = exhaustive(markov, 0, 4, max_len, 5)
+        seq, score = beam_search(markov, 0, 4, beam_width=5**max_len, max_len=max_len)
+        assert seq == expected[0]
+        assert score == pytest.approx(expected[1])
+
+
+def test_beam_search_width_one_is_greedy():
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(6, 6))
+
+    def markov(prefix):
+        z = logits[prefix[-1]]
+        return z - np.log(np.exp(z).sum())
+
+    seq, _ = beam_search(markov, 0, 5, beam_width=1, max_len=6)
+    for i in range(1, len(seq)):
+        assert seq[i] == np.argmax(markov(seq[:i]))
+
+
+# --------------------------------------------------------------------------------------
+# 9. How do you implement temperature, top-k and top-p (nucleus) sampling?
+# Handbook: coding/transformers-llms/#top-k-top-p-sampling
+# --------------------------------------------------------------------------------------
+
+
+def filter_logits(
+    logits: np.ndarray,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> np.ndarray:
+    """Next-token logits (V,) prepared for sampling, in this order: divide by temperature;
+    top-k keeps the tokens whose logit is at least the k-th largest; top-p (nucleus) keeps
+    the smallest set of most probable remaining tokens whose total probability is at least
+    p (always at least one token). Removed tokens get -inf."""
+    raise NotImplementedError
+
+
+def sample_token(
+    logits: np.ndarray,
+    rng: np.random.Generator,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> int:
+    """Draw one token id from softmax(filter_logits(logits, temperature, top_k, top_p))."""
+    raise NotImplementedError
+
+
+LOGITS = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
+
+
+def kept(z):
+    return np.flatnonzero(np.isfinite(z)).tolist()
+
+
+def test_filter_logits_worked_example():
+    assert kept(filter_logits(LOGITS, top_k=2)) == [0, 1]
+    assert kept(filter_logits(LOGITS, top_p=0.75)) == [0, 1]  # 0.5 + 0.3 >= 0.75
+    assert kept(filter_logits(LOGITS, top_p=0.9)) == [0, 1, 2]  # 0.8 < 0.9 <= 0.95
+    assert kept(filter_logits(LOGITS, top_p=1e-6)) == [0]  # never empty
+    np.testing.assert_allclose(filter_logits(LOGITS, temperature=2.0), LOGITS / 2)
+
+
+def test_filter_logits_top_k_then_top_p():
+    # top-k leaves [0.5, 0.3] renormalised to [0.625, 0.375]; top-p 0.6 then keeps one
+    assert kept(filter_logits(LOGITS, top_k=2, top_p=0.6)) == [0]
+    # temperature flattens the distribution, so the nucleus grows
+    assert kept(filter_logits(LOGITS, temperature=3.0, top_p=0.75)) == [0, 1, 2]
+
+
+def test_sample_token_frequencies_follow_the_renormalised_nucleus():
+    rng = np.random.default_rng(0)
+    draws = np.array([sample_token(LOGITS, rng, top_p=0.75) for _ in range(20000)])
+    assert set(np.unique(draws)) <= {0, 1}
+    assert abs(np.mean(draws == 0) - 0.625) < 0.02
+
+
+# --------------------------------------------------------------------------------------
+# 10. How do you add a KV cache to a toy decoder?
+# Handbook: coding/transformers-llms/#kv-cache-decoder
+# --------------------------------------------------------------------------------------
+
+
+def decode_step(
+    params: dict[str, np.ndarray], token: int, cache: dict[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One step of a toy decoder (one layer, one head, no normalisation) with a KV cache.
+
+    params: E (V, d) token embeddings, P (max_len, d) position embeddings, Wq, Wk, Wv,
+    Wo (d, d), U (d, V). With t = the number of positions already cached:
+        x = E[token] + P[t];  q, k, v = x @ Wq, x @ Wk, x @ Wv
+        append k and v to the cache; K, V = all cached keys and values (t + 1 rows)
+        a = softmax(q @ K.T / sqrt(d)) @ V;  h = x + a @ Wo;  logits = h @ U
+    cache = {"k": (t, d), "v": (t, d)}; it starts as two (0, d) arrays.
+    Returns (logits (V,), the new cache). Each step costs O(t d + d^2), not O(t d^2).
+    """
+    raise NotImplementedError
+
+
+def generate(params: dict[str, np.ndarray], prompt: list[int], n_new: int) -> list[int]:
+    """Greedy decoding with decode_step: feed the prompt one token at a time, then append
+    the argmax token n_new times. Returns the n_new generated tokens."""
+    raise NotImplementedError
+
+
+def toy_params(seed, vocab=11, d=8, max_len=64):
+    rng = np.random.default_rng(seed)
+    shapes = {"E": (vocab, d), "P": (max_len, d), "U": (d, vocab)}
+    shapes |= {name: (d, d) for name in ("Wq", "Wk", "Wv", "Wo")}
+    return {
+        name: rng.normal(size=shape) / np.sqrt(shape[0])
+        for name, shape in shapes.items()
+    }
+
+
+def full_forward(params, tokens):
+    """The same decoder without a cache: all positions at once, with a causal mask."""
+    n, d = len(tokens), params["E"].shape[1]
+    x = params["E"][tokens] + params["P"][:n]
+    q, k, v = x @ params["Wq"], x @ params["Wk"], x @ params["Wv"]
+    scores = q @ k.T / np.sqrt(d)
+    scores[np.triu_indices(n, 1)] = -np.inf  # no attention to later positions
+    w = np.exp(scores - scores.max(axis=1, keepdims=True))
+    a = (w / w.sum(axis=1, keepdims=True)) @ v
+    return (x + a @ params["Wo"]) @ params["U"]  # (n, vocab)
+
+
+def test_kv_cache_worked_example():
+    params = toy_params(0)
+    cache = {"k": np.zeros((0, 8)), "v": np.zeros((0, 8))}
+    for t, token in enumerate([3, 1, 4, 1, 5]):
+        logits, cache = decode_step(params, token, cache)
+        assert logits.shape == (11,)
+        assert cache["k"].shape == cache["v"].shape == (t + 1, 8)
+
+
+def test_kv_cache_logits_equal_the_uncached_forward_pass():
+    params = toy_params(1)
+    tokens = [2, 7, 1, 8, 2, 8, 1, 8, 2, 8]
+    expected = full_forward(params, tokens)
+    cache = {"k": np.zeros((0, 8)), "v": np.zeros((0, 8))}
+    for t, token in enumerate(tokens):
+        logits, cache = decode_step(params, token, cache)
+        np.testing.assert_allclose(logits, expected[t], rtol=1e-10, atol=1e-12)
+
+
+def test_generate_equals_greedy_decoding_without_a_cache():
+    params = toy_params(2)
+    prompt = [1, 2, 3]
+    tokens = list(prompt)
+    for _ in range(12):
+        tokens.append(int(np.argmax(full_forward(params, tokens)[-1])))
+    assert generate(params, prompt, 12) == tokens[3:]
