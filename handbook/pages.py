@@ -27,6 +27,7 @@ def tags_of(heading_attrs: dict[str, str]) -> list[str]:
     return [t.strip() for t in heading_attrs.get("data-tags", "").split(",") if t.strip()]
 
 
+ANCHOR = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*$")
 ATTRS = re.compile(r"\s*\{:?(?P<attrs>[^{}]*)\}\s*$")
 ATTR = re.compile(r'#(?P<id>[^\s}]+)|(?P<key>[\w-]+)="(?P<value>[^"]*)"')
@@ -214,6 +215,11 @@ def heading_problems(src_uri: str, lines: list[str], seen: dict[str, str]) -> tu
         if not heading.anchor:
             problems.append(f"{where}: h2 '{heading.text}' has no explicit anchor {{ #some-id }}")
             continue
+        if not ANCHOR.fullmatch(heading.anchor):
+            problems.append(
+                f"{where}: anchor #{heading.anchor} must be lowercase words joined by hyphens, starting "
+                "with a letter (an id that starts with a digit is not a valid CSS selector)"
+            )
         if heading.anchor in seen:
             problems.append(f"{where}: anchor #{heading.anchor} is already used at {seen[heading.anchor]}")
         seen.setdefault(heading.anchor, where)

@@ -162,6 +162,11 @@ def test_heading_without_anchor_or_metadata(project):
     fails(build(project), "docs/ch/topic.md:5: data-difficulty must be one of", "has no data-tags")
 
 
+def test_anchor_that_is_not_lowercase_words(project):
+    edit(project, "docs/ch/topic.md", "#the-question ", "#3-Questions ")
+    fails(build(project), "docs/ch/topic.md:5: anchor #3-Questions must be lowercase words joined by hyphens")
+
+
 def test_tag_outside_the_vocabulary(project):
     edit(project, "docs/ch/topic.md", 'data-tags="numpy"', 'data-tags="numpy, made-up-tag"')
     fails(build(project), "docs/ch/topic.md:5: tag(s) made-up-tag not in handbook/tags.yml")
