@@ -14,6 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from handbook.notebooks import unindent
 from handbook.pages import ROOT, docs_pages, expand, scan
 
 BIN = Path(sys.executable).parent
@@ -33,17 +34,13 @@ def inline_python(page: Path) -> list[tuple[int, str, set[str]]]:
     for fence in fences:
         if fence.info.strip() != "python":
             continue
-        code = unindented(fence)
+        code = unindent(fence) + "\n"
         body = range(fence.line, fence.end - 1)  # 0-based indexes of the body lines
         written_here = len({origin[i] for i in body}) == len(body)  # an include maps many to one
         if written_here:
             found.append((origin[fence.line - 1] + 1, code, set(defined)))
         defined |= top_level_names(code)
     return found
-
-
-def unindented(fence) -> str:
-    return "\n".join(line.removeprefix(fence.indent) for line in fence.body) + "\n"
 
 
 def top_level_names(code: str) -> set[str]:
