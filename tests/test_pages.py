@@ -1,5 +1,6 @@
 """Structure of the pages: anchors, question metadata, fences and snippets."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,42 @@ def test_expand_names_the_page_line_of_a_missing_snippet(tmp_path):
     page.write_text('# T\n\n```python\n--8<-- "snippets/does-not-exist.py"\n```\n')
     with pytest.raises(PageError, match=r"page.md:4: .*could not be found"):
         expand(page)
+
+
+# The handbook grew from two source documents the reader never sees; a page must not talk about
+# them ("the seed answer", "the seed's code", "Seed condition"). Random seeds are fine.
+SOURCE_DOCUMENT_TALK = re.compile(
+    r"\bseed's\b"
+    r"|\bseed (?:answers?|questions?|conditions?|documents?|lists?|code|snippets?|text)\b"
+    r"|\bthe seed\b(?!s\b|-| (?:set|values?|sd|for|of|to|=|is fixed))"
+    r"|\bas the seed\b",
+    re.IGNORECASE,
+)
+
+
+def source_document_talk(path: Path) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{number}: {line.strip()[:100]}"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SOURCE_DOCUMENT_TALK.search(line)
+    ]
+
+
+def test_pages_never_refer_to_the_source_documents():
+    paths = [*PAGES, *(ROOT / "docs").rglob("*.ipynb"), *(ROOT / "snippets").rglob("*.py")]
+    found = [hit for path in sorted(set(paths)) for hit in source_document_talk(path)]
+    assert not found, (
+        "a reader never saw the source documents: quote the common answer instead "
+        "(see STYLE.md):\n" + "\n".join(found)
+    )
+
+
+def test_source_document_talk_is_caught_but_random_seeds_are_not(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "The seed answer lists three tools.\nfixed the seeds\n`torch.manual_seed(0)`\n"
+        "| Seed condition | x |\nunder the same seed\n",
+        encoding="utf-8",
+    )
+    found = [hit.split(": ", 1)[0].rsplit(":", 1)[1] for hit in source_document_talk(page)]
+    assert found == ["1", "4"]
