@@ -3,8 +3,11 @@
 - Every question is its own result. Material groups a page's sections under the page (by the
   part of a location before "#") and folds all but the best under "N more on this page", so the
   second-best question of a page would be hidden. Each question gets a group of its own: its
-  location gains a query string (`rag/pipeline/?q=rag-chunking#rag-chunking` opens the same page
+  location gains a query string (`rag/pipeline/?a=rag-chunking#rag-chunking` opens the same page
   at the same answer), under a header entry that carries the page title and almost no weight.
+  The key is `a`, not `q`: `q` is Material's own search parameter, and a card header linking to
+  `?q=anchor` reopened search with the anchor as the query. docs/javascripts/links.js lands a
+  header click (`?a=anchor`, no fragment) at the answer and removes the key from the address.
 - A topic page's own entry (its title) would otherwise outrank its questions: it is demoted.
 - Material gives every section the tags of its whole page, with a boost of a million: every
   question would rank by its neighbours' tags, and each result would list them all. Each
@@ -33,7 +36,7 @@ def tune(index_file: Path, questions: list[dict]) -> None:
             doc["boost"] = TOPIC_PAGE_BOOST
         elif doc["location"] in urls:
             page, anchor = doc["location"].split("#")
-            header = f"{page}?q={anchor}"
+            header = f"{page}?a={anchor}"
             docs.append({"location": header, "title": titles[page], "text": "", "boost": GROUP_HEADER_BOOST})
             doc["location"] = f"{header}#{anchor}"
         docs.append(doc)

@@ -6,6 +6,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser.search import SEARCH_INPUT, search
+
 
 def questions(site) -> list[dict]:
     return json.loads((site / "questions.json").read_text(encoding="utf-8"))
@@ -43,13 +45,38 @@ def test_a_shared_deep_link_opens_at_the_answer(page, site, base_url):
     assert not missed, f"deep links that do not show their answer: {missed}"
 
 
-def test_every_question_heading_offers_its_permalink(page, site, base_url):
-    q = questions(site)[0]
-    page.goto(urljoin(base_url, q["url"]))
+def test_the_permalink_copies_a_clean_link_and_says_so(page, site, base_url):
+    q = questions(site)[3]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page.goto(urljoin(base_url, q["url"].split("#")[0] + "?h=attention"))
     link = page.locator(f"h2#{q['id']} a.headerlink")
     assert link.evaluate("a => a.hash") == f"#{q['id']}"
     link.click()
+    expected = urljoin(base_url, q["url"])
+    page.wait_for_function("() => document.querySelector('.hb-toast--on') !== null")
+    assert page.locator(".hb-toast").inner_text() == "Link to this answer copied"
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    assert page.url == expected
+
+
+def test_a_search_result_header_lands_at_the_answer_and_leaves_a_clean_address(page, site, base_url):
+    q = next(q for q in questions(site) if q["id"] == "cross-validation-leakage")
+    page.goto(base_url)
+    search(page, "cross validation leakage")
+    header = page.locator(f'.md-search-result__link[href*="?a={q["id"]}&"]:not([href*="#"])').first
+    header.click()
+    assert heading_in_view(page, q["id"]), "the card header opened the page away from the answer"
+    page.wait_for_function("() => !location.search")
     assert page.url == urljoin(base_url, q["url"])
+    assert page.locator(SEARCH_INPUT).input_value() != q["id"], "search reopened with the anchor"
+
+
+def test_an_old_link_with_the_q_key_still_lands_at_the_answer(page, site, base_url):
+    q = questions(site)[5]
+    page.goto(urljoin(base_url, f"{q['url'].split('#')[0]}?q={q['id']}"))
+    assert heading_in_view(page, q["id"])
+    page.wait_for_function("() => !location.search")
+    assert not page.locator("#__search").is_checked()
 
 
 def test_practice_mode_hides_answers_and_is_remembered_across_pages(page, site, base_url):
