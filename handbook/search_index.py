@@ -1,4 +1,4 @@
-"""Tune Material for MkDocs' search index for questions (a file in, the same file out).
+r"""Tune Material for MkDocs' search index for questions (a file in, the same file out).
 
 - Every question is its own result. Material groups a page's sections under the page (by the
   part of a location before "#") and folds all but the best under "N more on this page", so the
@@ -9,6 +9,12 @@
   `?q=anchor` reopened search with the anchor as the query. docs/javascripts/links.js lands a
   header click (`?a=anchor`, no fragment) at the answer and removes the key from the address.
 - A topic page's own entry (its title) would otherwise outrank its questions: it is demoted.
+- The search splits words at hyphens and inside camelCase (so "k-means" and "IndexFlatL2" are
+  found by their parts), which made "xgboost", "groupkfold" or "tradeoff" find nothing: each
+  entry also gets those words whole and lowercase ("xgboost", "groupkfold", "tradeoff"), at the
+  end of its text. docs/javascripts/search-worker.js does the query side (stop words).
+- Result teasers cannot render formulas: `\(q \cdot k\)` is written as `q · k`
+  (handbook/plain_math.py).
 - Material gives every section the tags of its whole page, with a boost of a million: every
   question would rank by its neighbours' tags, and each result would list them all. Each
   question's own tags are in its text (the line under its heading) instead.
@@ -17,10 +23,25 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+from handbook.plain_math import plain_math
 
 TOPIC_PAGE_BOOST = 0.1
 GROUP_HEADER_BOOST = 0.001
+CAMEL_CASE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
+HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
+TAG = re.compile(r"<[^>]+>")
+
+
+def whole_words(text: str) -> str:
+    """The camelCase and hyphenated words of `text`, lowercase and whole, that it lacks as such."""
+    plain = TAG.sub(" ", text)
+    present = set(re.findall(r"\b[a-z0-9]+\b", plain))  # words the search already holds whole
+    found = {w.lower() for w in CAMEL_CASE.findall(plain)}
+    found |= {w.replace("-", "").lower() for w in HYPHENATED.findall(plain)}
+    return " ".join(sorted(found - present))
 
 
 def tune(index_file: Path, questions: list[dict]) -> None:
@@ -32,6 +53,10 @@ def tune(index_file: Path, questions: list[dict]) -> None:
     docs = []
     for doc in index["docs"]:
         doc.pop("tags", None)
+        doc["title"], doc["text"] = plain_math(doc["title"]), plain_math(doc["text"])
+        extra = whole_words(f"{doc['title']} {doc['text']}")
+        if extra:
+            doc["text"] = f"{doc['text']} {extra}"
         if doc["location"] in titles:
             doc["boost"] = TOPIC_PAGE_BOOST
         elif doc["location"] in urls:

@@ -81,17 +81,25 @@ def test_an_old_link_with_the_q_key_still_lands_at_the_answer(page, site, base_u
 
 def test_practice_mode_hides_answers_and_is_remembered_across_pages(page, site, base_url):
     first, *_, last = questions(site)
-    page.goto(urljoin(base_url, first["url"]))
+    page.goto(urljoin(base_url, first["url"].split("#")[0]))
     short_answer = page.locator(f"h2#{first['id']} + .hb-meta + p")
     assert short_answer.is_visible()
     page.locator(".hb-practice-toggle input").check()
     assert not short_answer.is_visible()
-    page.locator(f"h2#{first['id']} ~ .hb-reveal").first.click()
+    reveal = page.locator(f"h2#{first['id']} ~ .hb-reveal").first
+    reveal.click()
     assert page.locator(f"h2#{first['id']} ~ .hb-answer").first.is_visible()
+    assert reveal.inner_text() == "Hide answer"
+    reveal.click()
+    assert not page.locator(f"h2#{first['id']} ~ .hb-answer").first.is_visible(), "cannot hide again"
 
-    page.goto(urljoin(base_url, last["url"]))  # another chapter, a full page load
+    # Another chapter, a full page load, from a shared link to one answer: practice mode is still
+    # on, the answer the link asked for is shown, and the other answers stay hidden.
+    page.goto(urljoin(base_url, last["url"]))
     assert page.locator(".hb-practice-toggle input").is_checked()
-    assert not page.locator(f"h2#{last['id']} ~ .hb-answer").first.is_visible()
+    assert page.locator(f"h2#{last['id']} ~ .hb-answer").first.is_visible()
+    others = [q for q in questions(site) if q["url"].split("#")[0] == last["url"].split("#")[0]]
+    assert not page.locator(f"h2#{others[0]['id']} ~ .hb-answer").first.is_visible()
     assert page.locator(f"h2#{last['id']} + .hb-meta").is_visible(), "difficulty and topics stay visible"
 
 

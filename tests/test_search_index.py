@@ -1,0 +1,33 @@
+"""The search index tuning: whole lowercase words and readable formulas (handbook/search_index.py)."""
+
+import json
+
+from handbook.plain_math import plain_math
+from handbook.search_index import tune, whole_words
+
+
+def test_camel_case_and_hyphenated_words_are_added_whole_and_lowercase():
+    text = "XGBoost and <code>GroupKFold</code>, the bias-variance trade-off, kmeans and k-means"
+    assert whole_words(text).split() == ["biasvariance", "groupkfold", "tradeoff", "xgboost"]
+
+
+def test_formulas_read_as_plain_text():
+    assert plain_math(r"score \(q \cdot k\) here") == "score q · k here"
+    assert plain_math(r"\(\frac{QK^\top}{\sqrt{d_k}}\)") == "(QK^ᵀ)/(√d_k)"
+    assert plain_math(r"\[\mathbb{E}[r] \approx 0.82\]") == "E[r] ≈ 0.82"
+
+
+def test_each_question_is_its_own_group_keyed_by_a_not_q(tmp_path):
+    index = tmp_path / "search_index.json"
+    docs = [
+        {"location": "rag/pipeline/", "title": "RAG", "text": "intro"},
+        {"location": "rag/pipeline/#rag-chunking", "title": "Chunking?", "text": r"\(k\) YouTube"},
+    ]
+    index.write_text(json.dumps({"config": {}, "docs": docs}), encoding="utf-8")
+    question = {"url": "rag/pipeline/#rag-chunking", "page": "Building a RAG pipeline"}
+    tune(index, [question])
+    header, entry = json.loads(index.read_text(encoding="utf-8"))["docs"][1:]
+    assert header["location"] == "rag/pipeline/?a=rag-chunking"
+    assert header["title"] == "Building a RAG pipeline"
+    assert entry["location"] == "rag/pipeline/?a=rag-chunking#rag-chunking"
+    assert entry["text"] == "k YouTube youtube"
