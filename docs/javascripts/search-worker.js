@@ -27,4 +27,7 @@ addEventListener("message", (event) => {
   }
 });
 
-importScripts("../assets/javascripts/workers/search.a7633da7.min.js");
+// Resolved against this file's own address: the offline site (file://) runs workers through the
+// iframe-worker shim, where a relative path would resolve against the page instead.
+const HERE = self.document?.currentScript?.src ?? self.location.href;
+importScripts(new URL("../assets/javascripts/workers/search.a7633da7.min.js", HERE).href);
