@@ -13,18 +13,19 @@ def two_proportion_z(err_base, n_base, err_canary, n_canary):
 def canary_decision(err_base, n_base, err_canary, n_canary, alpha=0.01, min_lift=0.002):
     z, p = two_proportion_z(err_base, n_base, err_canary, n_canary)
     lift = err_canary / n_canary - err_base / n_base
-    # Roll back only for a difference that is both significant and large enough to matter.
+    # Roll back only for a difference that is both significant and large enough to
+    # matter.
     return ("rollback" if p < alpha and lift > min_lift else "promote"), z, p
 
 
-# The z statistic squared equals the chi-square statistic of the 2x2 table (no correction).
+# z squared equals the chi-square statistic of the 2x2 table (no correction).
 table = np.array([[20, 10_000 - 20], [38, 10_000 - 38]])
 z, _ = two_proportion_z(20, 10_000, 38, 10_000)
 chi2 = stats.chi2_contingency(table, correction=False)[0]
 print(f"z^2 matches scipy chi-square: {np.isclose(z**2, chi2)}")
 
-# One canary: 5% of traffic on the new version, compared with an equal-sized slice of the
-# old version (the control), not with the whole fleet.
+# One canary: 5% of traffic on the new version, compared with an equal-sized slice
+# of the old version (the control), not with the whole fleet.
 rng = np.random.default_rng(0)
 n = 10_000
 for label, p_canary in [
@@ -47,5 +48,27 @@ for label, p_canary in [
         for _ in range(2000)
     ]
     print(
-        f"{label:12} rolled back in {np.mean(np.array(decisions) == 'rollback'):.1%} of canaries"
+        f"{label:12} rolled back in {np.mean(np.array(decisions) == 'rollback'):.1%} "
+        "of canaries"
     )
+
+
+# Non-inferiority: promote only if the canary is shown to be at most `margin` worse,
+# i.e. the upper one-sided 95% bound of (canary - control) error rate is below it.
+# Here the margin is the 1.5x regression (0.25 points) we must not ship.
+def non_inferior(err_base, n_base, err_canary, n_canary, margin=0.0025, alpha=0.05):
+    p_b, p_c = err_base / n_base, err_canary / n_canary
+    se = np.sqrt(p_b * (1 - p_b) / n_base + p_c * (1 - p_c) / n_canary)
+    return p_c - p_b + stats.norm.ppf(1 - alpha) * se < margin
+
+
+for label, p_canary in [
+    ("healthy", 0.005),
+    ("errors x1.5", 0.0075),
+    ("errors x2", 0.010),
+]:
+    promoted = [
+        non_inferior(rng.binomial(n, 0.005), n, rng.binomial(n, p_canary), n)
+        for _ in range(2000)
+    ]
+    print(f"{label:12} promoted by the non-inferiority rule in {np.mean(promoted):.1%}")

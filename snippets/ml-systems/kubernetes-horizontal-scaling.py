@@ -51,7 +51,7 @@ for name, ok in checks.items():
 
 
 def hpa_desired(current: int, metric: float, target: float, lo: int, hi: int, tol=0.1):
-    """The HPA rule: ceil(current * metric / target), unchanged within the 10% tolerance."""
+    """The HPA rule: ceil(current * metric / target), unchanged within 10% tolerance."""
     ratio = metric / target
     if abs(ratio - 1) <= tol:
         return current
@@ -87,7 +87,8 @@ def simulate(policy: str, n=20_000, servers=4, load=0.85, seed=0):
         elif policy == "random":
             k = rng.integers(servers)
         else:
-            # Least outstanding requests: the balancer knows each replica's in-flight count.
+            # Least outstanding requests: the balancer knows each replica's in-flight
+            # count.
             counts = [sum(d > t for d in p[-50:]) for p in pending]
             k = int(np.argmin(counts))
         start = max(t, free_at[k])

@@ -14,14 +14,18 @@ cached = (
     system_tokens * PRICE_CACHED_IN + user_tokens * PRICE_IN + out_tokens * PRICE_OUT
 ) / 1e6
 print(
-    f"mean tokens in/out: {system_tokens + user_tokens.mean():.0f} / {out_tokens.mean():.0f}"
+    f"mean tokens in/out: {system_tokens + user_tokens.mean():.0f} / "
+    f"{out_tokens.mean():.0f}"
 )
 print(
-    f"cost per 1k requests: ${cost.mean() * 1e3:.2f}; with the system prompt cached: ${cached.mean() * 1e3:.2f}"
+    f"cost per 1k requests: ${cost.mean() * 1e3:.2f}; with the system prompt cached: "
+    f"${cached.mean() * 1e3:.2f}"
 )
 share_out = (out_tokens * PRICE_OUT).sum() / (cost.sum() * 1e6)
+tokens_in, tokens_out = (system_tokens + user_tokens).sum(), out_tokens.sum()
 print(
-    f"output tokens are {out_tokens.mean() / (system_tokens + user_tokens.mean()):.0%} of tokens but {share_out:.0%} of cost"
+    f"output tokens are {tokens_out / (tokens_in + tokens_out):.0%} of all tokens "
+    f"but {share_out:.0%} of cost"
 )
 
 # Latency = time to first token (grows with the prompt) + time per output token;
@@ -44,7 +48,8 @@ print(
     + ", ".join(f"p{q} {v:.2f}s" for q, v in zip(qs, mine))
 )
 print(
-    f"p99 is {mine[2] / latency.mean():.1f}x the mean: alert and set SLOs on percentiles"
+    f"p99 is {mine[2] / latency.mean():.1f}x the mean: alert and set SLOs on "
+    "percentiles"
 )
 # --8<-- [end:cost]
 
@@ -57,8 +62,9 @@ _current = contextvars.ContextVar("current_span", default=None)
 
 
 class Tracer:
-    """A tiny tracer with OpenTelemetry's data model: a trace is a tree of spans that share
-    a 128-bit trace id; each span has a 64-bit span id, a parent, attributes and a status."""
+    """A tiny tracer with OpenTelemetry's data model: a trace is a tree of spans that
+    share a 128-bit trace id; each span has a 64-bit span id, a parent, attributes and
+    a status."""
 
     def __init__(self, seed=0):
         self.rng, self.spans, self.now = random.Random(seed), [], 0.0
@@ -132,7 +138,8 @@ def depth(s):
 
 
 print(
-    f"trace {tracer.spans[0]['trace_id'][:8]}..., {len(tracer.spans)} spans, all share it: "
+    f"trace {tracer.spans[0]['trace_id'][:8]}..., {len(tracer.spans)} spans, all share "
+    "it: "
     f"{len({s['trace_id'] for s in tracer.spans}) == 1}"
 )
 for s in sorted(tracer.spans, key=lambda s: (s["start"], depth(s))):
@@ -151,3 +158,39 @@ with trace.get_tracer("handbook").start_as_current_span("llm.generate") as otel_
         f"valid context={otel_span.get_span_context().is_valid}"
     )
 # --8<-- [end:tracing]
+
+# --8<-- [start:otel]
+# The real OpenTelemetry SDK: spans go to an in-memory exporter (in production an OTLP
+# exporter sends them to Jaeger, Tempo, Langfuse...). The provider is used directly,
+# not installed globally with trace.set_tracer_provider.
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import Status, StatusCode
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+tracer = provider.get_tracer("answer-service")
+
+with tracer.start_as_current_span("POST /answer") as request:
+    request.set_attribute("http.route", "/answer")
+    for attempt in (1, 2):
+        with tracer.start_as_current_span("llm.generate") as span:
+            span.set_attribute("gen_ai.request.model", "my-model-2026-01")
+            span.set_attribute("gen_ai.usage.input_tokens", 1850)
+            if attempt == 1:
+                span.set_status(Status(StatusCode.ERROR, "TimeoutError"))
+                continue
+            span.set_attribute("gen_ai.usage.output_tokens", 210)
+
+spans = exporter.get_finished_spans()
+root = next(s for s in spans if s.parent is None)
+one_trace = len({s.context.trace_id for s in spans}) == 1
+print(f"{len(spans)} spans exported, all in one trace: {one_trace}")
+for s in spans:
+    parent = "root" if s.parent is None else f"child of {root.name}"
+    usage = {k: v for k, v in s.attributes.items() if k.startswith("gen_ai.usage")}
+    print(f"{s.name:13} {s.status.status_code.name:6} {parent:20} {usage}")
+provider.shutdown()
+# --8<-- [end:otel]

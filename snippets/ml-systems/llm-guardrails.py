@@ -4,7 +4,8 @@ import re
 PII_PATTERNS = {
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
     "phone": re.compile(
-        r"(?<!\d)(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?)?\d{3,4}[ -]\d{3,4}(?:[ -]\d{2,4})?(?!\d)"
+        r"(?<!\d)(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?)?"
+        r"\d{3,4}[ -]\d{3,4}(?:[ -]\d{2,4})?(?!\d)"
     ),
     "card": re.compile(r"\b(?:\d[ -]?){13,19}\b"),
 }
@@ -58,7 +59,8 @@ for use_luhn in [False, True]:
             fn + len(truth - found),
         )
     print(
-        f"Luhn check {'on ' if use_luhn else 'off'}: precision {tp / (tp + fp):.2f}, recall {tp / (tp + fn):.2f}"
+        f"Luhn check {'on ' if use_luhn else 'off'}: precision {tp / (tp + fp):.2f}, "
+        f"recall {tp / (tp + fn):.2f}"
     )
 for text, truth in cases:
     if find_pii(text) - truth:
@@ -69,7 +71,8 @@ print("redacted:", redact(cases[6][0]))
 ALLOWED = {"billing", "login", "shipping"}
 for topic in ["billing", "medical advice"]:
     print(
-        f"topic {topic!r}: {'answer' if topic in ALLOWED else 'refuse with a canned reply'}"
+        f"topic {topic!r}: "
+        f"{'answer' if topic in ALLOWED else 'refuse with a canned reply'}"
     )
 # --8<-- [end:input]
 
@@ -86,7 +89,8 @@ class Routing(BaseModel):
 
 
 raw_outputs = [
-    '{"category": "billing", "confidence": 0.92, "reply": "I have refunded the charge."}',
+    '{"category": "billing", "confidence": 0.92, '
+    '"reply": "I have refunded the charge."}',
     '{"category": "refunds", "confidence": 0.80, "reply": "Done."}',
     '{"category": "login", "confidence": 1.7, "reply": "Reset link sent."}',
     'Sure! Here is the JSON: {"category": "shipping", ...}',
@@ -103,7 +107,8 @@ for raw in raw_outputs:
         where = ".".join(str(p) for p in first["loc"]) or "(document)"
         print(f"rejected {first['type']} at {where}")
 print(
-    f"{valid}/{len(raw_outputs)} outputs pass; the rest are retried once, then a fallback reply"
+    f"{valid}/{len(raw_outputs)} outputs pass; the rest are retried once, then a "
+    "fallback reply"
 )
 print(
     "JSON Schema sent to the model:", sorted(Routing.model_json_schema()["properties"])

@@ -8,7 +8,8 @@ from fastapi.responses import JSONResponse
 
 
 class TokenBucket:
-    """capacity tokens at most; refills at rate tokens per second; a request costs tokens."""
+    """capacity tokens at most; refills at rate tokens per second; a request costs
+    tokens."""
 
     def __init__(self, rate: float, capacity: float, clock):
         self.rate, self.capacity, self.clock = rate, capacity, clock
@@ -50,7 +51,8 @@ print(f"sustained rate over 60 s: {allowed / 60:.2f} requests/s (limit 5)")
 clock.t += 100
 print(f"cost-weighted: a 12-token request on a 10-token bucket: {bucket.allow(12)[0]}")
 
-# The same limiter in front of an endpoint, keyed by API key, answering 429 + Retry-After.
+# The same limiter in front of an endpoint, keyed by API key, answering 429 + Retry-
+# After.
 app, buckets = FastAPI(), {}
 
 
@@ -88,7 +90,8 @@ async def hammer():
 
 a, b, retry = asyncio.run(hammer())
 print(
-    f"key a, 12 requests: {a.count(200)} x 200, {a.count(429)} x 429 (Retry-After: {retry}); key b: {b}"
+    f"key a, 12 requests: {a.count(200)} x 200, {a.count(429)} x 429 (Retry-After: "
+    f"{retry}); key b: {b}"
 )
 # --8<-- [end:bucket]
 

@@ -97,12 +97,14 @@ finally:
 print(f"content-type: {ctype}")
 print(f"first frames: {frames[:2]}, last: {frames[-1]!r}")
 print(
-    f"{len(tokens)} tokens streamed; same text as the blocking endpoint: {' '.join(tokens) == full}"
+    f"{len(tokens)} tokens streamed; same text as the blocking endpoint: "
+    f"{' '.join(tokens) == full}"
 )
 print(
     f"ttft {ttft:.3f}s stream {stream_total:.3f}s blocking {blocking_total:.3f}s",
     file=sys.stderr,
 )
 print(
-    f"first token arrives within a quarter of the full response time: {ttft < blocking_total / 4}"
+    "first token arrives within a quarter of the full response time: "
+    f"{ttft < blocking_total / 4}"
 )

@@ -97,7 +97,8 @@ with tempfile.TemporaryDirectory() as tmp:
         accuracy = (model.predict(X_te) == y_te).mean()
         verdict = "deploy" if result.returncode == 0 else "blocked"
         print(
-            f"{name}: accuracy {accuracy:.3f}, pytest exit {result.returncode} ({summary})"
+            f"{name}: accuracy {accuracy:.3f}, pytest exit {result.returncode} "
+            f"({summary})"
         )
         failed = [ln for ln in result.stdout.splitlines() if ln.startswith("FAILED")]
         for line in failed:

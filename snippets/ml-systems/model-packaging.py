@@ -18,12 +18,14 @@ X_tr, X_te, y_tr, y_te = train_test_split(
     X, y, test_size=0.3, random_state=0, stratify=y
 )
 
-# Anti-pattern: the scaler lives in the training notebook, the model ships alone, and the
+# Anti-pattern: the scaler lives in the training notebook, the model ships alone, and
+# the
 # serving code re-implements preprocessing (here: forgets it).
 scaler = StandardScaler().fit(X_tr)
 bare_model = LogisticRegression(max_iter=1000).fit(scaler.transform(X_tr), y_tr)
 print(
-    f"offline accuracy (scaled inputs):   {bare_model.score(scaler.transform(X_te), y_te):.3f}"
+    "offline accuracy (scaled inputs):   "
+    f"{bare_model.score(scaler.transform(X_te), y_te):.3f}"
 )
 print(f"served accuracy (raw inputs, skew): {bare_model.score(X_te, y_te):.3f}")
 
@@ -53,7 +55,8 @@ with tempfile.TemporaryDirectory() as tmp:
         "meta = json.load(open(p + '/metadata.json'));"
         "assert meta['requirements']['scikit-learn'] == sklearn.__version__;"
         "model = pickle.load(open(p + '/model.pkl', 'rb'));"
-        "print(json.dumps(model.predict_proba(np.load(p + '/sample_input.npy')).tolist()))"
+        "print(json.dumps(model.predict_proba(np.load(p + "
+        "'/sample_input.npy')).tolist()))"
     )
     out = subprocess.run(
         [sys.executable, "-c", loader, str(pkg)],

@@ -7,7 +7,8 @@ from prometheus_client import (
     generate_latest,
 )
 
-# A private registry: only this service's metrics, and no clash with other code in the process.
+# A private registry: only this service's metrics, and no clash with other code in the
+# process.
 registry = CollectorRegistry()
 REQUESTS = Counter(
     "sentiment_requests",
@@ -66,7 +67,7 @@ for line in exposition.splitlines():
 
 
 def histogram_quantile(q: float, text: str, name: str) -> float:
-    """What PromQL's histogram_quantile does: find the bucket, interpolate linearly in it."""
+    """What PromQL's histogram_quantile does: find the bucket, interpolate in it."""
     buckets = []
     for line in text.splitlines():
         if line.startswith(name + "_bucket"):
@@ -86,7 +87,8 @@ def histogram_quantile(q: float, text: str, name: str) -> float:
 
 p99_est = histogram_quantile(0.99, exposition, "sentiment_request_latency_seconds")
 print(
-    f"p99 latency from buckets: {p99_est * 1000:.0f} ms; exact p99: {np.percentile(served, 99) * 1000:.0f} ms"
+    f"p99 latency from buckets: {p99_est * 1000:.0f} ms; exact p99: "
+    f"{np.percentile(served, 99) * 1000:.0f} ms"
 )
 
 # Alert on symptoms against an SLO: 99.5% of requests succeed. Burn rate = error ratio /
@@ -99,5 +101,6 @@ ok, err = (
 )
 burn = (err / (ok + err)) / 0.005
 print(
-    f"error ratio {err / (ok + err):.2%}, burn rate {burn:.1f}: page={burn > 14.4}, ticket={burn > 1}"
+    f"error ratio {err / (ok + err):.2%}, burn rate {burn:.1f}: page={burn > 14.4}, "
+    f"ticket={burn > 1}"
 )

@@ -44,7 +44,8 @@ for name, points in sections.items():
     print(f"{name:15} {points:4.1f} / 7")
 final = min(sections.values())
 print(
-    f"ML Test Score = min over sections = {final:.1f} ({min(sections, key=sections.get)})"
+    f"ML Test Score = min over sections = {final:.1f} "
+    f"({min(sections, key=sections.get)})"
 )
 print(f"mean over sections would have said {sum(sections.values()) / 4:.1f}")
 # --8<-- [end:score]
@@ -85,6 +86,7 @@ with warnings.catch_warnings():
         load(stale)
     except InconsistentVersionWarning as error:
         print(
-            f"CI fails: the model was saved by scikit-learn {error.original_sklearn_version}"
+            "CI fails: the model was saved by scikit-learn "
+            f"{error.original_sklearn_version}"
         )
 # --8<-- [end:deps]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 class PromptRegistry:
     """Prompts are immutable, addressed by the hash of everything that changes behaviour
-    (template, model, decoding parameters); aliases such as "production" point at a hash."""
+    (template, model, decoding parameters); aliases such as "production" point at a
+    hash."""
 
     def __init__(self):
         self.versions, self.aliases, self.history = {}, {}, []
@@ -34,7 +35,8 @@ class PromptRegistry:
 def stand_in_llm(prompt: str, message: str) -> str:
     """Stands in for an LLM following a few-shot prompt: it reads the "Message: ... ->
     label" examples out of the prompt and answers with the label of the example sharing
-    the most words with the message ("other" if none). The prompt really drives the output."""
+    the most words with the message ("other" if none). The prompt really drives the
+    output."""
 
     def words(s):
         return set(re.findall(r"[a-z]+", s.lower())) - {"the", "my", "a", "i", "is"}
@@ -74,10 +76,12 @@ registry = PromptRegistry()
 params = {"temperature": 0.0, "max_tokens": 5}
 v1 = registry.register(V1, "stand-in-llm", params)
 print(
-    f"v1 = {v1}; registering the same content again gives {registry.register(V1, 'stand-in-llm', params)}"
+    f"v1 = {v1}; registering the same content again gives "
+    f"{registry.register(V1, 'stand-in-llm', params)}"
 )
 print(
-    f"same template, temperature 0.7: {registry.register(V1, 'stand-in-llm', {**params, 'temperature': 0.7})}"
+    "same template, temperature 0.7: "
+    f"{registry.register(V1, 'stand-in-llm', {**params, 'temperature': 0.7})}"
 )
 # v1 was serving before the golden set existed.
 registry.promote("production", v1)

@@ -44,7 +44,8 @@ loaded = tf.saved_model.load(str(export_dir))
 print(f"SavedModel signatures: {sorted(loaded.signatures.keys())}")
 reloaded = loaded.serve(tf.constant(X_te)).numpy()
 print(
-    f"reloaded model matches Keras: {np.allclose(reloaded, model.predict(X_te, verbose=0), atol=1e-6)}"
+    "reloaded model matches Keras: "
+    f"{np.allclose(reloaded, model.predict(X_te, verbose=0), atol=1e-6)}"
 )
 
 
@@ -86,7 +87,8 @@ try:
     probs = predict(X_te[:3])
     print(f"request: {{'instances': [3 images of shape {list(X_te.shape[1:])}]}}")
     print(
-        f"response: 'predictions' of shape {list(probs.shape)}, argmax {probs.argmax(1).tolist()}, labels {y_te[:3].tolist()}"
+        f"response: 'predictions' of shape {list(probs.shape)}, argmax "
+        f"{probs.argmax(1).tolist()}, labels {y_te[:3].tolist()}"
     )
     served = predict(X_te).argmax(1)
     print(f"served accuracy over HTTP: {np.mean(served == y_te):.3f}")

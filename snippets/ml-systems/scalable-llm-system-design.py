@@ -1,4 +1,4 @@
-# --8<-- [start:seed]
+# --8<-- [start:common]
 import asyncio
 import socket
 import sys
@@ -39,14 +39,14 @@ def serve(app):
 
 
 async def burst(url: str, n: int = 8, **kwargs):
-    """n concurrent requests; returns the status codes and the wall time of the burst."""
+    """n concurrent requests; returns the status codes and the burst's wall time."""
     async with httpx.AsyncClient(timeout=10) as client:
         start = time.perf_counter()
         replies = await asyncio.gather(*[client.post(url, **kwargs) for _ in range(n)])
         return [r.status_code for r in replies], time.perf_counter() - start
 
 
-# The seed's endpoint, with the stand-in model in place of pipeline("text-generation").
+# The common endpoint, with the stand-in model in place of pipeline("text-generation").
 model = load_model()
 app = FastAPI()
 
@@ -60,7 +60,8 @@ server, thread, base = serve(app)
 try:
     codes, _ = asyncio.run(burst(base + "/generate", n=1, json={"prompt": "hi"}))
     print(
-        f"JSON body {{'prompt': ...}} -> HTTP {codes[0]} (prompt is read from the query string)"
+        f"JSON body {{'prompt': ...}} -> HTTP {codes[0]} (prompt is read from the "
+        "query string)"
     )
     codes, wall = asyncio.run(burst(base + "/generate", n=8, params={"prompt": "hi"}))
     print(f"8 concurrent requests -> {sorted(set(codes))}", file=sys.stderr)
@@ -73,14 +74,16 @@ finally:
     thread.join(timeout=5)
 
 
-# The seed's ModelServer, as written.
+# The common ModelServer, as written.
 class ModelServer:
     def __init__(self, num_workers=4):
         self.executor = ThreadPoolExecutor(max_workers=num_workers)
         self.models = [load_model() for _ in range(num_workers)]
 
     async def process_request(self, prompt):
-        return await self.executor.submit(self.models[worker_id].generate, prompt)  # noqa: F821
+        # worker_id is undefined here: the original bug
+        model = self.models[worker_id]  # noqa: F821
+        return await self.executor.submit(model.generate, prompt)
 
 
 for label, fix in [("as written", None), ("with worker_id = 0", 0)]:
@@ -90,7 +93,7 @@ for label, fix in [("as written", None), ("with worker_id = 0", 0)]:
         asyncio.run(ModelServer().process_request("hi"))
     except Exception as error:
         print(f"{label}: {type(error).__name__}: {error}")
-# --8<-- [end:seed]
+# --8<-- [end:common]
 
 # --8<-- [start:fixed]
 import asyncio
@@ -184,7 +187,8 @@ try:
     print(f"8 concurrent requests -> HTTP {sorted(set(codes))}")
     print(f"wall {wall:.3f}s", file=sys.stderr)
     print(
-        f"8 concurrent requests took less than 8 x 50 ms in series (< 0.35 s): {wall < 0.35}"
+        "8 concurrent requests took less than 8 x 50 ms in series (< 0.35 s): "
+        f"{wall < 0.35}"
     )
 finally:
     server.should_exit = True

@@ -1,6 +1,7 @@
 import pickle
 
 import numpy as np
+from scipy import stats
 from sklearn.datasets import load_breast_cancer
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
@@ -36,9 +37,27 @@ with threadpool_limits(1):
         print(f"{name:20} {acc.mean():.3f} +- {acc.std():.3f} {size_kb:10.0f}")
 
 print()
+
+
+def corrected_resampled_t(diff, test_over_train):
+    """Nadeau and Bengio's corrected resampled t-test on per-split score differences.
+
+    CV splits share training data, so the naive variance of the differences is too
+    small; the correction inflates it by (1/J + n_test/n_train). Two-sided p-value.
+    """
+    J = len(diff)
+    se = np.sqrt((1 / J + test_over_train) * diff.var(ddof=1))
+    t = diff.mean() / se
+    return t, 2 * stats.t.sf(abs(t), df=J - 1)
+
+
 base = scores["logistic regression"]
 for name in ["random forest (100)", "gradient boosting", "MLP (64x64)"]:
     diff = scores[name] - base
-    # Better only if the mean gain exceeds about two standard errors of the paired gains.
-    better = diff.mean() > 2 * diff.std(ddof=1) / np.sqrt(len(diff))
-    print(f"{name:20} gain over logistic regression {diff.mean():+.3f}, real: {better}")
+    # 5-fold CV: each test fold is 1/4 the size of its training set.
+    t, p = corrected_resampled_t(diff, test_over_train=1 / 4)
+    naive_p = stats.ttest_1samp(diff, 0).pvalue
+    print(
+        f"{name:20} gain {diff.mean():+.3f}, corrected p = {p:.2f} "
+        f"(naive p = {naive_p:.3f}), better: {p < 0.05 and diff.mean() > 0}"
+    )

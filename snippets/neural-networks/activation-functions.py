@@ -59,7 +59,8 @@ x = np.linspace(
     -6, 6, 1201
 )  # includes 0, where ReLU's derivative is taken as 0 (as in PyTorch)
 print(
-    f"{'activation':<11} {'f matches':>9} {'df matches':>10} {'f(-3)':>7} {'f(3)':>6} {'max df/dx':>9}"
+    f"{'activation':<11} {'f matches':>9} {'df matches':>10} "
+    f"{'f(-3)':>7} {'f(3)':>6} {'max df/dx':>9}"
 )
 for name, (f, df, torch_f) in ACTIVATIONS.items():
     xt = torch.tensor(x, requires_grad=True)
@@ -69,7 +70,8 @@ for name, (f, df, torch_f) in ACTIVATIONS.items():
     same_df = np.allclose(df(x), xt.grad.numpy())
     neg3, pos3 = f(np.array([-3.0, 3.0]))
     print(
-        f"{name:<11} {same_f!s:>9} {same_df!s:>10} {neg3:7.3f} {pos3:6.3f} {df(x).max():9.3f}"
+        f"{name:<11} {same_f!s:>9} {same_df!s:>10} "
+        f"{neg3:7.3f} {pos3:6.3f} {df(x).max():9.3f}"
     )
 
 # Softmax maps a vector to a vector: its derivative is the Jacobian diag(s) - s s^T.
@@ -81,32 +83,33 @@ jac_torch = torch.autograd.functional.jacobian(
 )
 s_torch = F.softmax(torch.tensor(z), dim=-1).numpy()
 print(
-    f"softmax {np.round(s, 3)} sums to {s.sum():.3f}; matches torch: {np.allclose(s, s_torch)}"
+    f"softmax {np.round(s, 3)} sums to {s.sum():.3f}; "
+    f"matches torch: {np.allclose(s, s_torch)}"
 )
 print(f"softmax Jacobian matches autograd: {np.allclose(jac, jac_torch.numpy())}")
 print(f"softmax is shift-invariant: {np.allclose(softmax(z + 1000), s)}")
 # --8<-- [end:numpy]
 
-# --8<-- [start:seed]
+# --8<-- [start:naive]
 import warnings
 
 import numpy as np
 import torch
 
 
-def relu_seed(x):  # the seed's version
+def relu_naive(x):  # the common one-liner
     return max(0, x)
 
 
 x = np.array([-2.0, -0.5, 0.0, 1.5])
 try:
-    relu_seed(x)
+    relu_naive(x)
 except ValueError as error:
-    print(f"seed relu on an array -> ValueError: {error}")
+    print(f"naive relu on an array -> ValueError: {error}")
 print(f"np.maximum(x, 0)       -> {np.maximum(x, 0)}")
 
 
-def sigmoid_seed(x):  # the seed's version
+def sigmoid_naive(x):  # the common one-liner
     return 1 / (1 + np.exp(-x))
 
 
@@ -118,25 +121,27 @@ def sigmoid_stable(x):
 x = np.array([-1000.0, -50.0, 0.0, 50.0])
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    naive = sigmoid_seed(x)
-print(f"seed sigmoid warns: {[str(w.message) for w in caught]}")
+    naive = sigmoid_naive(x)
+print(f"naive sigmoid warns: {[str(w.message) for w in caught]}")
 with warnings.catch_warnings(record=True) as caught_stable:
     warnings.simplefilter("always")
     stable = sigmoid_stable(x)
 print(f"stable sigmoid warns: {[str(w.message) for w in caught_stable]}")
 print(f"x      {x}")
-print(f"seed   {np.array2string(naive, precision=3)}")
+print(f"naive  {np.array2string(naive, precision=3)}")
 print(f"stable {np.array2string(stable, precision=3)}")
 same = np.allclose(stable, torch.sigmoid(torch.tensor(x)).numpy())
 print(f"stable matches torch.sigmoid: {same}")
 print(f"sigmoid(40.0) == 1.0 in float64: {sigmoid_stable(np.array(40.0)) == 1.0}")
 
-# Sigmoid's derivative is at most 0.25: each sigmoid layer at least quarters the gradient.
+# Sigmoid's derivative is at most 0.25: the activation's factor per layer. The weights
+# multiply in too, so this bounds the activation's share, not the whole gradient.
 g = sigmoid_stable(np.linspace(-10, 10, 2001))
 print(
-    f"max sigmoid'(x) = {np.max(g * (1 - g)):.3f}; upper bound after 10 layers: {0.25**10:.1e}"
+    f"max sigmoid'(x) = {np.max(g * (1 - g)):.3f}; "
+    f"activation factor after 10 layers: at most {0.25**10:.1e}"
 )
-# --8<-- [end:seed]
+# --8<-- [end:naive]
 
 # --8<-- [start:dying]
 import torch
@@ -189,13 +194,15 @@ def train(act, lr):
 
 
 print(
-    "Adam lr   ReLU: never fire  zero gradient   LeakyReLU: never positive  zero gradient"
+    "Adam lr   ReLU: never fire  zero gradient  "
+    " LeakyReLU: never positive  zero gradient"
 )
 for lr in (1e-3, 1e-2, 1e-1):
     relu_never, relu_frozen = train(nn.ReLU, lr)
     leaky_never, leaky_frozen = train(nn.LeakyReLU, lr)
     print(
-        f"{lr:<8g} {relu_never:17.1%} {relu_frozen:14.1%} {leaky_never:26.1%} {leaky_frozen:14.1%}"
+        f"{lr:<8g} {relu_never:17.1%} {relu_frozen:14.1%} "
+        f"{leaky_never:26.1%} {leaky_frozen:14.1%}"
     )
 limits.restore_original_limits()
 # --8<-- [end:dying]

@@ -79,7 +79,7 @@ def loss_and_grads(p, X, Y, bug=False):
 
 
 def numerical_grads(p, X, Y, eps=1e-6):
-    """Central differences (L(theta + eps) - L(theta - eps)) / 2 eps, one weight at a time."""
+    """Central differences (L(theta+eps) - L(theta-eps)) / (2 eps), per weight."""
     grads, evaluations = {}, 0
     for name, value in p.items():
         g = np.zeros_like(value)
@@ -116,7 +116,8 @@ for bug in (False, True):
     )  # about 1e-10 here; varies with the BLAS
 print(f"finite differences: {evaluations} forward passes for {n_params} parameters")
 print(
-    "backpropagation: one forward and one backward pass, whatever the number of parameters"
+    "backpropagation: one forward and one backward "
+    "pass, whatever the number of parameters"
 )
 
 # float32 is too coarse for a gradient check: rounding error swamps the difference.
@@ -127,7 +128,8 @@ numeric32, _ = numerical_grads(
 _, analytic = loss_and_grads(params, X, Y)
 error32 = relative_error(analytic, numeric32)
 print(
-    f"same check in float32: relative error < 1e-7: {error32 < 1e-7}, above 1e-3: {error32 > 1e-3}"
+    "same check in float32: relative error < 1e-7: "
+    f"{error32 < 1e-7}, above 1e-3: {error32 > 1e-3}"
 )
 # --8<-- [end:gradcheck]
 

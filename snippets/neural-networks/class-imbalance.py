@@ -19,7 +19,8 @@ from threadpoolctl import threadpool_limits
 # One thread: the same trees whatever the core count, and no oversubscription.
 limits = threadpool_limits(limits=1)
 
-# 10,000 examples, 5% positives. Split first: everything below fits on the training part only.
+# 10,000 examples, 5% positives. Split first: everything below fits on the training part
+# only.
 X, y = make_classification(
     n_samples=10_000,
     n_features=20,
@@ -59,24 +60,29 @@ strategies = {
     "random oversampling": resampled(RandomOverSampler(random_state=0)),
     "random undersampling": resampled(RandomUnderSampler(random_state=0)),
     "SMOTE": resampled(SMOTE(random_state=42)),
-    # Threshold moving: same model, decision threshold chosen by internal CV to maximise F1.
+    # Threshold moving: same model, decision threshold chosen by internal CV to maximise
+    # F1.
     "threshold tuned for F1": TunedThresholdClassifierCV(
         model(), scoring="f1", cv=3, random_state=0
     ).fit(X_tr, y_tr),
 }
 print(
-    f"{'strategy':<24} {'acc':>5} {'bal acc':>7} {'prec':>5} {'recall':>6} {'F1':>5} {'PR-AUC':>6} {'R@P>=.8':>7}"
+    f"{'strategy':<24} {'acc':>5} {'bal acc':>7} {'prec':>5} "
+    f"{'recall':>6} {'F1':>5} {'PR-AUC':>6} {'R@P>=.8':>7}"
 )
 for name, clf in strategies.items():
     pred, scores = clf.predict(X_te), clf.predict_proba(X_te)[:, 1]
     print(
-        f"{name:<24} {accuracy_score(y_te, pred):5.3f} {balanced_accuracy_score(y_te, pred):7.3f}"
-        f" {precision_score(y_te, pred, zero_division=0):5.3f} {recall_score(y_te, pred):6.3f}"
+        f"{name:<24} {accuracy_score(y_te, pred):5.3f} "
+        f"{balanced_accuracy_score(y_te, pred):7.3f}"
+        f" {precision_score(y_te, pred, zero_division=0):5.3f} "
+        f"{recall_score(y_te, pred):6.3f}"
         f" {f1_score(y_te, pred):5.3f} {average_precision_score(y_te, scores):6.3f}"
         f" {recall_at_precision(y_te, scores):7.3f}"
     )
 print(
-    f"tuned threshold: {strategies['threshold tuned for F1'].best_threshold_:.2f} instead of 0.5"
+    "tuned threshold: "
+    f"{strategies['threshold tuned for F1'].best_threshold_:.2f} instead of 0.5"
 )
 limits.restore_original_limits()
 # --8<-- [end:strategies]
@@ -103,9 +109,8 @@ X, y = make_classification(
 )
 
 
-def balance_dataset(
-    X, y
-):  # the seed's function: correct, as long as it only ever sees training data
+# The usual helper: correct, as long as it only ever sees training data.
+def balance_dataset(X, y):
     smote = SMOTE(random_state=42)
     X_balanced, y_balanced = smote.fit_resample(X, y)
     return X_balanced, y_balanced
@@ -125,7 +130,8 @@ X_tr, X_te, y_tr, y_te = train_test_split(
 clf = HistGradientBoostingClassifier(random_state=0).fit(*balance_dataset(X_tr, y_tr))
 print(f"SMOTE after the split (honest):         {scores(y_te, clf.predict(X_te))}")
 
-# Wrong: balance everything, then split. Synthetic positives interpolated between test and
+# Wrong: balance everything, then split. Synthetic positives interpolated between test
+# and
 # training positives end up on both sides of the split.
 X_bal, y_bal = balance_dataset(X, y)
 is_real = np.arange(len(X_bal)) < len(
@@ -168,7 +174,7 @@ X_tr, X_te, y_tr, y_te = train_test_split(
 scaler = StandardScaler().fit(X_tr)
 X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
 
-# The seed's weights, from the training labels: n_samples / (n_classes * count of the class).
+# Class weights from the training labels: n_samples / (n_classes * count of the class).
 classes = np.unique(y_tr)
 weights = compute_class_weight("balanced", classes=classes, y=y_tr)
 class_weight = dict(

@@ -34,7 +34,8 @@ print(
     np.isclose(huber(pred, y), F.huber_loss(pt, yt, delta=1.0).item()),
 )
 
-# A line y = 2x + 1 with noise, and 10% of the points corrupted by a large positive error.
+# A line y = 2x + 1 with noise, and 10% of the points corrupted by a large positive
+# error.
 x = rng.uniform(0, 10, 200)
 y = 2 * x + 1 + rng.normal(0, 1, 200)
 y[rng.choice(200, 20, replace=False)] += 40
@@ -103,7 +104,8 @@ same = np.allclose(log_softmax(logits), F.log_softmax(torch.tensor(logits), dim=
 print(f"log_softmax matches torch: {same}")
 print(f"cross-entropy numpy {cross_entropy(logits, labels):.6f} torch {ce_torch:.6f}")
 
-# Probabilities in instead of logits: a confidently wrong prediction (logit -200, label 1).
+# Probabilities in instead of logits: a confidently wrong prediction (logit -200, label
+# 1).
 logit, target = torch.tensor([-200.0]), torch.tensor([1.0])
 exact = F.binary_cross_entropy_with_logits(logit, target).item()
 clamped = F.binary_cross_entropy(torch.sigmoid(logit), target).item()
@@ -147,6 +149,7 @@ for gamma in (0.0, 2.0):
         np.array([-np.log(9.0)]), np.array([1.0]), gamma, alpha=None
     )  # p = 0.1
     print(
-        f"gamma={gamma}: easy {easy:.4f}, hard {hard:.4f}, hard/easy = {hard / easy:.0f}x"
+        f"gamma={gamma}: easy {easy:.4f}, hard "
+        f"{hard:.4f}, hard/easy = {hard / easy:.0f}x"
     )
 # --8<-- [end:focal]

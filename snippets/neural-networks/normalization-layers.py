@@ -7,7 +7,7 @@ EPS = 1e-5
 
 
 class BatchNorm:
-    """BatchNorm1d on a (batch, features) array: statistics per feature, over the batch."""
+    """BatchNorm1d on a (batch, features) array: per-feature stats over the batch."""
 
     def __init__(self, d, momentum=0.1):
         self.gamma, self.beta = np.ones(d), np.zeros(d)
@@ -40,7 +40,7 @@ def layer_norm(x, gamma, beta):
 
 
 def rms_norm(x, gamma):
-    """LayerNorm without the mean: divide by the root mean square; no centring, no bias."""
+    """LayerNorm without the mean: divide by the RMS; no centring, no bias."""
     return gamma * x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + EPS)
 
 
@@ -92,7 +92,8 @@ x = torch.randn(8, 4) * 2 + 3
 for _ in range(20):
     bn(torch.randn(64, 4) * 2 + 3)  # a few training batches fill the running statistics
 
-# 1. In training mode BatchNorm's output for an example depends on the rest of the batch.
+# 1. In training mode BatchNorm's output for an example depends on the rest of the
+# batch.
 a = bn(x)[0]
 b = bn(torch.cat([x[:1], torch.randn(7, 4) * 2 + 10]))[
     0

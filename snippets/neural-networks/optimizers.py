@@ -93,7 +93,8 @@ print(f"NumPy Adam matches torch.optim.Adam after 100 steps: {same}")
 import torch
 
 # Two weights start at 1.0. Weight "busy" gets large loss gradients (+-10, alternating);
-# weight "idle" gets none. We measure how far weight decay alone pulls each one towards 0,
+# weight "idle" gets none. We measure how far weight decay alone pulls each one towards
+# 0,
 # as the value without decay minus the value with decay, after 200 steps.
 
 

@@ -41,7 +41,8 @@ setups = {
     "sigmoid, Xavier, residual": dict(act=torch.sigmoid, init="xavier", residual=True),
 }
 print(
-    f"{'20 layers':<27} {'|g| layer 1':>11} {'layer 10':>9} {'layer 20':>9} {'layer1/layer20':>15}"
+    f"{'20 layers':<27} {'|g| layer 1':>11} {'layer 10':>9} "
+    f"{'layer 20':>9} {'layer1/layer20':>15}"
 )
 for name, kwargs in setups.items():
     g = grad_norms(**kwargs)

@@ -11,7 +11,7 @@ X = rng.normal(size=(500, n))  # unit-variance inputs
 
 
 def forward(weight_std, act):
-    """Activation std after each of 20 layers with N(0, weight_std^2) weights; last layer."""
+    """Activation std per layer (20, N(0, weight_std^2) weights), and the output."""
     h, stds = X, []
     for _ in range(depth):
         W = (
@@ -39,7 +39,8 @@ schemes = [
     ("N(0, 1), ReLU", 1.0, relu),
 ]
 print(
-    f"{'init':<20} {'std layer 1':>11} {'layer 5':>8} {'layer 10':>8} {'layer 20':>8}  saturated"
+    f"{'init':<20} {'std layer 1':>11} {'layer 5':>8} "
+    f"{'layer 10':>8} {'layer 20':>8}  saturated"
 )
 for name, std, act in schemes:
     s, last = forward(std, act)
@@ -84,7 +85,8 @@ for init in ("constant 0.1", "default (Kaiming uniform)"):
     )  # all 32 rows the same?
     acc = ((net(X) > 0).float() == y).float().mean().item()
     print(
-        f"{init:<26} 32 units identical after 200 steps: {identical!s:<5} train acc {acc:.3f}"
+        f"{init:<26} 32 units identical after 200 "
+        f"steps: {identical!s:<5} train acc {acc:.3f}"
     )
 limits.restore_original_limits()
 # --8<-- [end:symmetry]
@@ -97,7 +99,8 @@ from torch import nn
 # One thread: fast for small tensors, and the numbers do not depend on the core count.
 limits = threadpool_limits(limits=1)
 
-# The library initialisers use the variances above; nn.Linear's default is smaller than He.
+# The library initialisers use the variances above; nn.Linear's default is smaller than
+# He.
 torch.manual_seed(0)
 fan_in, fan_out = 512, 512
 W = torch.empty(fan_out, fan_in)
@@ -105,13 +108,16 @@ xavier = nn.init.xavier_normal_(W).std().item()
 kaiming = nn.init.kaiming_normal_(W, nonlinearity="relu").std().item()
 default = nn.Linear(fan_in, fan_out).weight.std().item()
 print(
-    f"xavier_normal_    std {xavier:.4f}, formula sqrt(2/(fan_in+fan_out)) = {(2 / 1024) ** 0.5:.4f}"
+    f"xavier_normal_    std {xavier:.4f}, formula "
+    f"sqrt(2/(fan_in+fan_out)) = {(2 / 1024) ** 0.5:.4f}"
 )
 print(
-    f"kaiming_normal_   std {kaiming:.4f}, formula sqrt(2/fan_in) = {(2 / 512) ** 0.5:.4f}"
+    f"kaiming_normal_   std {kaiming:.4f}, formula "
+    f"sqrt(2/fan_in) = {(2 / 512) ** 0.5:.4f}"
 )
 print(
-    f"nn.Linear default std {default:.4f}, formula 1/sqrt(3 fan_in) = {(1 / (3 * 512)) ** 0.5:.4f}"
+    f"nn.Linear default std {default:.4f}, formula "
+    f"1/sqrt(3 fan_in) = {(1 / (3 * 512)) ** 0.5:.4f}"
 )
 
 # 20 ReLU layers with each initialiser: std of the output for unit-variance input.

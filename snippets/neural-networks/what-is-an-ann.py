@@ -7,7 +7,8 @@ from sklearn.preprocessing import StandardScaler
 
 keras.utils.set_random_seed(0)
 
-# 569 tumours, 30 numeric features, label 1 = benign. Ships with scikit-learn: no download.
+# 569 tumours, 30 numeric features, label 1 = benign. Ships with scikit-learn: no
+# download.
 X, y = load_breast_cancer(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.2, random_state=0, stratify=y
@@ -16,8 +17,9 @@ X_train, X_test, y_train, y_test = train_test_split(
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
-# The seed's architecture, with the input size taken from the data (the seed hard-coded 10)
-# and keras.Input instead of the input_shape argument that Keras 3 deprecates.
+# A common textbook model (64-32-1, ReLU, sigmoid output), with the input size taken
+# from the data rather than hard-coded, and keras.Input instead of the input_shape
+# argument that Keras 3 deprecates.
 model = keras.Sequential(
     [
         keras.Input(shape=(X_train.shape[1],)),
@@ -54,7 +56,7 @@ b = [np.zeros(n) for n in sizes[1:]]
 
 
 def forward_backward(W, b, X, y):
-    """Binary cross-entropy of the 30-64-32-1 ReLU network, and its gradients by the chain rule."""
+    """BCE of the 30-64-32-1 ReLU network, and its gradients by the chain rule."""
     a, cache = X, []
     for i, (Wi, bi) in enumerate(zip(W, b)):
         z = a @ Wi + bi

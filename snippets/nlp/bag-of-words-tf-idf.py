@@ -16,7 +16,8 @@ print(
     f"{X_counts.nnz / np.prod(X_counts.shape):.2%} non-zero"
 )
 
-# TF-IDF with scikit-learn's defaults: smooth_idf=True, norm="l2", raw term counts as tf.
+# TF-IDF with scikit-learn's defaults: smooth_idf=True, norm="l2", raw term counts as
+# tf.
 tfidf = TfidfVectorizer()
 X = tfidf.fit_transform(docs).toarray()
 

@@ -45,7 +45,8 @@ print(f"cosine of 'bank' vectors, different sense: {S[~same].mean():.3f}")
 nearest = np.where(off_diagonal, S, -np.inf).argmax(axis=1)
 print(f"nearest-occurrence sense accuracy: {np.mean(senses[nearest] == senses):.2f}")
 
-# A static embedding is the input lookup table: the same row for 'bank' in every sentence.
+# A static embedding is the input lookup table: the same row for 'bank' in every
+# sentence.
 static = model.embeddings.word_embeddings.weight[bank_id]
 print(
     f"input embedding of 'bank': one vector of size {static.numel()}, "

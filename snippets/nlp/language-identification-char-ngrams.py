@@ -16,7 +16,7 @@ train = [(r[lang], lang) for r in rows[:40] for lang in LANGS]
 test = [(r[lang], lang) for r in rows[40:] for lang in LANGS]
 gold = np.array([lang for _, lang in test])
 
-# Character 1-3-grams inside word boundaries: "schön" -> " s", " sc", "sch", "chö", ...
+# Character 1-3-grams inside word boundaries: "schön" -> " s", " sc", "sch", ...
 model = make_pipeline(
     TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)), MultinomialNB(alpha=0.1)
 )
@@ -34,7 +34,8 @@ for n_words in [1, 2, 3, None]:  # the first n words of each test sentence, then
         np.fill_diagonal(cm, 0)
         i, j = np.unravel_index(cm.argmax(), cm.shape)
         print(
-            f"  most frequent confusion: {LANGS[i]} read as {LANGS[j]} ({cm.max()} of 20)"
+            f"  most frequent confusion: {LANGS[i]} "
+            f"read as {LANGS[j]} ({cm.max()} of 20)"
         )
 
 for text in ["Das Essen war gut", "La comida era buena", "Il cibo era buono", "Hotel"]:

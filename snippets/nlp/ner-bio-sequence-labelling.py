@@ -24,7 +24,7 @@ def to_bio(line):
 
 
 def spans(tags):
-    """BIO tags -> {(start, end, type)}. An I- that continues nothing opens an entity."""
+    """BIO tags -> {(start, end, type)}. An I- continuing nothing opens an entity."""
     found, start, kind = set(), None, None
     for i, tag in enumerate([*tags, "O"]):
         continues = tag.startswith("I-") and start is not None and tag[2:] == kind
@@ -78,7 +78,8 @@ class AveragedPerceptron:
         return out
 
     def update(self, key, delta):
-        # Lazy running sum for the average: add the old weight once per step it was held.
+        # Lazy running sum for the average: add the old weight once per step it was
+        # held.
         self.total[key] += (self.step - self.stamp[key]) * self.w[key]
         self.stamp[key], self.w[key] = self.step, self.w[key] + delta
 
@@ -116,7 +117,8 @@ def evaluate(predict):
     return f"token acc {token_acc:.3f} | {entity}"
 
 
-# Baseline 1: everything is O. Baseline 2: look up entity strings memorised from training.
+# Baseline 1: everything is O. Baseline 2: look up entity strings memorised from
+# training.
 memory = {tuple(t[s:e]): k for t, g in train for s, e, k in spans(g)}
 
 

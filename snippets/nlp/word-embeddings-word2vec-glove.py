@@ -113,7 +113,8 @@ for _epoch in range(3):
         neg = context(
             torch.multinomial(noise, len(batch) * k_neg, replacement=True)
         ).view(len(batch), k_neg, dim)
-        # Maximise log sigma(c.o) for observed pairs, log sigma(-c.n) for k random words.
+        # Maximise log sigma(c.o) for observed pairs, log sigma(-c.n) for k random
+        # words.
         loss = -(
             logsig((c * o).sum(1)) + logsig(-(neg @ c.unsqueeze(2)).squeeze(2)).sum(1)
         ).mean()

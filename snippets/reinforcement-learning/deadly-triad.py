@@ -1,9 +1,11 @@
 import numpy as np
 
-# Baird's counterexample (Sutton & Barto, Example 11.1): 7 states, all rewards 0, so every
+# Baird's counterexample (Sutton & Barto, Example 11.1): 7 states, all rewards 0, so
+# every
 # true value is 0, and w = 0 represents that exactly. Linear features with 8 weights:
 # v(s) = 2 w_s + w_8 for states 1..6, v(7) = w_7 + 2 w_8. The target policy always moves
-# to state 7; the behaviour policy moves to any of the 7 states uniformly, so updates are
+# to state 7; the behaviour policy moves to any of the 7 states uniformly, so updates
+# are
 # spread evenly over states. gamma = 0.99, alpha = 0.01, expected (noise-free) updates.
 gamma, alpha = 0.99, 0.01
 X = np.zeros((7, 8))

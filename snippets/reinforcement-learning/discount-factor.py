@@ -9,7 +9,9 @@ for s in range(nS):
         for p, s2, r, _ in env.unwrapped.P[s][a]:
             P[s, a, s2] += p
             R[s, a] += p * r
-goal, holes = 15, [5, 7, 11, 12]
+desc = env.unwrapped.desc.flatten()
+goal = int(np.flatnonzero(desc == b"G")[0])
+holes = np.flatnonzero(desc == b"H").tolist()
 
 
 def value_iteration(gamma, tol=1e-10):
@@ -41,5 +43,6 @@ for gamma in [0.5, 0.9, 0.99, 0.999, 1.0]:
     steps = N.sum(axis=1)[0]
     horizon = "inf" if gamma == 1 else f"{1 / (1 - gamma):.0f}"
     print(
-        f"{gamma:>6}{horizon:>12}{sweeps:>10}{reach[0]:>19.3f}{ever:>13.3f}{steps:>7.1f}"
+        f"{gamma:>6}{horizon:>12}{sweeps:>10}"
+        f"{reach[0]:>19.3f}{ever:>13.3f}{steps:>7.1f}"
     )

@@ -1,7 +1,8 @@
 import gymnasium as gym
 import numpy as np
 
-# FrozenLake-v1 ships its model: env.unwrapped.P[s][a] = [(prob, s', reward, done), ...].
+# FrozenLake-v1 ships its model: env.unwrapped.P[s][a] = [(prob, s', reward, done),
+# ...].
 env = gym.make("FrozenLake-v1")
 nS, nA, gamma = env.observation_space.n, env.action_space.n, 0.99
 P = np.zeros((nS, nA, nS))  # P[s, a, s'] transition probabilities

@@ -21,7 +21,8 @@ def epsilon_greedy(t, pulls, wins, rng, eps=0.1):
 
 
 def ucb1(t, pulls, wins, rng):
-    # Auer et al. (2002): empirical mean + sqrt(2 ln t / n_a), optimism under uncertainty.
+    # Auer et al. (2002): empirical mean + sqrt(2 ln t / n_a), optimism under
+    # uncertainty.
     return argmax(wins / pulls + np.sqrt(2 * np.log(t) / pulls), rng)
 
 
@@ -53,7 +54,8 @@ for name, policy in [
     pulls, wins, regret = np.zeros((RUNS, K)), np.zeros((RUNS, K)), np.zeros(RUNS)
     out = []
     for t in range(T):
-        # Initialisation: pull every arm once (Thompson does not need it; kept for parity).
+        # Initialisation: pull every arm once (Thompson does not need it; kept for
+        # parity).
         a = np.full(RUNS, t) if t < K else policy(t, pulls, wins, rng)
         pulls[rows, a] += 1
         wins[rows, a] += rewards[t, rows, a]

@@ -1,7 +1,8 @@
 import numpy as np
 
 
-# Sutton & Barto's short corridor (Example 13.1): states 0, 1, 2 then the goal; reward -1
+# Sutton & Barto's short corridor (Example 13.1): states 0, 1, 2 then the goal; reward
+# -1
 # per step. Actions move left or right, except in state 1 where they are reversed. The
 # agent cannot tell the states apart (one shared feature), so a policy is one number:
 # p = P(right), the same in every state.
@@ -12,7 +13,7 @@ def step(s, right):
 
 
 def J(p):
-    """Exact expected return from state 0 under P(right) = p: solve the Bellman equations."""
+    """Exact expected return from state 0 under P(right) = p (Bellman equations)."""
     A = np.array([[p, -p, 0], [-p, 1, p - 1], [0, p - 1, 1]])
     return np.linalg.solve(A, -np.ones(3))[0]
 
@@ -54,7 +55,8 @@ for _ in range(2_000):
     finals.append(Q.argmax())
 p_q = 0.95 if Q.argmax() == 1 else 0.05
 print(
-    f"Q-learning after 2000 episodes: greedy action {'right' if p_q > 0.5 else 'left'}, "
+    "Q-learning after 2000 episodes: greedy action "
+    f"{'right' if p_q > 0.5 else 'left'}, "
     f"p(right)={p_q:.2f}, J={J(p_q):.2f}; greedy action flipped "
     f"{int(np.sum(np.diff(finals) != 0))} times"
 )
@@ -82,7 +84,8 @@ print(
     f"J={J(sigmoid(theta)):.2f}"
 )
 
-# Variance of the single-episode gradient estimate at p = 0.5, with and without a baseline.
+# Variance of the single-episode gradient estimate at p = 0.5, with and without a
+# baseline.
 p, N = 0.5, 5_000
 theta = 0.0
 exact = (J(sigmoid(theta + 1e-5)) - J(sigmoid(theta - 1e-5))) / 2e-5

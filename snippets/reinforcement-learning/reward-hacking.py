@@ -1,4 +1,5 @@
 import numpy as np
+from scipy.special import rel_entr
 from scipy.stats import spearmanr
 from sklearn.linear_model import LogisticRegression
 
@@ -22,7 +23,7 @@ def label_pairs(policy, n=3_000):
 
 def fit_reward_model(X, y):
     # Bradley-Terry with a linear reward w . phi(y): logistic regression on differences.
-    w = LogisticRegression(fit_intercept=False, C=1e6).fit(X, y).coef_[0]
+    w = LogisticRegression(fit_intercept=False, C=np.inf).fit(X, y).coef_[0]
     print(f"reward model weights: quality {w[0]:.2f}, length {w[1]:.2f}")
     return features @ w
 
@@ -40,7 +41,7 @@ def sweep(rm, betas):
     )
     for beta in betas:
         pi = optimum(rm, beta)
-        kl = np.sum(pi * np.log(pi / ref))
+        kl = rel_entr(pi, ref).sum()
         print(f"{beta:>6}{kl:>11.2f}{pi @ rm:>10.2f}{pi @ true_r:>13.2f}{pi @ l:>8.2f}")
 
 
@@ -54,7 +55,8 @@ print(
 )
 sweep(rm, [np.inf, 2.0, 1.0, 0.5, 0.25, 0.1])
 
-# Iterated RLHF: label new pairs sampled from the over-optimised policy, refit, re-optimise.
+# Iterated RLHF: label new pairs sampled from the over-optimised policy, refit, re-
+# optimise.
 X2, y2 = label_pairs(optimum(rm, 0.1))
 rm2 = fit_reward_model(np.vstack([X1, X2]), np.concatenate([y1, y2]))
 sweep(rm2, [0.5, 0.25, 0.1])

@@ -5,7 +5,8 @@ import torch
 
 torch.manual_seed(0)
 V, L, BETA = 4, 3, 0.5
-# A toy "language model": a table of next-token logits for every prefix (1 + 4 + 16 rows).
+# A toy "language model": a table of next-token logits for every prefix (1 + 4 + 16
+# rows).
 # An answer is 3 tokens from {0, 1, 2, 3}; the verifiable reward is 1 if they sum to 6.
 seqs = torch.tensor(list(itertools.product(range(V), repeat=L)))
 reward = (seqs.sum(dim=1) == 6).double()
@@ -33,7 +34,8 @@ opt = torch.optim.Adam([logits], lr=0.1)
 for _ in range(600):
     logp = seq_logprob(logits, rows, seqs)
     pi = logp.exp()
-    # Token-level MDP: reward only at the end, minus beta * log(pi/pi_ref) at every token;
+    # Token-level MDP: reward only at the end, minus beta * log(pi/pi_ref) at every
+    # token;
     # in expectation the summed token penalties equal the sequence-level KL.
     kl = (pi * (logp - logp_ref)).sum()
     objective = (pi * reward).sum() - BETA * kl
@@ -114,5 +116,6 @@ for name, adv, kl_in_loss in variants:
     print(f"{name:<32}{mean[0]:>10.3f}{mean[1]:>7.3f}{sd:>9.3f}")
 kl_star = (pi_star * (pi_star.log() - logp_ref)).sum().item()
 print(
-    f"{'closed-form optimum':<32}{(pi_star * reward).sum().item():>10.3f}{kl_star:>7.3f}"
+    f"{'closed-form optimum':<32}"
+    f"{(pi_star * reward).sum().item():>10.3f}{kl_star:>7.3f}"
 )

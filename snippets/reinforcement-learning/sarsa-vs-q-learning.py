@@ -1,7 +1,8 @@
 import gymnasium as gym
 import numpy as np
 
-# CliffWalking-v1: 4x12 grid, start bottom-left, goal bottom-right, -1 per step, -100 and
+# CliffWalking-v1: 4x12 grid, start bottom-left, goal bottom-right, -1 per step, -100
+# and
 # back to start for stepping into the cliff between them. Sutton & Barto's Example 6.6
 # settings: epsilon=0.1, alpha=0.5, 500 episodes; 10 seeds per method.
 env = gym.make("CliffWalking-v1")
