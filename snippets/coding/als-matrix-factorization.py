@@ -10,13 +10,15 @@ def als(
     n_iters: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed entries.
+    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed
+    entries.
 
     R (m, n) ratings, mask (m, n) True where observed. Minimises
-    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2 + reg * (|U|^2 + |V|^2).
-    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly for
-    every row of U with V fixed, then for every row of V with U fixed. Returns (U, V,
-    losses), losses[t] = L after iteration t.
+    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2
+        + reg * (|U|^2 + |V|^2).
+    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly
+    for every row of U with V fixed, then for every row of V with U fixed. Returns
+    (U, V, losses), losses[t] = L after iteration t.
     """
     raise NotImplementedError
 

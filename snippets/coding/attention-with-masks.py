@@ -11,9 +11,9 @@ def scaled_dot_product_attention(
     q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """softmax(q k^T / sqrt(d)) v over the last two axes, for q (..., Lq, d),
-    k (..., Lk, d), v (..., Lk, dv). mask is boolean, broadcastable to (..., Lq, Lk), True
-    where attention is allowed. A query with no allowed key gets zero weights and a zero
-    output, not nan. Returns (output (..., Lq, dv), weights (..., Lq, Lk))."""
+    k (..., Lk, d), v (..., Lk, dv). mask is boolean, broadcastable to (..., Lq, Lk),
+    True where attention is allowed. A query with no allowed key gets zero weights and a
+    zero output, not nan. Returns (output (..., Lq, dv), weights (..., Lq, Lk))."""
     raise NotImplementedError
 
 

@@ -5,7 +5,8 @@ import numpy as np
 def average_precision(y_true: np.ndarray, scores: np.ndarray) -> float:
     """Average precision, the step-wise area under the precision-recall curve:
     sum over thresholds of (R_t - R_{t-1}) * P_t, one threshold per distinct score (tied
-    scores enter together), no interpolation. This is sklearn's average_precision_score."""
+    scores enter together), no interpolation. This is sklearn's
+    average_precision_score."""
     raise NotImplementedError
 
 
@@ -75,7 +76,8 @@ for test in tests:
     test()
 print(f"{len(tests)} tests passed")
 print(
-    f"AP: {average_precision(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])):.4f}"
+    "AP: "
+    f"{average_precision(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])):.4f}"
 )
 # a classifier that outputs hard 0/1 labels has one threshold between "all" and "none";
 # a trapezoid from (recall 0, precision 1) to that point is a straight line that no
@@ -85,6 +87,7 @@ y = (rng.random(2000) < 0.05).astype(int)
 hard = np.round(rng.random(2000) + 0.3 * y)
 precision, recall, _ = precision_recall_curve(y, hard)
 print(
-    f"hard labels: AP {average_precision(y, hard):.3f}, trapezoidal {auc(recall, precision):.3f}"
+    f"hard labels: AP {average_precision(y, hard):.3f}, "
+    f"trapezoidal {auc(recall, precision):.3f}"
 )
 # --8<-- [end:check]

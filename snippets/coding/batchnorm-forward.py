@@ -16,8 +16,9 @@ def batchnorm_forward(
 
     Training: normalise with the batch mean and the biased batch variance, and update
     running = (1 - momentum) * running + momentum * batch_stat, using the unbiased
-    variance for running_var. Evaluation: normalise with the running statistics and leave
-    them unchanged. Returns (out, new_running_mean, new_running_var); inputs not modified.
+    variance for running_var. Evaluation: normalise with the running statistics and
+    leave them unchanged. Returns (out, new_running_mean, new_running_var); inputs not
+    modified.
     """
     raise NotImplementedError
 

@@ -114,6 +114,7 @@ for k in (1.0, 0.1, 0.01):
     seen = lm.perplexity([["the", "cat", "sat"]])
     unseen = lm.perplexity([["the", "cat", "ran"]])
     print(
-        f"k={k:<4}: perplexity seen sentence {seen:6.2f}, with an unseen word {unseen:6.2f}"
+        f"k={k:<4}: perplexity seen sentence {seen:6.2f}, "
+        f"with an unseen word {unseen:6.2f}"
     )
 # --8<-- [end:check]

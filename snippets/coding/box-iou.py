@@ -5,8 +5,8 @@ import numpy as np
 def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Intersection over union of every box in a (N, 4) with every box in b (M, 4).
 
-    Boxes are [x1, y1, x2, y2] with x1 <= x2, y1 <= y2 (continuous coordinates: the area of
-    [0, 0, 2, 2] is 4). Returns (N, M); no Python loop; 0.0 where the union is empty.
+    Boxes are [x1, y1, x2, y2] with x1 <= x2, y1 <= y2 (continuous coordinates: the area
+    of [0, 0, 2, 2] is 4). Returns (N, M); no Python loop; 0.0 where the union is empty.
     """
     raise NotImplementedError
 
@@ -21,7 +21,8 @@ import numpy as np
 def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
     area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    # the intersection's corners: the larger top-left, the smaller bottom-right (N, M, 2)
+    # the intersection's corners (N, M, 2): the larger top-left,
+    # the smaller bottom-right
     top_left = np.maximum(a[:, None, :2], b[None, :, :2])
     bottom_right = np.minimum(a[:, None, 2:], b[None, :, 2:])
     wh = np.clip(bottom_right - top_left, 0, None)  # no overlap -> zero width or height

@@ -4,16 +4,17 @@ def bpe_train(word_counts: dict[str, int], num_merges: int) -> list[tuple[str, s
 
     Each word starts as its characters followed by the end-of-word symbol "</w>". Each
     step counts adjacent symbol pairs over all words, weighted by word frequency, merges
-    the most frequent pair everywhere, and records it. Ties go to the pair first seen when
-    scanning the words in the dict's order, each from left to right. Stops early when no
-    pair is left. Returns the merges in the order learned.
+    the most frequent pair everywhere, and records it. Ties go to the pair first seen
+    when scanning the words in the dict's order, each from left to right. Stops early
+    when no pair is left. Returns the merges in the order learned.
     """
     raise NotImplementedError
 
 
 def bpe_encode(word: str, merges: list[tuple[str, str]]) -> list[str]:
-    """Segment one word with learned merges: start from characters + "</w>" and repeatedly
-    apply, among the adjacent pairs present, the one learned earliest, until none applies."""
+    """Segment one word with learned merges: start from characters + "</w>" and
+    repeatedly apply, among the adjacent pairs present, the one learned earliest, until
+    none applies."""
     raise NotImplementedError
 
 

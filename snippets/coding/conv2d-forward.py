@@ -5,11 +5,11 @@ import numpy as np
 def conv2d(
     x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0
 ) -> np.ndarray:
-    """The forward pass of a 2-D convolution layer, as deep-learning frameworks define it
-    (a cross-correlation: the kernel is not flipped).
+    """The forward pass of a 2-D convolution layer, as deep-learning frameworks define
+    it (a cross-correlation: the kernel is not flipped).
 
-    x (N, C, H, W), w (F, C, kh, kw), b (F,); zero padding on every side, the same stride
-    in both directions. Returns (N, F, H_out, W_out) with
+    x (N, C, H, W), w (F, C, kh, kw), b (F,); zero padding on every side, the same
+    stride in both directions. Returns (N, F, H_out, W_out) with
     H_out = (H + 2 * padding - kh) // stride + 1, and likewise W_out.
     """
     raise NotImplementedError

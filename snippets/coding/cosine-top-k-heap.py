@@ -7,9 +7,10 @@ import numpy as np
 def cosine_top_k(
     query: np.ndarray, items: Iterable[tuple[str, np.ndarray]], k: int
 ) -> list[tuple[str, float]]:
-    """The k items most cosine-similar to query, from a stream of (id, vector) pairs read
-    once, keeping O(k) items in memory (a min-heap). A zero vector has similarity 0.
-    Returns (id, similarity) pairs, most similar first (all items if fewer than k)."""
+    """The k items most cosine-similar to query, from a stream of (id, vector) pairs
+    read once, keeping O(k) items in memory (a min-heap). A zero vector has
+    similarity 0. Returns (id, similarity) pairs, most similar first (all items if
+    fewer than k)."""
     raise NotImplementedError
 
 

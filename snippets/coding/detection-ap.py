@@ -12,13 +12,13 @@ def detection_ap(
 ) -> float:
     """Average precision of one object class over a set of images.
 
-    Detections (boxes [x1, y1, x2, y2], scores, image ids) are taken in descending score.
-    Each one matches the still-unmatched ground-truth box of its own image with the
-    highest IoU, if that IoU >= iou_threshold (a true positive); otherwise it is a false
-    positive. After each detection, precision = TP / detections so far and recall =
-    TP / number of ground-truth boxes. AP is the area under the precision envelope (the
-    precision at recall r replaced by the highest precision at any recall >= r), summed
-    over the recall steps. Returns 0.0 if there are no detections.
+    Detections (boxes [x1, y1, x2, y2], scores, image ids) are taken in descending
+    score. Each one matches the still-unmatched ground-truth box of its own image with
+    the highest IoU, if that IoU >= iou_threshold (a true positive); otherwise it is a
+    false positive. After each detection, precision = TP / detections so far and
+    recall = TP / number of ground-truth boxes. AP is the area under the precision
+    envelope (the precision at recall r replaced by the highest precision at any
+    recall >= r), summed over the recall steps. Returns 0.0 if there are no detections.
     """
     raise NotImplementedError
 

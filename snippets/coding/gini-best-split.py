@@ -8,8 +8,8 @@ def gini(y: np.ndarray) -> float:
 
 
 def best_split(X: np.ndarray, y: np.ndarray) -> tuple[int, float, float]:
-    """The split `X[:, feature] <= threshold` with the lowest weighted Gini impurity of the
-    two children, (n_left * gini(left) + n_right * gini(right)) / n.
+    """The split `X[:, feature] <= threshold` with the lowest weighted Gini impurity of
+    the two children, (n_left * gini(left) + n_right * gini(right)) / n.
 
     Thresholds are midpoints between consecutive distinct values of a feature. Returns
     (feature, threshold, weighted_impurity). O(d n log n): sort each feature once and

@@ -5,9 +5,9 @@ import numpy as np
 def dropout(
     x: np.ndarray, p: float, training: bool, rng: np.random.Generator
 ) -> np.ndarray:
-    """Inverted dropout: in training, zero each entry independently with probability p and
-    scale the survivors by 1 / (1 - p), so that the expected output equals x; in evaluation
-    return x unchanged. p = 1 returns zeros (no division by zero)."""
+    """Inverted dropout: in training, zero each entry independently with probability p
+    and scale the survivors by 1 / (1 - p), so that the expected output equals x; in
+    evaluation return x unchanged. p = 1 returns zeros (no division by zero)."""
     raise NotImplementedError
 
 

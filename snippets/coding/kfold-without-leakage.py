@@ -113,6 +113,7 @@ leaky = -cross_val_score(
     Ridge(alpha=10.0), X_all, y, cv=KFold(5), scoring="neg_mean_squared_error"
 )
 print(
-    f"largest relative change when the scaler sees the test fold: {np.max(np.abs(leaky / honest - 1)):.1e}"
+    "largest relative change when the scaler sees the test fold: "
+    f"{np.max(np.abs(leaky / honest - 1)):.1e}"
 )
 # --8<-- [end:check]

@@ -3,8 +3,8 @@ import numpy as np
 
 
 def kmeans_pp_init(X: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeding: the first centre is a row of X chosen uniformly; each next one is
-    a row chosen with probability proportional to D(x)^2, its squared distance to the
+    """k-means++ seeding: the first centre is a row of X chosen uniformly; each next one
+    is a row chosen with probability proportional to D(x)^2, its squared distance to the
     nearest centre chosen so far. Returns (k, d)."""
     raise NotImplementedError
 
@@ -12,10 +12,10 @@ def kmeans_pp_init(X: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarra
 def kmeans(
     X: np.ndarray, k: int, rng: np.random.Generator, n_iters: int = 100
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lloyd's algorithm from kmeans_pp_init: assign each row to its nearest centroid, move
-    each centroid to the mean of its rows, stop when no assignment changes (or after
-    n_iters). A centroid that loses all its rows stays where it is.
-    Returns (centroids (k, d), labels (n,))."""
+    """Lloyd's algorithm from kmeans_pp_init: assign each row to its nearest centroid,
+    move each centroid to the mean of its rows, stop when no assignment changes (or
+    after n_iters). A centroid that loses all its rows stays where it is. Returns
+    (centroids (k, d), labels (n,))."""
     raise NotImplementedError
 
 
@@ -132,6 +132,7 @@ for _ in range(1000):
     rows = [np.argmin(np.sum((X - c) ** 2, axis=1)) for c in C]
     plus.append(len(set(truth[rows])) < 4)
 print(
-    f"two centres in one blob: uniform {np.mean(uniform):.3f}, k-means++ {np.mean(plus):.3f}"
+    f"two centres in one blob: uniform {np.mean(uniform):.3f}, "
+    f"k-means++ {np.mean(plus):.3f}"
 )
 # --8<-- [end:check]

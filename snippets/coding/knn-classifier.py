@@ -23,7 +23,8 @@ import numpy as np
 def knn_predict(
     X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, k: int
 ) -> np.ndarray:
-    # squared distances (n_test, n_train) by the expansion trick; the order is all we need
+    # squared distances (n_test, n_train) by the expansion trick;
+    # the order is all we need
     d2 = (
         np.sum(X_test**2, axis=1)[:, None]
         + np.sum(X_train**2, axis=1)[None, :]
@@ -57,7 +58,8 @@ def test_knn_predict_worked_example():
 def test_knn_predict_matches_sklearn_on_iris():
     X, y = load_iris(return_X_y=True)
     rng = np.random.default_rng(0)
-    # tiny jitter: iris has duplicate rows, and the order of tied neighbours is arbitrary
+    # tiny jitter: iris has duplicate rows,
+    # and the order of tied neighbours is arbitrary
     X = X + 1e-6 * rng.normal(size=X.shape)
     idx = rng.permutation(len(X))
     train, test = idx[:100], idx[100:]

@@ -5,7 +5,8 @@ import numpy as np
 def decode_step(
     params: dict[str, np.ndarray], token: int, cache: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """One step of a toy decoder (one layer, one head, no normalisation) with a KV cache.
+    """One step of a toy decoder (one layer, one head, no normalisation) with a KV
+    cache.
 
     params: E (V, d) token embeddings, P (max_len, d) position embeddings, Wq, Wk, Wv,
     Wo (d, d), U (d, V). With t = the number of positions already cached:
@@ -19,8 +20,8 @@ def decode_step(
 
 
 def generate(params: dict[str, np.ndarray], prompt: list[int], n_new: int) -> list[int]:
-    """Greedy decoding with decode_step: feed the prompt one token at a time, then append
-    the argmax token n_new times. Returns the n_new generated tokens."""
+    """Greedy decoding with decode_step: feed the prompt one token at a time, then
+    append the argmax token n_new times. Returns the n_new generated tokens."""
     raise NotImplementedError
 
 
@@ -37,7 +38,8 @@ def decode_step(
     t, d = len(cache["k"]), params["E"].shape[1]
     x = params["E"][token] + params["P"][t]
     q, k, v = x @ params["Wq"], x @ params["Wk"], x @ params["Wv"]
-    # only this position's key and value are new; earlier ones are reused, not recomputed
+    # only this position's key and value are new;
+    # earlier ones are reused, not recomputed
     cache = {"k": np.vstack([cache["k"], k]), "v": np.vstack([cache["v"], v])}
     scores = (
         cache["k"] @ q / np.sqrt(d)

@@ -6,7 +6,8 @@ def layer_norm(
     x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
 ) -> np.ndarray:
     """Layer normalisation over the last axis of x (..., D): subtract each row's mean,
-    divide by sqrt(its biased variance + eps), then scale by gamma (D,) and add beta (D,)."""
+    divide by sqrt(its biased variance + eps), then scale by gamma (D,) and add
+    beta (D,)."""
     raise NotImplementedError
 
 

@@ -5,8 +5,8 @@ import numpy as np
 def linear_regression_gd(
     X: np.ndarray, y: np.ndarray, lr: float = 0.1, n_iters: int = 1000
 ) -> tuple[np.ndarray, float, np.ndarray]:
-    """Least squares with an intercept by full-batch gradient descent on the mean squared
-    error L(w, b) = mean((X @ w + b - y) ** 2), starting from w = 0, b = 0.
+    """Least squares with an intercept by full-batch gradient descent on the mean
+    squared error L(w, b) = mean((X @ w + b - y) ** 2), starting from w = 0, b = 0.
 
     Returns (w, b, losses), where losses has n_iters + 1 entries: losses[t] is L after
     t updates (so losses[0] = mean(y ** 2)).

@@ -61,7 +61,8 @@ def test_logistic_regression_gd_matches_sklearn_with_l2():
     p = 1 / (1 + np.exp(-(X @ np.array([1.5, -2.0, 0.0]) + 0.5)))
     y = (rng.random(300) < p).astype(int)
     w, b = logistic_regression_gd(X, y, lr=0.5, n_iters=3000, l2=0.01)
-    # sklearn minimises C * sum(log loss) + ||w||^2 / 2, the same objective times 1 / (C n)
+    # sklearn minimises C * sum(log loss) + ||w||^2 / 2,
+    # the same objective times 1 / (C n)
     ref = LogisticRegression(C=1 / (300 * 0.01), tol=1e-10, max_iter=1000).fit(X, y)
     np.testing.assert_allclose(w, ref.coef_[0], atol=1e-4)
     assert b == pytest.approx(ref.intercept_[0], abs=1e-4)
@@ -93,6 +94,7 @@ w, b = logistic_regression_gd(X, np.array([0, 0, 1, 0, 1, 1]), lr=0.5, n_iters=5
 print(f"w = {w.round(4).tolist()}, b = {b:.4f}")
 ref = LogisticRegression(C=np.inf, tol=1e-10).fit(X, [0, 0, 1, 0, 1, 1])
 print(
-    f"sklearn, no penalty: w = {ref.coef_[0].round(4).tolist()}, b = {ref.intercept_[0]:.4f}"
+    f"sklearn, no penalty: w = {ref.coef_[0].round(4).tolist()}, "
+    f"b = {ref.intercept_[0]:.4f}"
 )
 # --8<-- [end:check]

@@ -2,10 +2,10 @@
 def mean_average_precision(
     rankings: list[list[str]], relevant: list[set[str]], k: int | None = None
 ) -> float:
-    """MAP over queries. rankings[q] is the system's ranked list of item ids for query q,
-    relevant[q] the (non-empty) set of ids relevant to it. For one query,
-    AP@k = (1 / min(|relevant|, k)) * sum of precision@i over the ranks i <= k that hold
-    a relevant item; k=None means the whole list and the denominator |relevant|.
+    """MAP over queries. rankings[q] is the system's ranked list of item ids for query
+    q, relevant[q] the (non-empty) set of ids relevant to it. For one query,
+    AP@k = (1 / min(|relevant|, k)) * sum of precision@i over the ranks i <= k that
+    hold a relevant item; k=None means the whole list and the denominator |relevant|.
     Returns the mean of AP@k over queries."""
     raise NotImplementedError
 

@@ -9,9 +9,10 @@ def mlp_loss_and_grads(
 ) -> tuple[float, dict[str, np.ndarray]]:
     """A two-layer MLP, forward and backward, by hand.
 
-    h = relu(X @ W1 + b1); logits = h @ W2 + b2; loss = mean softmax cross-entropy of the
-    integer labels y. params holds W1 (d, h), b1 (h,), W2 (h, C), b2 (C,). Returns the
-    loss and a dict of gradients with the same keys and shapes (relu'(0) taken as 0).
+    h = relu(X @ W1 + b1); logits = h @ W2 + b2; loss = mean softmax cross-entropy of
+    the integer labels y. params holds W1 (d, h), b1 (h,), W2 (h, C), b2 (C,).
+    Returns the loss and a dict of gradients with the same keys and shapes (relu'(0)
+    taken as 0).
     """
     raise NotImplementedError
 
@@ -19,8 +20,8 @@ def mlp_loss_and_grads(
 def numerical_gradient(
     f: Callable[[], float], x: np.ndarray, eps: float = 1e-6
 ) -> np.ndarray:
-    """Central differences (f(x + eps) - f(x - eps)) / (2 eps) for every entry of x, where f
-    reads x (changed in place and restored, so that x is unchanged afterwards)."""
+    """Central differences (f(x + eps) - f(x - eps)) / (2 eps) for every entry of x,
+    where f reads x (changed in place and restored, so that x is unchanged after)."""
     raise NotImplementedError
 
 

@@ -8,8 +8,8 @@ class MultiHeadAttention(nn.Module):
 
     __init__ creates four nn.Linear(d_model, d_model) layers with biases, named q_proj,
     k_proj, v_proj and out_proj; d_model must be divisible by n_heads.
-    forward(x, mask) takes x (B, L, d_model) and an optional boolean mask broadcastable to
-    (B, n_heads, L, L), True where attention is allowed, and returns (B, L, d_model).
+    forward(x, mask) takes x (B, L, d_model) and an optional boolean mask broadcastable
+    to (B, n_heads, L, L), True where attention is allowed, and returns (B, L, d_model).
     """
 
     def __init__(self, d_model: int, n_heads: int):

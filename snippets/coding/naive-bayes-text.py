@@ -5,15 +5,17 @@ import numpy as np
 def fit_naive_bayes(
     docs: list[list[str]], labels: list[int], alpha: float = 1.0
 ) -> dict:
-    """Multinomial naive Bayes on tokenised documents, with add-alpha (Laplace) smoothing:
+    """Multinomial naive Bayes on tokenised documents, with add-alpha (Laplace)
+    smoothing:
     P(word | c) = (count(word, c) + alpha) / (total words in c + alpha * |vocabulary|).
     Returns whatever predict_proba_naive_bayes needs."""
     raise NotImplementedError
 
 
 def predict_proba_naive_bayes(model: dict, docs: list[list[str]]) -> np.ndarray:
-    """P(class | doc) for each doc, (n_docs, n_classes), classes in sorted order. Words not
-    seen in training are ignored. Work in log space: a long document must not underflow."""
+    """P(class | doc) for each doc, (n_docs, n_classes), classes in sorted order. Words
+    not seen in training are ignored. Work in log space: a long document must not
+    underflow."""
     raise NotImplementedError
 
 

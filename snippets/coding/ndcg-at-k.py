@@ -6,8 +6,8 @@ def ndcg_at_k(
     relevance: np.ndarray, scores: np.ndarray, k: int, exponential: bool = False
 ) -> float:
     """NDCG@k for one query. relevance (n,) holds the graded labels of all n candidates,
-    scores (n,) the model's scores (assume no ties). DCG@k sums gain / log2(rank + 1) over
-    the k highest-scored items, rank starting at 1; gain is the relevance, or
+    scores (n,) the model's scores (assume no ties). DCG@k sums gain / log2(rank + 1)
+    over the k highest-scored items, rank starting at 1; gain is the relevance, or
     2 ** relevance - 1 if exponential. IDCG@k is the DCG@k of the ideal order.
     Returns DCG@k / IDCG@k, or 0.0 when no candidate is relevant."""
     raise NotImplementedError
@@ -54,7 +54,8 @@ def test_ndcg_at_k_matches_sklearn():
         scores = rng.random(20)
         expected = ndcg_score([relevance], [scores], k=k)
         assert ndcg_at_k(relevance, scores, k) == pytest.approx(expected)
-        # exponential gains are linear gains of 2^rel - 1, which keeps the same ideal order
+        # exponential gains are linear gains of 2^rel - 1,
+        # which keeps the same ideal order
         expected = ndcg_score([2.0**relevance - 1], [scores], k=k)
         assert ndcg_at_k(relevance, scores, k, exponential=True) == pytest.approx(
             expected

@@ -3,10 +3,11 @@ import numpy as np
 
 
 def pairwise_sq_dists(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between every row of X (n, d) and every row of Y (m, d).
+    """Squared Euclidean distances between every row of X (n, d) and every row of
+    Y (m, d).
 
-    Returns an (n, m) array D with D[i, j] = ||X[i] - Y[j]||^2, computed without a Python
-    loop, in O(nm) memory (not O(nmd)), and never negative.
+    Returns an (n, m) array D with D[i, j] = ||X[i] - Y[j]||^2, computed without a
+    Python loop, in O(nm) memory (not O(nmd)), and never negative.
     """
     raise NotImplementedError
 

@@ -22,7 +22,8 @@ import numpy as np
 
 def pca(X: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Xc = X - X.mean(axis=0)
-    # Xc = U S Vt; the rows of Vt are the principal directions, S^2 / (n-1) the variances
+    # Xc = U S Vt; the rows of Vt are the principal directions,
+    # S^2 / (n-1) the variances
     U, S, Vt = np.linalg.svd(Xc, full_matrices=False)
     components = Vt[:n_components]
     # a direction's sign is arbitrary: fix it so that results are reproducible

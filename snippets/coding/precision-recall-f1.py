@@ -11,8 +11,8 @@ def precision_recall_f1(
 
 
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """The unweighted mean over classes of each class's one-vs-rest F1, for integer labels;
-    the classes are those present in y_true or y_pred."""
+    """The unweighted mean over classes of each class's one-vs-rest F1, for integer
+    labels; the classes are those present in y_true or y_pred."""
     raise NotImplementedError
 
 

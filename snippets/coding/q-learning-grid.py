@@ -30,11 +30,11 @@ def q_learning_grid(
     epsilon: float = 0.2,
     max_steps: int = 100,
 ) -> np.ndarray:
-    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at (0, 0);
-    actions move as in MOVES, and a move off the grid leaves the agent where it is. Every
-    step gives reward -1; reaching the goal ends the episode. Behaviour is epsilon-greedy
-    (a random action with probability epsilon, else argmax Q). Q starts at zeros.
-    Returns Q of shape (n_rows * n_cols, 4)."""
+    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at
+    (0, 0); actions move as in MOVES, and a move off the grid leaves the agent where it
+    is. Every step gives reward -1; reaching the goal ends the episode. Behaviour is
+    epsilon-greedy (a random action with probability epsilon, else argmax Q). Q starts
+    at zeros. Returns Q of shape (n_rows * n_cols, 4)."""
     raise NotImplementedError
 
 

@@ -5,9 +5,9 @@ import numpy as np
 
 
 def reservoir_sample(stream: Iterable, k: int, rng: np.random.Generator) -> list:
-    """A uniform random sample of k items from a stream of unknown length, in one pass and
-    O(k) memory (Vitter's Algorithm R): every item ends up in the sample with probability
-    k / n. If the stream has fewer than k items, return all of them."""
+    """A uniform random sample of k items from a stream of unknown length, in one pass
+    and O(k) memory (Vitter's Algorithm R): every item ends up in the sample with
+    probability k / n. If the stream has fewer than k items, return all of them."""
     raise NotImplementedError
 
 
@@ -26,7 +26,8 @@ def reservoir_sample(stream: Iterable, k: int, rng: np.random.Generator) -> list
         if i < k:
             reservoir.append(item)
         else:
-            # item i (0-based) enters with probability k / (i + 1), evicting a random slot
+            # item i (0-based) enters with probability k / (i + 1),
+            # evicting a random slot
             j = rng.integers(0, i + 1)
             if j < k:
                 reservoir[j] = item

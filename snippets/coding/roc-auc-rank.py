@@ -3,9 +3,9 @@ import numpy as np
 
 
 def roc_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
-    """Area under the ROC curve for binary labels in {0, 1}: the probability that a random
-    positive scores above a random negative, ties counting one half. O(n log n): no loop
-    over pairs. Raises ValueError if only one class is present."""
+    """Area under the ROC curve for binary labels in {0, 1}: the probability that a
+    random positive scores above a random negative, ties counting one half. O(n log n):
+    no loop over pairs. Raises ValueError if only one class is present."""
     raise NotImplementedError
 
 

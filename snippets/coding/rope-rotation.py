@@ -5,9 +5,9 @@ import numpy as np
 def apply_rope(
     x: np.ndarray, positions: np.ndarray, base: float = 10000.0
 ) -> np.ndarray:
-    """Rotary position embedding (Su et al., 2021) of queries or keys x (..., L, d), d even,
-    with positions (L,). Each pair (x[2i], x[2i + 1]) of a vector at position p is rotated
-    by the angle p * theta_i, theta_i = base^(-2i / d):
+    """Rotary position embedding (Su et al., 2021) of queries or keys x (..., L, d),
+    d even, with positions (L,). Each pair (x[2i], x[2i + 1]) of a vector at position
+    p is rotated by the angle p * theta_i, theta_i = base^(-2i / d):
     (a, b) -> (a cos - b sin, a sin + b cos)."""
     raise NotImplementedError
 
@@ -50,8 +50,8 @@ def test_apply_rope_worked_example():
 
 
 def test_apply_rope_matches_complex_multiplication_in_torch():
-    # the pair (a, b) as the complex number a + ib, times e^{i p theta}: how Meta's Llama
-    # reference code applies the interleaved form
+    # the pair (a, b) as the complex number a + ib, times e^{i p theta}:
+    # how Meta's Llama reference code applies the interleaved form
     rng = np.random.default_rng(0)
     x, positions = rng.normal(size=(2, 3, 10, 8)), np.arange(10)
     theta = 10000.0 ** (-torch.arange(0, 8, 2, dtype=torch.float64) / 8)

@@ -3,9 +3,9 @@ import numpy as np
 
 
 def sinusoidal_positions(n_positions: int, d_model: int) -> np.ndarray:
-    """The sinusoidal position encodings of Vaswani et al. (2017), (n_positions, d_model),
-    d_model even: PE[p, 2i] = sin(p / 10000^(2i / d_model)) and
-    PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))."""
+    """The sinusoidal position encodings of Vaswani et al. (2017),
+    (n_positions, d_model), d_model even: PE[p, 2i] = sin(p / 10000^(2i / d_model))
+    and PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))."""
     raise NotImplementedError
 
 
@@ -43,8 +43,8 @@ def test_sinusoidal_positions_worked_example():
 
 
 def test_sinusoidal_positions_shift_is_a_rotation_of_each_pair():
-    # PE[p + k] is PE[p] rotated pair by pair by an angle that depends on k only: what lets
-    # attention read relative positions from a linear map
+    # PE[p + k] is PE[p] rotated pair by pair by an angle that depends on k only:
+    # what lets attention read relative positions from a linear map
     d, k = 16, 7
     pe = sinusoidal_positions(50, d)
     freqs = 10000.0 ** (-np.arange(0, d, 2) / d)

@@ -8,8 +8,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
-    """Mean cross-entropy of integer `labels` (n,) under softmax(logits) for logits (n, C),
-    computed from the logits with log-sum-exp (never log(softmax(...)))."""
+    """Mean cross-entropy of integer `labels` (n,) under softmax(logits) for logits
+    (n, C), computed from the logits with log-sum-exp (never log(softmax(...)))."""
     raise NotImplementedError
 
 

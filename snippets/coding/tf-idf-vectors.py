@@ -4,9 +4,10 @@ import numpy as np
 
 def tfidf(docs: list[list[str]]) -> tuple[np.ndarray, list[str]]:
     """TF-IDF vectors of tokenised documents with scikit-learn's default weighting:
-    tf = raw count of the term in the document; idf = ln((1 + n) / (1 + df)) + 1, where n
-    is the number of documents and df the number containing the term; each row scaled to
-    unit L2 norm. Returns (matrix (n_docs, n_terms), vocabulary sorted alphabetically)."""
+    tf = raw count of the term in the document; idf = ln((1 + n) / (1 + df)) + 1, where
+    n is the number of documents and df the number containing the term; each row scaled
+    to unit L2 norm. Returns (matrix (n_docs, n_terms), vocabulary sorted
+    alphabetically)."""
     raise NotImplementedError
 
 

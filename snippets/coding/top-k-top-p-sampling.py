@@ -8,10 +8,10 @@ def filter_logits(
     top_k: int | None = None,
     top_p: float | None = None,
 ) -> np.ndarray:
-    """Next-token logits (V,) prepared for sampling, in this order: divide by temperature;
-    top-k keeps the tokens whose logit is at least the k-th largest; top-p (nucleus) keeps
-    the smallest set of most probable remaining tokens whose total probability is at least
-    p (always at least one token). Removed tokens get -inf."""
+    """Next-token logits (V,) prepared for sampling, in this order: divide by
+    temperature; top-k keeps the tokens whose logit is at least the k-th largest; top-p
+    (nucleus) keeps the smallest set of most probable remaining tokens whose total
+    probability is at least p (always at least one token). Removed tokens get -inf."""
     raise NotImplementedError
 
 
@@ -22,7 +22,8 @@ def sample_token(
     top_k: int | None = None,
     top_p: float | None = None,
 ) -> int:
-    """Draw one token id from softmax(filter_logits(logits, temperature, top_k, top_p))."""
+    """Draw one token id from
+    softmax(filter_logits(logits, temperature, top_k, top_p))."""
     raise NotImplementedError
 
 

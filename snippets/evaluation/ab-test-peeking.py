@@ -29,8 +29,9 @@ rules = {
         looks, norm.ppf(1 - 0.025 / looks)
     ),
 }
-# O'Brien-Fleming-shaped boundary c * sqrt(K / k): strict early, close to 1.96 at the end.
-# Calibrate c on separate null simulations so that the overall false-positive rate is 5%.
+# O'Brien-Fleming-shaped boundary c * sqrt(K / k): strict early, close to 1.96 at the
+# end. Calibrate c on separate null simulations so that the overall false-positive rate
+# is 5%.
 null_cal = np.abs(z_paths(p0)) / np.sqrt(looks / k)
 c = np.quantile(null_cal.max(axis=1), 0.95)
 rules[f"peek daily, O'Brien-Fleming (c = {c:.2f})"] = c * np.sqrt(looks / k)
@@ -40,12 +41,14 @@ z_null, z_alt = (
     np.abs(z_paths(0.106)),
 )  # A/A, and a real 6% relative lift
 print(
-    f"{'decision rule':<42} {'false positives':>15} {'power':>6} {'mean days to stop':>17}"
+    f"{'decision rule':<42} {'false positives':>15} {'power':>6} "
+    f"{'mean days to stop':>17}"
 )
 for name, bound in rules.items():
     crossed_null, crossed_alt = z_null > bound, z_alt > bound
     stop_day = np.where(crossed_alt.any(axis=1), crossed_alt.argmax(axis=1) + 1, looks)
     print(
-        f"{name:<42} {crossed_null.any(axis=1).mean():>15.3f} {crossed_alt.any(axis=1).mean():>6.3f}"
+        f"{name:<42} {crossed_null.any(axis=1).mean():>15.3f} "
+        f"{crossed_alt.any(axis=1).mean():>6.3f}"
         f" {stop_day.mean():>17.1f}"
     )

@@ -23,7 +23,8 @@ def item(i):  # a word problem with a known answer
 
 def render(it):  # the benchmark's own wording
     return (
-        f"Question: {it['name']} has {it['a']} {it['thing']} and is given {it['b']} more by a friend. "
+        f"Question: {it['name']} has {it['a']} {it['thing']} and is given {it['b']} "
+        "more by a friend. "
         f"How many {it['thing']} does {it['name']} have now? Answer: {it['answer']}"
     )
 
@@ -32,7 +33,8 @@ def paraphrase(
     it,
 ):  # the same problem, reworded (as a blog post quoting the benchmark might)
     return (
-        f"A friend hands {it['name']} another {it['b']} {it['thing']}; before that there were {it['a']}. "
+        f"A friend hands {it['name']} another {it['b']} {it['thing']}; before that "
+        f"there were {it['a']}. "
         f"So the total is {it['answer']}."
     )
 
@@ -41,7 +43,8 @@ bench = [item(i) for i in range(200)]
 leak = {i: "verbatim" for i in range(0, 10)} | {i: "reformatted" for i in range(10, 20)}
 leak |= {i: "paraphrased" for i in range(20, 30)}
 
-# A "pretraining corpus": ordinary text, with some benchmark items pasted into its documents.
+# A "pretraining corpus": ordinary text, with some benchmark items pasted into its
+# documents.
 docs = Path("data/evaluation/lm_corpus.txt").read_text().splitlines()
 for i, kind in leak.items():
     text = render(bench[i]) if kind != "paraphrased" else paraphrase(bench[i])
@@ -68,12 +71,14 @@ def overlap(grams, corpus_ngrams):
 N = 8  # GPT-3 used 13-grams on long documents; these items are ~25 words, so 8
 corpus_ngrams = set().union(*(ngram_set(normalise(d), N) for d in docs))
 item_grams = [ngram_set(normalise(render(it)), N) for it in bench]
-# Template text shared by many items ("how many ... does ... have now") is not evidence of a leak.
+# Template text shared by many items ("how many ... does ... have now") is not evidence
+# of a leak.
 df = Counter(g for grams in item_grams for g in grams)
 specific = [{g for g in grams if df[g] <= 2} for grams in item_grams]
 
 print(
-    f"{'leak type':<12} {'items':>5} {'flagged (all 8-grams)':>21} {'flagged (item-specific)':>23}"
+    f"{'leak type':<12} {'items':>5} {'flagged (all 8-grams)':>21} "
+    f"{'flagged (item-specific)':>23}"
 )
 flags = {}
 for name, grams in [("all", item_grams), ("specific", specific)]:
@@ -83,7 +88,8 @@ for name, grams in [("all", item_grams), ("specific", specific)]:
 for kind in ["verbatim", "reformatted", "paraphrased", "none"]:
     ids = [i for i in range(len(bench)) if leak.get(i, "none") == kind]
     print(
-        f"{kind:<12} {len(ids):>5} {flags['all'][ids].sum():>21} {flags['specific'][ids].sum():>23}"
+        f"{kind:<12} {len(ids):>5} {flags['all'][ids].sum():>21} "
+        f"{flags['specific'][ids].sum():>23}"
     )
 flagged = flags["specific"]
 

@@ -22,7 +22,9 @@ def ngrams(tokens, n):
 
 
 def corpus_bleu(hyps, refs, max_n=4):
-    """Papineni et al. (2002): clipped n-gram precisions pooled over the corpus, times a brevity penalty."""
+    """Papineni et al. (2002): clipped n-gram precisions pooled over the corpus, times a
+    brevity penalty.
+    """
     tok = Tokenizer13a()  # sacrebleu's default tokenizer, so both see the same tokens
     matches, totals = [0] * max_n, [0] * max_n
     hyp_len = ref_len = 0
@@ -48,14 +50,16 @@ ours = corpus_bleu(hyps, refs)
 bleu = sacrebleu.BLEU()
 lib = bleu.corpus_score(hyps, [refs])  # a list of reference streams: [refs], not refs
 print(
-    f"BLEU from scratch {ours:.2f}, sacrebleu {lib.score:.2f}, match: {math.isclose(ours, lib.score)}"
+    f"BLEU from scratch {ours:.2f}, sacrebleu {lib.score:.2f}, match: "
+    f"{math.isclose(ours, lib.score)}"
 )
 print(f"{lib}\nsignature: {bleu.get_signature()}")
 
 # The same outputs, scored with different tokenization or case: the number moves.
 for kwargs in [{}, {"lowercase": True}, {"tokenize": "none"}, {"tokenize": "char"}]:
     print(
-        f"  {str(kwargs):<24} BLEU {sacrebleu.corpus_bleu(hyps, [refs], **kwargs).score:5.2f}"
+        f"  {str(kwargs):<24} BLEU "
+        f"{sacrebleu.corpus_bleu(hyps, [refs], **kwargs).score:5.2f}"
     )
 sent = [sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hyps, refs)]
 print(f"mean of sentence BLEUs {sum(sent) / len(sent):.2f} (not the corpus BLEU)")
@@ -115,8 +119,9 @@ for k in ours:
 print("match:", all(np.isclose(ours[k], lib[k].fmeasure) for k in ours))
 
 # The default tokenizer keeps only a-z and 0-9: other scripts vanish.
+greek = "η γάτα κάθεται"
 print(
     "identical Greek sentences, ROUGE-1 F:",
-    scorer.score("η γάτα κάθεται", "η γάτα κάθεται")["rouge1"].fmeasure,
+    scorer.score(greek, greek)["rouge1"].fmeasure,
 )
 # --8<-- [end:rouge]

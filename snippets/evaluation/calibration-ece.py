@@ -19,7 +19,8 @@ X_val, X_te, y_val, y_te = train_test_split(
     X_rest, y_rest, test_size=0.5, random_state=0
 )
 
-# An over-parameterised MLP trained far past the point of fitting: the usual way to get overconfidence.
+# An over-parameterised MLP trained far past the point of fitting: the usual way to get
+# overconfidence.
 net = torch.nn.Sequential(
     torch.nn.Linear(20, 64),
     torch.nn.ReLU(),
@@ -39,7 +40,9 @@ with torch.no_grad():
 
 
 def ece(probs, labels, n_bins=15):
-    """Expected calibration error: |accuracy - confidence| per confidence bin, weighted by bin size."""
+    """Expected calibration error: |accuracy - confidence| per confidence bin, weighted
+    by bin size.
+    """
     conf, correct = probs.max(axis=1), probs.argmax(axis=1) == labels
     bins = np.minimum(
         (conf * n_bins).astype(int), n_bins - 1
@@ -55,7 +58,8 @@ def nll(logits, labels, T=1.0):
     return -log_softmax(logits / T, axis=1)[np.arange(len(labels)), labels].mean()
 
 
-# Temperature scaling (Guo et al. 2017): one scalar T, fitted on the validation set by minimising NLL.
+# Temperature scaling (Guo et al. 2017): one scalar T, fitted on the validation set by
+# minimising NLL.
 T = np.exp(
     minimize_scalar(
         lambda logT: nll(logits_val, y_val, np.exp(logT)),
@@ -70,7 +74,8 @@ print(f"{'test set':<20} {'accuracy':>8} {'NLL':>6} {'ECE':>6} {'mean confidence
 for name, p, t in [("before (T = 1)", before, 1.0), ("after scaling", after, T)]:
     acc = (p.argmax(1) == y_te).mean()
     print(
-        f"{name:<20} {acc:>8.3f} {nll(logits_te, y_te, t):>6.3f} {ece(p, y_te):>6.3f} {p.max(1).mean():>15.3f}"
+        f"{name:<20} {acc:>8.3f} {nll(logits_te, y_te, t):>6.3f} {ece(p, y_te):>6.3f} "
+        f"{p.max(1).mean():>15.3f}"
     )
 
 print("reliability diagram data (before scaling), 5 bins:")
@@ -79,5 +84,6 @@ for lo in np.arange(0.0, 1.0, 0.2):
     inb = (conf > lo) & (conf <= lo + 0.2)
     if inb.any():
         print(
-            f"  confidence ({lo:.1f}, {lo + 0.2:.1f}]: n={inb.sum():>4}  mean confidence {conf[inb].mean():.3f}  accuracy {correct[inb].mean():.3f}"
+            f"  confidence ({lo:.1f}, {lo + 0.2:.1f}]: n={inb.sum():>4}  mean "
+            f"confidence {conf[inb].mean():.3f}  accuracy {correct[inb].mean():.3f}"
         )

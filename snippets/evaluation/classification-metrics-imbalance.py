@@ -14,7 +14,8 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
-# A fraud-like problem: about 2.5% positives (2% by design, plus make_classification's 1% label noise).
+# A fraud-like problem: about 2.5% positives (2% by design, plus make_classification's
+# 1% label noise).
 X, y = make_classification(
     n_samples=40000,
     n_features=20,
@@ -44,10 +45,12 @@ for name, pred in [
 tn, fp, fn, tp = confusion_matrix(y_te, score >= 0.1).ravel()
 p, r = tp / (tp + fp), tp / (tp + fn)
 print(
-    f"threshold 0.1 by hand: TP={tp} FP={fp} FN={fn} TN={tn}, precision {p:.3f} recall {r:.3f} F1 {2 * p * r / (p + r):.3f}"
+    f"threshold 0.1 by hand: TP={tp} FP={fp} FN={fn} TN={tn}, precision {p:.3f} recall "
+    f"{r:.3f} F1 {2 * p * r / (p + r):.3f}"
 )
 
-# ROC-AUC = P(score of a random positive > score of a random negative): the Mann-Whitney U statistic.
+# ROC-AUC = P(score of a random positive > score of a random negative): the Mann-Whitney
+# U statistic.
 ranks = rankdata(score)
 n_pos, n_neg = y_te.sum(), len(y_te) - y_te.sum()
 auc_hand = (ranks[y_te == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
@@ -69,5 +72,6 @@ for prevalence in [0.5, 0.1, 0.02, 0.005]:
     else:
         idx = np.r_[rng.choice(pos, k, replace=False), neg]
     print(
-        f"{prevalence:>9.1%} {roc_auc_score(y_te[idx], score[idx]):>8.3f} {average_precision_score(y_te[idx], score[idx]):>11.3f}"
+        f"{prevalence:>9.1%} {roc_auc_score(y_te[idx], score[idx]):>8.3f} "
+        f"{average_precision_score(y_te[idx], score[idx]):>11.3f}"
     )

@@ -29,7 +29,7 @@ def online_elo(order, k=4.0):
 
 
 def bradley_terry_mm(iters=500):
-    """Hunter's (2004) MM algorithm for the Bradley-Terry maximum-likelihood strengths."""
+    """Hunter's (2004) MM algorithm: Bradley-Terry maximum-likelihood strengths."""
     wins = np.zeros(m)
     np.add.at(wins, np.where(a_wins, a, b), 1)
     games = np.zeros((m, m))
@@ -43,7 +43,7 @@ def bradley_terry_mm(iters=500):
 
 
 def bradley_terry_logreg(idx):
-    """The same model as a logistic regression: P(a beats b) = sigmoid(beta_a - beta_b)."""
+    """The same model as a logistic regression: P(a beats b) = sigmoid(b_a - b_b)."""
     X = np.zeros((len(idx), m))
     X[np.arange(len(idx)), a[idx]], X[np.arange(len(idx)), b[idx]] = 1, -1
     fit = LogisticRegression(fit_intercept=False, C=1e6).fit(X, a_wins[idx])
@@ -64,7 +64,8 @@ bt_mm, bt_lr = (
     centre(bradley_terry_logreg(np.arange(n_battles))),
 )
 print(
-    f"Bradley-Terry: MM algorithm matches logistic regression: {np.allclose(bt_mm, bt_lr, atol=0.1)}"
+    "Bradley-Terry: MM algorithm matches logistic regression: "
+    f"{np.allclose(bt_mm, bt_lr, atol=0.1)}"
 )
 boot = np.array(
     [
@@ -78,12 +79,16 @@ print(f"{'model':<6} {'true':>5} {'Elo (5 orders)':>15} {'BT':>6} {'BT 95% CI':>
 for i in range(m):
     e = [r[i] for r in elo]
     print(
-        f"m{i:<5} {true[i]:>5.0f} {min(e):>7.0f}-{max(e):<7.0f} {bt_lr[i]:>6.0f} {lo[i]:>8.0f}-{hi[i]:.0f}"
+        f"m{i:<5} {true[i]:>5.0f} {min(e):>7.0f}-{max(e):<7.0f} {bt_lr[i]:>6.0f} "
+        f"{lo[i]:>8.0f}-{hi[i]:.0f}"
     )
 print(
-    f"Spearman with truth: Elo {np.mean([spearmanr(true, r).statistic for r in elo]):.3f}, BT {spearmanr(true, bt_lr).statistic:.3f}"
+    "Spearman with truth: Elo "
+    f"{np.mean([spearmanr(true, r).statistic for r in elo]):.3f}, BT "
+    f"{spearmanr(true, bt_lr).statistic:.3f}"
 )
 print(
-    f"mean |error|: Elo {np.mean(np.abs(np.array(elo) - true)):.1f}, BT {np.mean(np.abs(bt_lr - true)):.1f} rating points"
+    f"mean |error|: Elo {np.mean(np.abs(np.array(elo) - true)):.1f}, BT "
+    f"{np.mean(np.abs(bt_lr - true)):.1f} rating points"
 )
 print("BT ranking:", " > ".join(f"m{i}" for i in np.argsort(-bt_lr)))

@@ -39,11 +39,13 @@ for name, ranks in rankings.items():
         [r.index(ids.index(q["gold"])) for r, q in zip(ranks, questions)]
     )  # 0-based rank
     print(
-        f"{name:<15} {np.mean(pos < 1):5.2f} {np.mean(pos < 3):5.2f} {np.mean(1 / (pos + 1)):5.2f}"
+        f"{name:<15} {np.mean(pos < 1):5.2f} {np.mean(pos < 3):5.2f} "
+        f"{np.mean(1 / (pos + 1)):5.2f}"
     )
 
 
-# ---- Generation, scored on its own: give each generator the gold passage (oracle retrieval). ----
+# ---- Generation, scored on its own: give each generator the gold passage (oracle
+# retrieval). ----
 sent_pid, sents = zip(
     *[(pid, s) for pid, t in text.items() for s in re.split(r"(?<=\.) ", t)]
 )
@@ -52,13 +54,17 @@ q_vec = {q["q"]: v for q, v in zip(questions, Q)}
 
 
 def reader(question, context):
-    """Stand-in for a grounded LLM: answers with the context sentence closest to the question."""
+    """Stand-in for a grounded LLM: answers with the context sentence closest to the
+    question.
+    """
     allowed = np.array([pid in context for pid in sent_pid])
     return sents[int(np.argmax(np.where(allowed, S @ q_vec[question], -np.inf)))]
 
 
 def closed_book(question, context):
-    """Stand-in for an LLM that ignores the context and answers from (partly outdated) memory."""
+    """Stand-in for an LLM that ignores the context and answers from (partly outdated)
+    memory.
+    """
     return data["closed_book_answers"][question]
 
 

@@ -5,7 +5,9 @@ rng = np.random.default_rng(0)
 
 
 def kappa(a, b, labels, weights=None):
-    """Cohen's kappa: (observed - chance agreement) / (1 - chance), with optional ordinal weights."""
+    """Cohen's kappa: (observed - chance agreement) / (1 - chance), with optional
+    ordinal weights.
+    """
     k = len(labels)
     obs = confusion_matrix(a, b, labels=labels) / len(
         a
@@ -24,7 +26,8 @@ def kappa(a, b, labels, weights=None):
     )  # unweighted: 1 - (1 - p_o) / (1 - p_e)
 
 
-# Rubric score 1-5 for 300 answers: both raters see the true quality with noise; B is more lenient.
+# Rubric score 1-5 for 300 answers: both raters see the true quality with noise; B is
+# more lenient.
 true = rng.integers(1, 6, 300)
 rater_a = np.clip(np.rint(true + rng.normal(0, 0.7, 300)), 1, 5).astype(int)
 rater_b = np.clip(np.rint(true + 0.5 + rng.normal(0, 0.7, 300)), 1, 5).astype(int)
@@ -36,7 +39,8 @@ for w in [None, "linear", "quadratic"]:
         cohen_kappa_score(rater_a, rater_b, weights=w),
     )
     print(
-        f"kappa weights={str(w):<9}: by hand {ours:.4f}, sklearn {lib:.4f}, match {np.isclose(ours, lib)}"
+        f"kappa weights={str(w):<9}: by hand {ours:.4f}, sklearn {lib:.4f}, match "
+        f"{np.isclose(ours, lib)}"
     )
 print(f"mean score: rater A {rater_a.mean():.2f}, rater B {rater_b.mean():.2f}")
 
@@ -49,5 +53,6 @@ rater_c = np.where(
 )  # catches 90% of errors, 2% false alarms
 rater_d = rng.random(1000) < 0.02  # flags 2% at random, unrelated to the answer
 print(
-    f"C vs D: raw agreement {np.mean(rater_c == rater_d):.3f}, kappa {cohen_kappa_score(rater_c, rater_d):.3f}"
+    f"C vs D: raw agreement {np.mean(rater_c == rater_d):.3f}, kappa "
+    f"{cohen_kappa_score(rater_c, rater_d):.3f}"
 )

@@ -15,10 +15,11 @@ rouge = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=Tru
 
 
 def evaluate_llm(predictions, references):
-    """Reference-based metrics for a list of outputs (the seed's evaluate_llm, with real functions)."""
+    """Reference-based metrics for a list of outputs, computed with real libraries."""
     bleu = sacrebleu.corpus_bleu(predictions, [references])  # one reference stream
     chrf = sacrebleu.corpus_chrf(predictions, [references])
-    # rouge-score's argument order is score(target, prediction): the reference comes first.
+    # rouge-score's argument order is score(target, prediction): the reference comes
+    # first.
     r = [rouge.score(ref, pred) for pred, ref in zip(predictions, references)]
     emb_p = encoder.encode(
         predictions, normalize_embeddings=True, show_progress_bar=False
@@ -37,7 +38,9 @@ def evaluate_llm(predictions, references):
 
 
 def sample_for_human_review(ids, k, seed=0):
-    """Human evaluation is a process, not a function: pick items for raters, blind to the system."""
+    """Human evaluation is a process, not a function: pick items for raters, blind to
+    the system.
+    """
     return sorted(random.Random(seed).sample(ids, k))
 
 

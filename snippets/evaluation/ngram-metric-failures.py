@@ -27,7 +27,9 @@ def token_embeddings(text):
 
 
 def bertscore_f1(ref, cand):
-    """BERTScore (Zhang et al. 2020) without idf weighting or baseline rescaling: greedy cosine matching."""
+    """BERTScore (Zhang et al. 2020) without idf weighting or baseline rescaling: greedy
+    cosine matching.
+    """
     r, c = token_embeddings(ref), token_embeddings(cand)
     sim = c @ r.T  # cosine of every candidate token with every reference token
     precision, recall = sim.max(dim=1).values.mean(), sim.max(dim=0).values.mean()
@@ -58,12 +60,14 @@ cases = [
     ),
 ]
 print(
-    f"{'case':<11} {'BLEU':>5} {'ROUGE-L':>7} {'cosine':>6} {'BERTScore*':>10}  same meaning?"
+    f"{'case':<11} {'BLEU':>5} {'ROUGE-L':>7} {'cosine':>6} {'BERTScore*':>10}  same "
+    "meaning?"
 )
 for name, ref, cand in cases:
     bleu = sacrebleu.sentence_bleu(cand, [ref]).score
     rl = rouge.score(ref, cand)["rougeL"].fmeasure
     same = "yes" if name == "paraphrase" else "no"
     print(
-        f"{name:<11} {bleu:5.1f} {rl:7.2f} {sentence_cosine(ref, cand):6.2f} {bertscore_f1(ref, cand):10.2f}  {same}"
+        f"{name:<11} {bleu:5.1f} {rl:7.2f} {sentence_cosine(ref, cand):6.2f} "
+        f"{bertscore_f1(ref, cand):10.2f}  {same}"
     )

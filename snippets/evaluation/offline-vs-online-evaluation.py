@@ -12,7 +12,8 @@ prod_scores = np.log(ctr) + rng.normal(0, 0.6, ctr.shape)
 pi0 = np.exp(2 * prod_scores)
 pi0 /= pi0.sum(axis=1, keepdims=True)
 
-# Logged interactions: which segment, which item was shown, its propensity, click or not.
+# Logged interactions: which segment, which item was shown, its propensity, click or
+# not.
 u = rng.choice(n_users, n_logged, p=segment_share)
 a = (rng.random((n_logged, 1)) > np.cumsum(pi0[u], axis=1)).sum(
     axis=1
@@ -40,7 +41,8 @@ def offline_estimates(choice):
 
 
 print(
-    f"production policy: online CTR {online_ctr(pi0):.4f}, average of its own log {click.mean():.4f}"
+    f"production policy: online CTR {online_ctr(pi0):.4f}, average of its own log "
+    f"{click.mean():.4f}"
 )
 print(
     f"{'candidate policy':<28} {'online (truth)':>14} {'naive replay':>12} {'IPS':>7}"
@@ -63,7 +65,8 @@ for name, choice in candidates.items():
     print(f"{name:<28} {truth:>14.4f} {naive:>12.4f} {ips:>7.4f}")
 truth, naive, ips = np.array(rows).T
 print(
-    f"mean absolute error: naive {np.mean(np.abs(naive - truth)):.4f}, IPS {np.mean(np.abs(ips - truth)):.4f}"
+    f"mean absolute error: naive {np.mean(np.abs(naive - truth)):.4f}, IPS "
+    f"{np.mean(np.abs(ips - truth)):.4f}"
 )
 names = list(candidates)
 for label, est in [("truth", truth), ("naive replay", naive), ("IPS", ips)]:

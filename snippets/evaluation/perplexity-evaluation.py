@@ -68,12 +68,14 @@ for name, p in [("uniform", p_uniform), ("unigram", p_unigram), ("bigram", p_big
 nll = token_nlls(p_bigram, test)
 print(f"prod(p) = {np.prod(np.exp(-nll))}, sum(log p) = {-nll.sum():.1f}")
 
-# The same bigram model, normalised per character instead of per word: a different number.
+# The same bigram model, normalised per character instead of per word: a different
+# number.
 n_chars = sum(
     len(" ".join(s[:-1])) + 1 for s in test
 )  # +1 for the end-of-sentence newline
 print(
-    f"bigram: {nll.sum() / math.log(2) / n_chars:.3f} bits per character, per-character PPL {math.exp(nll.sum() / n_chars):.2f}"
+    f"bigram: {nll.sum() / math.log(2) / n_chars:.3f} bits per character, "
+    f"per-character PPL {math.exp(nll.sum() / n_chars):.2f}"
 )
 # --8<-- [end:ngram]
 
@@ -121,10 +123,49 @@ with torch.no_grad():
     )  # what HF's exp(outputs.loss) is
 
 print(
-    f"train PPL {math.exp(loss.item()):.2f}, held-out PPL by hand {ppl_by_hand:.2f}, via cross_entropy {ppl_library:.2f}"
+    f"train PPL {math.exp(loss.item()):.2f}, held-out PPL by hand {ppl_by_hand:.2f}, "
+    f"via cross_entropy {ppl_library:.2f}"
 )
 print(f"match: {math.isclose(ppl_by_hand, ppl_library, rel_tol=1e-5)}")
 print(
-    f"PPL of a uniform guess over {len(vocab)} tokens = {math.exp(math.log(len(vocab))):.0f}"
+    f"PPL of a uniform guess over {len(vocab)} tokens = "
+    f"{math.exp(math.log(len(vocab))):.0f}"
 )
 # --8<-- [end:torch]
+
+# --8<-- [start:smollm]
+import math
+import random
+import sys
+
+import torch
+
+sys.path.insert(0, "snippets/evaluation")
+from eval_llm import load  # noqa: E402  SmolLM2-135M-Instruct, loaded once
+
+tok, model = load()
+texts = {
+    "natural": "The baker opens the shop at six in the morning, and the first "
+    "customers arrive soon after for fresh bread.",
+}
+words = texts["natural"].split()
+shuffled = words[:]
+random.Random(0).shuffle(shuffled)
+texts["shuffled words"] = " ".join(shuffled)
+texts["same text, upper case"] = texts["natural"].upper()
+print(f"{'text':<24} {'tokens':>6} {'PPL':>8} {'bits/byte':>9}")
+matches = []
+for name, text in texts.items():
+    ids = tok(text, return_tensors="pt").input_ids
+    with torch.no_grad():
+        out = model(ids, labels=ids)  # loss = mean NLL of tokens 2..T given the prefix
+    logp = torch.log_softmax(out.logits[0, :-1], dim=-1)
+    nll = -logp.gather(1, ids[0, 1:, None]).squeeze(1)
+    matches.append(math.isclose(nll.mean().item(), out.loss.item(), rel_tol=1e-4))
+    ppl = math.exp(nll.mean().item())
+    # bits per byte of the scored text (the first token has no prefix, so is not scored)
+    n_bytes = len(text.encode()) - len(tok.decode(ids[0, :1]).encode())
+    bpb = nll.sum().item() / math.log(2) / n_bytes
+    print(f"{name:<24} {len(ids[0]):>6} {ppl:>8.1f} {bpb:>9.2f}")
+print(f"exp(mean NLL) by hand matches exp(model loss): {all(matches)}")
+# --8<-- [end:smollm]

@@ -64,5 +64,6 @@ for depth, true_var in ((3, variances[3]), (10, variances[10])):
         boot.append(model.predict(x_test))
     estimate = np.mean(np.var(boot, axis=0))
     print(
-        f"depth {depth:>2} variance: true {true_var:.3f}, bootstrap of one set {estimate:.3f}"
+        f"depth {depth:>2} variance: true {true_var:.3f}, bootstrap of one set "
+        f"{estimate:.3f}"
     )

@@ -39,7 +39,8 @@ def make_table(seed, n=3000):
     }, y
 
 
-# Test accuracy on 1,000 held-out rows after training on 2,000; mean of 3 generated tables.
+# Test accuracy on 1,000 held-out rows after training on 2,000; mean of 3 generated
+# tables.
 results = {}
 for seed in range(3):
     variants, y = make_table(seed)

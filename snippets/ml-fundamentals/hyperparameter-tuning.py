@@ -59,7 +59,8 @@ from sklearn.model_selection import train_test_split
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
-# 1797 8x8 digits: 1000 to train, 400 to validate (tuning looks only at these), 397 to test.
+# 1797 8x8 digits: 1000 to train, 400 to validate (tuning looks only at these), 397 to
+# test.
 X, y = load_digits(return_X_y=True)
 X = torch.tensor(X / 16.0, dtype=torch.float32)
 y = torch.tensor(y)
@@ -98,7 +99,8 @@ def make_objective(counter):
                 loss.backward()
                 opt.step()
             val = accuracy(model, idx_val)
-            # Pruners compare this intermediate score with other trials at the same epoch.
+            # Pruners compare this intermediate score with other trials at the same
+            # epoch.
             trial.report(val, epoch)
             if trial.should_prune():
                 raise optuna.TrialPruned()
@@ -162,3 +164,193 @@ study.optimize(make_objective(counter))
 full = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
 print(f"grid with the default pruner: {full} of {len(study.trials)} runs completed")
 # --8<-- [end:digits]
+
+# --8<-- [start:keras-tuner]
+import os
+import sys
+import tempfile
+import time
+
+os.environ["KERAS_BACKEND"] = "torch"  # Keras 3 on PyTorch
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # keras-tuner imports TensorFlow: quiet it
+import keras  # noqa: E402
+import keras_tuner as kt  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+X, y = load_digits(return_X_y=True)
+X_train, X_val, y_train, y_val = train_test_split(
+    X / 16, y, train_size=1000, random_state=0
+)
+
+
+def build_model(hp):
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Dense(
+                hp.Int("hidden", 8, 256, sampling="log"), activation="relu"
+            ),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    lr = hp.Float("lr", 1e-4, 1.0, sampling="log")
+    model.compile(
+        optimizer=keras.optimizers.SGD(lr, momentum=0.9),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+keras.utils.set_random_seed(0)
+start = time.perf_counter()
+with tempfile.TemporaryDirectory() as tmp:  # trial records go here, then vanish
+    tuner = kt.Hyperband(
+        build_model,
+        objective="val_accuracy",
+        max_epochs=3,
+        factor=3,
+        seed=0,
+        directory=tmp,
+        project_name="digits",
+    )
+    tuner.search(
+        X_train, y_train, validation_data=(X_val, y_val), batch_size=32, verbose=0
+    )
+    trials = tuner.oracle.trials.values()
+    best = tuner.get_best_hyperparameters(1)[0]
+    best_val = tuner.oracle.get_best_trials(1)[0].score
+print(f"keras-tuner: {time.perf_counter() - start:.1f}s", file=sys.stderr)
+print(f"trials run: {len(trials)}")
+print(f"best config: hidden={best['hidden']}, lr={best['lr']:.3g}")
+print(f"best validation accuracy above 0.9: {best_val > 0.9}")
+# --8<-- [end:keras-tuner]
+
+# --8<-- [start:hyperopt]
+import warnings
+
+import numpy as np
+from hyperopt import STATUS_OK, Trials, fmin, hp, tpe
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+
+X, y = load_digits(return_X_y=True)
+X_train, X_val, y_train, y_val = train_test_split(
+    X / 16, y, train_size=1000, random_state=0
+)
+
+
+def train_and_validate(lr, hidden):
+    model = MLPClassifier(
+        (int(hidden),),
+        solver="sgd",
+        learning_rate_init=lr,
+        momentum=0.9,
+        batch_size=100,
+        max_iter=10,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 10 epochs on purpose
+        return model.fit(X_train, y_train).score(X_val, y_val)
+
+
+space = {
+    "lr": hp.loguniform("lr", np.log(1e-4), np.log(1.0)),
+    "hidden": hp.qloguniform("hidden", np.log(8), np.log(256), 1),
+}
+trials = Trials()
+best = fmin(
+    lambda params: {"loss": -train_and_validate(**params), "status": STATUS_OK},
+    space,
+    algo=tpe.suggest,
+    max_evals=20,
+    trials=trials,
+    rstate=np.random.default_rng(0),
+    show_progressbar=False,
+)
+losses = -np.array(trials.losses())
+print(f"best config: hidden={best['hidden']:.0f}, lr={best['lr']:.3g}")
+print(f"best validation accuracy {losses.max():.3f} after {len(losses)} trials")
+print(
+    f"median accuracy, trials 1-10: {np.median(losses[:10]):.3f}, "
+    f"trials 11-20: {np.median(losses[10:]):.3f}"
+)
+# --8<-- [end:hyperopt]
+
+# --8<-- [start:ray]
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+
+os.environ["RAY_AUTH_MODE"] = "disabled"  # local only: write no token to ~/.ray
+import ray  # noqa: E402
+
+
+@ray.remote
+def train_and_validate(lr, hidden):
+    X, y = load_digits(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X / 16, y, train_size=1000, random_state=0
+    )
+    model = MLPClassifier(
+        (hidden,),
+        solver="sgd",
+        learning_rate_init=lr,
+        momentum=0.9,
+        batch_size=100,
+        max_iter=10,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X_train, y_train).score(X_val, y_val)
+
+
+rng = np.random.default_rng(0)
+configs = [
+    {"lr": float(10 ** rng.uniform(-4, 0)), "hidden": int(2 ** rng.uniform(3, 8))}
+    for _ in range(8)
+]
+tmp = tempfile.mkdtemp()  # Ray's session files go here, not to /tmp/ray
+start = time.perf_counter()
+ray.init(
+    num_cpus=1,
+    include_dashboard=False,
+    log_to_driver=False,
+    _temp_dir=tmp,
+)
+started = time.perf_counter()
+try:
+    futures = [train_and_validate.remote(**c) for c in configs]  # returns at once
+    scores = ray.get(futures)  # blocks until every task has finished
+finally:
+    ray.shutdown()
+    shutil.rmtree(tmp, ignore_errors=True)
+done = time.perf_counter()
+print(
+    f"ray start-up {started - start:.1f}s, 8 tasks {done - started:.1f}s",
+    file=sys.stderr,
+)
+best = int(np.argmax(scores))
+print(f"{len(scores)} configurations evaluated as Ray tasks")
+print(
+    f"best: hidden={configs[best]['hidden']}, lr={configs[best]['lr']:.3g}, "
+    f"validation accuracy {scores[best]:.3f}"
+)
+print(
+    f"start-up took longer than one training: {started - start > (done - started) / 8}"
+)
+# --8<-- [end:ray]

@@ -43,7 +43,9 @@ def soft_threshold(z, t):
 
 
 def lasso_cd(X, y, alpha, sweeps=500):
-    """Coordinate descent on (1/2n)||y - Xw||^2 + alpha ||w||_1 (scikit-learn's objective)."""
+    """Coordinate descent on (1/2n)||y - Xw||^2 + alpha ||w||_1 (scikit-learn's
+    objective).
+    """
     w = np.zeros(X.shape[1])
     col_sq = (X**2).sum(axis=0) / n
     for _ in range(sweeps):
@@ -57,7 +59,8 @@ def lasso_cd(X, y, alpha, sweeps=500):
 w_lasso = lasso_cd(X, y, alpha)
 sk_lasso = Lasso(alpha=alpha, fit_intercept=False, tol=1e-10, max_iter=100_000)
 print(
-    f"lasso CD matches scikit-learn: {np.allclose(w_lasso, sk_lasso.fit(X, y).coef_, atol=1e-6)}"
+    "lasso CD matches scikit-learn: "
+    f"{np.allclose(w_lasso, sk_lasso.fit(X, y).coef_, atol=1e-6)}"
 )
 print(f"lasso exact zeros: {np.sum(w_lasso == 0)} of 20")
 

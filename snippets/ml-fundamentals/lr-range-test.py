@@ -132,6 +132,7 @@ for name, lr in runs:
     if name == "one-cycle":
         low, top = seen[0], seen.max()
         print(
-            f"  one-cycle: starts at {low:.4f}, peaks at {top:.2f} on step {seen.argmax()}"
+            f"  one-cycle: starts at {low:.4f}, peaks at {top:.2f} on step "
+            f"{seen.argmax()}"
         )
 # --8<-- [end:schedules]

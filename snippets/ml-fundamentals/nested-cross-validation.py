@@ -74,7 +74,8 @@ for rep in range(300):
         # Check the NumPy CV against scikit-learn's for one k.
         sk = cross_val_score(KNeighborsClassifier(n_neighbors=5), X, y, cv=inner).mean()
         print(
-            f"NumPy kNN CV matches scikit-learn: {np.isclose(sk, cv_scores(D, y, np.arange(80), inner)[2])}"
+            "NumPy kNN CV matches scikit-learn: "
+            f"{np.isclose(sk, cv_scores(D, y, np.arange(80), inner)[2])}"
         )
 
 se = np.std(nested) / np.sqrt(len(nested))

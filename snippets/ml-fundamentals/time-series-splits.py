@@ -54,5 +54,6 @@ print(f"  {'real error on the next 100 days':<35}{np.mean(real):.2f} ({se:.2f})"
 train, val = next(KFold(5, shuffle=True, random_state=0).split(X[:800]))
 nearest = np.abs(val[:, None] - train[None, :]).min(axis=1)
 print(
-    f"shuffled KFold: validation days with a training day 1 day away: {np.mean(nearest == 1):.2f}"
+    "shuffled KFold: validation days with a training day 1 day away: "
+    f"{np.mean(nearest == 1):.2f}"
 )

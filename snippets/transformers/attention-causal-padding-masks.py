@@ -33,7 +33,8 @@ x_edit = x.copy()
 x_edit[4:] = rng.normal(size=(2, d))  # rewrite tokens 4 and 5
 out_edit, _ = attention(x_edit, x_edit, x_edit, causal)
 print(
-    f"after editing tokens 4-5, outputs 0-3 change by {np.abs(out_edit - out)[:4].max()}"
+    "after editing tokens 4-5, outputs 0-3 change by "
+    f"{np.abs(out_edit - out)[:4].max()}"
 )
 print(f"outputs 4-5 change by up to {np.abs(out_edit - out)[4:].max():.3f}")
 # --8<-- [end:causal]

@@ -58,10 +58,12 @@ score_mib = H * 2048 * 2048 * 4 / 2**20
 print(f"SDPA and chunked attention give the naive result: {same}")
 print(f"naive: time(2048) at least 6x time(512): {t_naive[2048] >= 6 * t_naive[512]}")
 print(
-    f"SDPA (fused kernel) at least as fast as naive at L=2048: {t_sdpa[2048] <= t_naive[2048]}"
+    "SDPA (fused kernel) at least as fast as naive at L=2048: "
+    f"{t_sdpa[2048] <= t_naive[2048]}"
 )
 print(
-    f"L=2048: naive allocates {mem_naive / 2**20:.0f} MiB ({score_mib:.0f} MiB per score tensor)"
+    f"L=2048: naive allocates {mem_naive / 2**20:.0f} MiB "
+    f"({score_mib:.0f} MiB per score tensor)"
 )
 print(f"SDPA allocates under 5% of that: {mem_sdpa < 0.05 * mem_naive}")
 for L in t_naive:
@@ -73,7 +75,8 @@ print(f"sdpa allocated {mem_sdpa / 2**20:.2f} MiB", file=sys.stderr)
 # --8<-- [end:measure]
 
 # --8<-- [start:exact]
-# Exact sizes for one attention layer of a 7B-class model: 32 heads of 128, fp16, batch 1.
+# Exact sizes for one attention layer of a 7B-class model:
+# 32 heads of 128, fp16, batch 1.
 H, d_head, fp16 = 32, 128, 2
 
 
@@ -82,7 +85,8 @@ def fmt(n):
 
 
 print(
-    f"{'L':>7} {'scores H*L*L':>13} {'256-row chunk':>14} {'flash state':>12} {'K and V':>9}"
+    f"{'L':>7} {'scores H*L*L':>13} {'256-row chunk':>14} "
+    f"{'flash state':>12} {'K and V':>9}"
 )
 for L in (2_048, 8_192, 32_768, 131_072):
     scores = H * L * L * fp16  # naive: the whole weight matrix exists at once

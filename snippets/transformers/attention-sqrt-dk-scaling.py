@@ -38,7 +38,8 @@ for d_k in (4, 16, 64, 256, 1024):
         f"| {s_r:<6.1%} {s_s:<6.1%} | {j_r:.1e} {j_s:.1e}"
     )
 print(
-    f"uniform over {n_keys} keys: max weight {1 / n_keys:.3f}, entropy {np.log(n_keys):.3f}"
+    f"uniform over {n_keys} keys: max weight {1 / n_keys:.3f}, "
+    f"entropy {np.log(n_keys):.3f}"
 )
 
 # The Jacobian formula agrees with autograd on one row.
@@ -46,5 +47,6 @@ z = torch.tensor(rng.normal(size=n_keys))
 auto = torch.autograd.functional.jacobian(lambda t: torch.softmax(t, -1), z).numpy()
 p = softmax(z.numpy())
 print(
-    f"diag(p) - p p^T matches autograd: {np.allclose(auto, np.diag(p) - np.outer(p, p))}"
+    "diag(p) - p p^T matches autograd: "
+    f"{np.allclose(auto, np.diag(p) - np.outer(p, p))}"
 )

@@ -64,7 +64,8 @@ def later_share(attn):  # share of attention weight on keys to the right of the 
 
 print(f"loss at initialisation (random weights; ln V = {math.log(V):.2f}):")
 print(
-    f"  BERT masked LM {b.loss:.2f}, GPT causal LM {o.loss:.2f}, T5 spans {t5_out.loss:.2f}"
+    f"  BERT masked LM {b.loss:.2f}, GPT causal LM {o.loss:.2f}, "
+    f"T5 spans {t5_out.loss:.2f}"
 )
 spreads = [out.logits.std().item() for out in (b, o, t5_out)]
 print(

@@ -12,10 +12,11 @@ def naive_attention(q, k, v):
 
 
 def tiled_attention(q, k, v, block=64):
-    """FlashAttention's forward pass: K and V in blocks, one block x block tile at a time.
+    """FlashAttention's forward pass: K and V in blocks, one block x block tile at a
+    time.
 
-    Each query row keeps a running max m, a running sum l and an unnormalised output acc;
-    when a new block raises the max, l and acc are rescaled by exp(m_old - m_new).
+    Each query row keeps a running max m, a running sum l and an unnormalised output
+    acc; when a new block raises the max, l and acc are rescaled by exp(m_old - m_new).
     """
     N, d = q.shape
     out, lse = np.zeros_like(q), np.zeros(N)  # lse: all the backward pass needs
@@ -47,7 +48,8 @@ ref = torch.nn.functional.scaled_dot_product_attention(
     *map(torch.from_numpy, (q, k, v))
 )
 print(
-    f"tiled online-softmax attention matches naive: {np.allclose(out, naive_attention(q, k, v))}"
+    "tiled online-softmax attention matches naive: "
+    f"{np.allclose(out, naive_attention(q, k, v))}"
 )
 print(f"and torch SDPA: {np.allclose(out, ref.numpy())}")
 print(f"largest score array: naive {N * N:,} numbers, tiled {largest:,}")
@@ -66,7 +68,8 @@ print(
     f"huge scores, softmax without max-subtraction finite: {np.isfinite(unsafe).all()}"
 )
 print(
-    f"huge scores, tiled equals naive: {np.allclose(tiled_big, naive_attention(big, k, v))}"
+    "huge scores, tiled equals naive: "
+    f"{np.allclose(tiled_big, naive_attention(big, k, v))}"
 )
 
 # Memory traffic (FlashAttention, Theorem 2): N = 4096, d = 64, SRAM holding M numbers.
@@ -74,5 +77,6 @@ N, d, M = 4096, 64, 100_000
 standard = N * d + N * N  # Q, K, V, O plus the N x N matrices, up to constants
 flash = N * N * d * d / M
 print(
-    f"HBM accesses up to constants: standard ~{standard / 1e6:.1f}M, flash ~{flash / 1e6:.1f}M"
+    f"HBM accesses up to constants: standard ~{standard / 1e6:.1f}M, "
+    f"flash ~{flash / 1e6:.1f}M"
 )

@@ -10,7 +10,10 @@ def softmax(z):
 
 
 def grouped_query_attention(q, k, v):
-    """q: (H, T, dh); k, v: (G, T, dh), G divides H. Head h reads K/V head h // (H/G)."""
+    """q: (H, T, dh); k, v: (G, T, dh), G divides H.
+
+    Head h reads K/V head h // (H/G).
+    """
     H, T, dh = q.shape
     G = k.shape[0]
     k, v = np.repeat(k, H // G, axis=0), np.repeat(v, H // G, axis=0)

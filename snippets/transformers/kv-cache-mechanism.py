@@ -22,7 +22,10 @@ class CausalSelfAttention(torch.nn.Module):
         self.projected = 0  # how many tokens went through the Q/K/V projection
 
     def forward(self, x, cache=None, continue_positions=True):
-        """x: (B, T_new, d). cache: a dict that keeps "k" and "v", (B, H, T_past, dh)."""
+        """x: (B, T_new, d).
+
+        cache: a dict that keeps "k" and "v", (B, H, T_past, dh).
+        """
         B, T_new, _ = x.shape
         past = cache["k"].shape[2] if cache and "k" in cache else 0
         q, k, v = self.qkv(x).split(d, dim=-1)
@@ -65,7 +68,8 @@ with torch.no_grad():
     work_with = layer.projected
     wrong_positions, _ = decode(continue_positions=False)
 print(
-    f"cached decoding matches full recomputation: {torch.allclose(with_cache, full, atol=1e-6)}"
+    "cached decoding matches full recomputation: "
+    f"{torch.allclose(with_cache, full, atol=1e-6)}"
 )
 print(f"uncached decoding matches too: {torch.allclose(no_cache, full, atol=1e-6)}")
 print(

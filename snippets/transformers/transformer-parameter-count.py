@@ -56,7 +56,8 @@ for name, model in models.items():
     emb = sum(p.numel() for n, p in model.named_parameters() if is_embedding(n))
     total = n_params(model)
     print(
-        f"{name:<17}{layers:>6}{d:>5}{total:>14,}{emb:>13,}{total - emb:>14,}{formula:>14,}"
+        f"{name:<17}{layers:>6}{d:>5}{total:>14,}{emb:>13,}"
+        f"{total - emb:>14,}{formula:>14,}"
     )
 
 # Where 12 d^2 per layer comes from, on one real layer (biases and LayerNorms add O(d)).
@@ -66,8 +67,10 @@ attn = n_params(layer.attention)
 ffn = n_params(layer.intermediate) + n_params(layer.output)
 print(f"one MiniLM layer, d = {d}, f = {f} = 4d:")
 print(
-    f"  attention {attn:,} = 4d^2 + 4d (Q, K, V, O) + 2d (LayerNorm) = {4 * d * d + 6 * d:,}"
+    f"  attention {attn:,} = 4d^2 + 4d (Q, K, V, O) + 2d (LayerNorm) = "
+    f"{4 * d * d + 6 * d:,}"
 )
 print(
-    f"  FFN       {ffn:,} = 2df + f + d (two linears) + 2d (LayerNorm) = {2 * d * f + f + 3 * d:,}"
+    f"  FFN       {ffn:,} = 2df + f + d (two linears) + 2d (LayerNorm) = "
+    f"{2 * d * f + f + 3 * d:,}"
 )

@@ -1,10 +1,10 @@
 # --8<-- [start:tensorflow]
 import numpy as np
-import tensorflow as tf  # the seed used tf without importing it
+import tensorflow as tf  # the common version uses tf without importing it
 import torch
 
 
-# The seed's function, verbatim apart from the import above.
+# The common version, verbatim apart from the import above.
 def self_attention(query, key, value):
     scores = tf.matmul(query, key, transpose_b=True)
     scaled_scores = scores / tf.math.sqrt(tf.cast(tf.shape(key)[-1], tf.float32))
@@ -31,7 +31,7 @@ q, k, v = x @ W_q, x @ W_k, x @ W_v  # self-attention: Q, K, V from the SAME seq
 try:
     self_attention(q, k, v)
 except TypeError as err:
-    print(f"seed on float64 input: TypeError ({str(err).split(',')[0]})")
+    print(f"as written, on float64 input: TypeError ({str(err).split(',')[0]})")
 
 sdpa = torch.nn.functional.scaled_dot_product_attention
 for dtype in (np.float32, np.float64):
@@ -206,11 +206,12 @@ torch.set_num_threads(1)
 T, V, d = 16, 8, 64  # 16 tokens from 8 symbols, then "which token was at position p?"
 
 
-def make_batch(n, gen):
+def make_batch(n, gen, query_first=False):
     tokens = torch.randint(0, V, (n, T), generator=gen)
     pos = torch.randint(0, T, (n,), generator=gen)
     query = V + pos  # query token ids V .. V+T-1 name the position asked about
-    inputs = torch.cat([tokens, query[:, None]], dim=1)
+    parts = [query[:, None], tokens] if query_first else [tokens, query[:, None]]
+    inputs = torch.cat(parts, dim=1)
     answer = tokens[torch.arange(n), pos]
     distance = T - pos  # from the query back to the answer
     return inputs, answer, distance
@@ -242,16 +243,24 @@ class AttentionReader(torch.nn.Module):
         return self.out(h[:, -1])
 
 
-x_test, y_test, dist_test = make_batch(4000, torch.Generator().manual_seed(1))
 print(f"chance accuracy: {1 / V:.3f}")
-print(f"{'distance to the answer:':<31}" + "  ".join(["1-4 ", "5-8 ", "9-12", "13-16"]))
-for Model in (LSTMReader, AttentionReader):
+print(f"{'distance to the answer:':<39}" + "  ".join(["1-4 ", "5-8 ", "9-12", "13-16"]))
+runs = [  # (model, question first?, steps of 64 sequences)
+    (LSTMReader, False, 200),
+    (AttentionReader, False, 200),
+    (LSTMReader, False, 600),
+    (LSTMReader, True, 600),
+]
+for Model, query_first, steps in runs:
+    x_test, y_test, dist_test = make_batch(
+        4000, torch.Generator().manual_seed(1), query_first
+    )
     torch.manual_seed(0)
     model = Model()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     gen = torch.Generator().manual_seed(2)
-    for _ in range(200):  # the same short budget for both: 200 steps of 64 sequences
-        x, y, _ = make_batch(64, gen)
+    for _ in range(steps):
+        x, y, _ = make_batch(64, gen, query_first)
         loss = F.cross_entropy(model(x), y)
         opt.zero_grad()
         loss.backward()
@@ -261,6 +270,8 @@ for Model in (LSTMReader, AttentionReader):
     buckets = [(dist_test > a) & (dist_test <= a + 4) for a in (0, 4, 8, 12)]
     accs = "  ".join(f"{correct[b].mean():.2f}" for b in buckets)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"{Model.__name__ + f' ({n_params} params)':<31}{accs}")
+    where = "first" if query_first else "last"
+    label = f"{Model.__name__} ({n_params // 1000}K), {where}, {steps}"
+    print(f"{label:<39}{accs}")
 torch.set_num_threads(threads)
 # --8<-- [end:recall]

@@ -35,8 +35,8 @@ def precision_recall_f1(
 
 
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """The unweighted mean over classes of each class's one-vs-rest F1, for integer labels;
-    the classes are those present in y_true or y_pred."""
+    """The unweighted mean over classes of each class's one-vs-rest F1, for integer
+    labels; the classes are those present in y_true or y_pred."""
     raise NotImplementedError
 
 
@@ -75,9 +75,9 @@ def test_macro_f1_matches_sklearn():
 
 
 def roc_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
-    """Area under the ROC curve for binary labels in {0, 1}: the probability that a random
-    positive scores above a random negative, ties counting one half. O(n log n): no loop
-    over pairs. Raises ValueError if only one class is present."""
+    """Area under the ROC curve for binary labels in {0, 1}: the probability that a
+    random positive scores above a random negative, ties counting one half. O(n log n):
+    no loop over pairs. Raises ValueError if only one class is present."""
     raise NotImplementedError
 
 
@@ -109,7 +109,8 @@ def test_roc_auc_constant_scores_and_one_class():
 def average_precision(y_true: np.ndarray, scores: np.ndarray) -> float:
     """Average precision, the step-wise area under the precision-recall curve:
     sum over thresholds of (R_t - R_{t-1}) * P_t, one threshold per distinct score (tied
-    scores enter together), no interpolation. This is sklearn's average_precision_score."""
+    scores enter together), no interpolation. This is sklearn's
+    average_precision_score."""
     raise NotImplementedError
 
 
@@ -146,8 +147,8 @@ def ndcg_at_k(
     relevance: np.ndarray, scores: np.ndarray, k: int, exponential: bool = False
 ) -> float:
     """NDCG@k for one query. relevance (n,) holds the graded labels of all n candidates,
-    scores (n,) the model's scores (assume no ties). DCG@k sums gain / log2(rank + 1) over
-    the k highest-scored items, rank starting at 1; gain is the relevance, or
+    scores (n,) the model's scores (assume no ties). DCG@k sums gain / log2(rank + 1)
+    over the k highest-scored items, rank starting at 1; gain is the relevance, or
     2 ** relevance - 1 if exponential. IDCG@k is the DCG@k of the ideal order.
     Returns DCG@k / IDCG@k, or 0.0 when no candidate is relevant."""
     raise NotImplementedError
@@ -167,7 +168,8 @@ def test_ndcg_at_k_matches_sklearn():
         scores = rng.random(20)
         expected = ndcg_score([relevance], [scores], k=k)
         assert ndcg_at_k(relevance, scores, k) == pytest.approx(expected)
-        # exponential gains are linear gains of 2^rel - 1, which keeps the same ideal order
+        # exponential gains are linear gains of 2^rel - 1,
+        # which keeps the same ideal order
         expected = ndcg_score([2.0**relevance - 1], [scores], k=k)
         assert ndcg_at_k(relevance, scores, k, exponential=True) == pytest.approx(
             expected
@@ -190,10 +192,10 @@ def test_ndcg_at_k_ideal_uses_all_candidates_and_handles_no_relevance():
 def mean_average_precision(
     rankings: list[list[str]], relevant: list[set[str]], k: int | None = None
 ) -> float:
-    """MAP over queries. rankings[q] is the system's ranked list of item ids for query q,
-    relevant[q] the (non-empty) set of ids relevant to it. For one query,
-    AP@k = (1 / min(|relevant|, k)) * sum of precision@i over the ranks i <= k that hold
-    a relevant item; k=None means the whole list and the denominator |relevant|.
+    """MAP over queries. rankings[q] is the system's ranked list of item ids for query
+    q, relevant[q] the (non-empty) set of ids relevant to it. For one query,
+    AP@k = (1 / min(|relevant|, k)) * sum of precision@i over the ranks i <= k that
+    hold a relevant item; k=None means the whole list and the denominator |relevant|.
     Returns the mean of AP@k over queries."""
     raise NotImplementedError
 
@@ -237,8 +239,8 @@ def test_mean_average_precision_at_k_denominator():
 def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Intersection over union of every box in a (N, 4) with every box in b (M, 4).
 
-    Boxes are [x1, y1, x2, y2] with x1 <= x2, y1 <= y2 (continuous coordinates: the area of
-    [0, 0, 2, 2] is 4). Returns (N, M); no Python loop; 0.0 where the union is empty.
+    Boxes are [x1, y1, x2, y2] with x1 <= x2, y1 <= y2 (continuous coordinates: the area
+    of [0, 0, 2, 2] is 4). Returns (N, M); no Python loop; 0.0 where the union is empty.
     """
     raise NotImplementedError
 
@@ -338,13 +340,13 @@ def detection_ap(
 ) -> float:
     """Average precision of one object class over a set of images.
 
-    Detections (boxes [x1, y1, x2, y2], scores, image ids) are taken in descending score.
-    Each one matches the still-unmatched ground-truth box of its own image with the
-    highest IoU, if that IoU >= iou_threshold (a true positive); otherwise it is a false
-    positive. After each detection, precision = TP / detections so far and recall =
-    TP / number of ground-truth boxes. AP is the area under the precision envelope (the
-    precision at recall r replaced by the highest precision at any recall >= r), summed
-    over the recall steps. Returns 0.0 if there are no detections.
+    Detections (boxes [x1, y1, x2, y2], scores, image ids) are taken in descending
+    score. Each one matches the still-unmatched ground-truth box of its own image with
+    the highest IoU, if that IoU >= iou_threshold (a true positive); otherwise it is a
+    false positive. After each detection, precision = TP / detections so far and
+    recall = TP / number of ground-truth boxes. AP is the area under the precision
+    envelope (the precision at recall r replaced by the highest precision at any
+    recall >= r), summed over the recall steps. Returns 0.0 if there are no detections.
     """
     raise NotImplementedError
 

@@ -31,9 +31,10 @@ def mlp_loss_and_grads(
 ) -> tuple[float, dict[str, np.ndarray]]:
     """A two-layer MLP, forward and backward, by hand.
 
-    h = relu(X @ W1 + b1); logits = h @ W2 + b2; loss = mean softmax cross-entropy of the
-    integer labels y. params holds W1 (d, h), b1 (h,), W2 (h, C), b2 (C,). Returns the
-    loss and a dict of gradients with the same keys and shapes (relu'(0) taken as 0).
+    h = relu(X @ W1 + b1); logits = h @ W2 + b2; loss = mean softmax cross-entropy of
+    the integer labels y. params holds W1 (d, h), b1 (h,), W2 (h, C), b2 (C,).
+    Returns the loss and a dict of gradients with the same keys and shapes (relu'(0)
+    taken as 0).
     """
     raise NotImplementedError
 
@@ -41,8 +42,8 @@ def mlp_loss_and_grads(
 def numerical_gradient(
     f: Callable[[], float], x: np.ndarray, eps: float = 1e-6
 ) -> np.ndarray:
-    """Central differences (f(x + eps) - f(x - eps)) / (2 eps) for every entry of x, where f
-    reads x (changed in place and restored, so that x is unchanged afterwards)."""
+    """Central differences (f(x + eps) - f(x - eps)) / (2 eps) for every entry of x,
+    where f reads x (changed in place and restored, so that x is unchanged after)."""
     raise NotImplementedError
 
 
@@ -113,11 +114,11 @@ def test_numerical_gradient_of_a_cubic():
 def conv2d(
     x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0
 ) -> np.ndarray:
-    """The forward pass of a 2-D convolution layer, as deep-learning frameworks define it
-    (a cross-correlation: the kernel is not flipped).
+    """The forward pass of a 2-D convolution layer, as deep-learning frameworks define
+    it (a cross-correlation: the kernel is not flipped).
 
-    x (N, C, H, W), w (F, C, kh, kw), b (F,); zero padding on every side, the same stride
-    in both directions. Returns (N, F, H_out, W_out) with
+    x (N, C, H, W), w (F, C, kh, kw), b (F,); zero padding on every side, the same
+    stride in both directions. Returns (N, F, H_out, W_out) with
     H_out = (H + 2 * padding - kh) // stride + 1, and likewise W_out.
     """
     raise NotImplementedError
@@ -175,8 +176,9 @@ def batchnorm_forward(
 
     Training: normalise with the batch mean and the biased batch variance, and update
     running = (1 - momentum) * running + momentum * batch_stat, using the unbiased
-    variance for running_var. Evaluation: normalise with the running statistics and leave
-    them unchanged. Returns (out, new_running_mean, new_running_var); inputs not modified.
+    variance for running_var. Evaluation: normalise with the running statistics and
+    leave them unchanged. Returns (out, new_running_mean, new_running_var); inputs not
+    modified.
     """
     raise NotImplementedError
 
@@ -233,7 +235,8 @@ def layer_norm(
     x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
 ) -> np.ndarray:
     """Layer normalisation over the last axis of x (..., D): subtract each row's mean,
-    divide by sqrt(its biased variance + eps), then scale by gamma (D,) and add beta (D,)."""
+    divide by sqrt(its biased variance + eps), then scale by gamma (D,) and add
+    beta (D,)."""
     raise NotImplementedError
 
 
@@ -285,9 +288,9 @@ def test_layer_norm_is_independent_of_the_batch():
 def dropout(
     x: np.ndarray, p: float, training: bool, rng: np.random.Generator
 ) -> np.ndarray:
-    """Inverted dropout: in training, zero each entry independently with probability p and
-    scale the survivors by 1 / (1 - p), so that the expected output equals x; in evaluation
-    return x unchanged. p = 1 returns zeros (no division by zero)."""
+    """Inverted dropout: in training, zero each entry independently with probability p
+    and scale the survivors by 1 / (1 - p), so that the expected output equals x; in
+    evaluation return x unchanged. p = 1 returns zeros (no division by zero)."""
     raise NotImplementedError
 
 

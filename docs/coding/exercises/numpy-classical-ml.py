@@ -41,10 +41,11 @@ from sklearn.tree import DecisionTreeClassifier
 
 
 def pairwise_sq_dists(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between every row of X (n, d) and every row of Y (m, d).
+    """Squared Euclidean distances between every row of X (n, d) and every row of
+    Y (m, d).
 
-    Returns an (n, m) array D with D[i, j] = ||X[i] - Y[j]||^2, computed without a Python
-    loop, in O(nm) memory (not O(nmd)), and never negative.
+    Returns an (n, m) array D with D[i, j] = ||X[i] - Y[j]||^2, computed without a
+    Python loop, in O(nm) memory (not O(nmd)), and never negative.
     """
     raise NotImplementedError
 
@@ -181,8 +182,8 @@ def test_fit_linear_regression_collinear_columns():
 def linear_regression_gd(
     X: np.ndarray, y: np.ndarray, lr: float = 0.1, n_iters: int = 1000
 ) -> tuple[np.ndarray, float, np.ndarray]:
-    """Least squares with an intercept by full-batch gradient descent on the mean squared
-    error L(w, b) = mean((X @ w + b - y) ** 2), starting from w = 0, b = 0.
+    """Least squares with an intercept by full-batch gradient descent on the mean
+    squared error L(w, b) = mean((X @ w + b - y) ** 2), starting from w = 0, b = 0.
 
     Returns (w, b, losses), where losses has n_iters + 1 entries: losses[t] is L after
     t updates (so losses[0] = mean(y ** 2)).
@@ -251,7 +252,8 @@ def test_logistic_regression_gd_matches_sklearn_with_l2():
     p = 1 / (1 + np.exp(-(X @ np.array([1.5, -2.0, 0.0]) + 0.5)))
     y = (rng.random(300) < p).astype(int)
     w, b = logistic_regression_gd(X, y, lr=0.5, n_iters=3000, l2=0.01)
-    # sklearn minimises C * sum(log loss) + ||w||^2 / 2, the same objective times 1 / (C n)
+    # sklearn minimises C * sum(log loss) + ||w||^2 / 2,
+    # the same objective times 1 / (C n)
     ref = LogisticRegression(C=1 / (300 * 0.01), tol=1e-10, max_iter=1000).fit(X, y)
     np.testing.assert_allclose(w, ref.coef_[0], atol=1e-4)
     assert b == pytest.approx(ref.intercept_[0], abs=1e-4)
@@ -278,8 +280,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
-    """Mean cross-entropy of integer `labels` (n,) under softmax(logits) for logits (n, C),
-    computed from the logits with log-sum-exp (never log(softmax(...)))."""
+    """Mean cross-entropy of integer `labels` (n,) under softmax(logits) for logits
+    (n, C), computed from the logits with log-sum-exp (never log(softmax(...)))."""
     raise NotImplementedError
 
 
@@ -320,8 +322,8 @@ def test_softmax_cross_entropy_extreme_logits_stay_finite():
 
 
 def kmeans_pp_init(X: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeding: the first centre is a row of X chosen uniformly; each next one is
-    a row chosen with probability proportional to D(x)^2, its squared distance to the
+    """k-means++ seeding: the first centre is a row of X chosen uniformly; each next one
+    is a row chosen with probability proportional to D(x)^2, its squared distance to the
     nearest centre chosen so far. Returns (k, d)."""
     raise NotImplementedError
 
@@ -329,10 +331,10 @@ def kmeans_pp_init(X: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarra
 def kmeans(
     X: np.ndarray, k: int, rng: np.random.Generator, n_iters: int = 100
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lloyd's algorithm from kmeans_pp_init: assign each row to its nearest centroid, move
-    each centroid to the mean of its rows, stop when no assignment changes (or after
-    n_iters). A centroid that loses all its rows stays where it is.
-    Returns (centroids (k, d), labels (n,))."""
+    """Lloyd's algorithm from kmeans_pp_init: assign each row to its nearest centroid,
+    move each centroid to the mean of its rows, stop when no assignment changes (or
+    after n_iters). A centroid that loses all its rows stays where it is. Returns
+    (centroids (k, d), labels (n,))."""
     raise NotImplementedError
 
 
@@ -402,7 +404,8 @@ def test_knn_predict_worked_example():
 def test_knn_predict_matches_sklearn_on_iris():
     X, y = load_iris(return_X_y=True)
     rng = np.random.default_rng(0)
-    # tiny jitter: iris has duplicate rows, and the order of tied neighbours is arbitrary
+    # tiny jitter: iris has duplicate rows,
+    # and the order of tied neighbours is arbitrary
     X = X + 1e-6 * rng.normal(size=X.shape)
     idx = rng.permutation(len(X))
     train, test = idx[:100], idx[100:]
@@ -433,8 +436,8 @@ def gini(y: np.ndarray) -> float:
 
 
 def best_split(X: np.ndarray, y: np.ndarray) -> tuple[int, float, float]:
-    """The split `X[:, feature] <= threshold` with the lowest weighted Gini impurity of the
-    two children, (n_left * gini(left) + n_right * gini(right)) / n.
+    """The split `X[:, feature] <= threshold` with the lowest weighted Gini impurity of
+    the two children, (n_left * gini(left) + n_right * gini(right)) / n.
 
     Thresholds are midpoints between consecutive distinct values of a feature. Returns
     (feature, threshold, weighted_impurity). O(d n log n): sort each feature once and
@@ -484,15 +487,17 @@ def test_best_split_repeated_values_never_split_between_equals():
 def fit_naive_bayes(
     docs: list[list[str]], labels: list[int], alpha: float = 1.0
 ) -> dict:
-    """Multinomial naive Bayes on tokenised documents, with add-alpha (Laplace) smoothing:
+    """Multinomial naive Bayes on tokenised documents, with add-alpha (Laplace)
+    smoothing:
     P(word | c) = (count(word, c) + alpha) / (total words in c + alpha * |vocabulary|).
     Returns whatever predict_proba_naive_bayes needs."""
     raise NotImplementedError
 
 
 def predict_proba_naive_bayes(model: dict, docs: list[list[str]]) -> np.ndarray:
-    """P(class | doc) for each doc, (n_docs, n_classes), classes in sorted order. Words not
-    seen in training are ignored. Work in log space: a long document must not underflow."""
+    """P(class | doc) for each doc, (n_docs, n_classes), classes in sorted order. Words
+    not seen in training are ignored. Work in log space: a long document must not
+    underflow."""
     raise NotImplementedError
 
 

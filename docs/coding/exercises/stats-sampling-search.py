@@ -118,9 +118,9 @@ def test_two_proportion_z_test_degenerate_rates():
 
 
 def reservoir_sample(stream: Iterable, k: int, rng: np.random.Generator) -> list:
-    """A uniform random sample of k items from a stream of unknown length, in one pass and
-    O(k) memory (Vitter's Algorithm R): every item ends up in the sample with probability
-    k / n. If the stream has fewer than k items, return all of them."""
+    """A uniform random sample of k items from a stream of unknown length, in one pass
+    and O(k) memory (Vitter's Algorithm R): every item ends up in the sample with
+    probability k / n. If the stream has fewer than k items, return all of them."""
     raise NotImplementedError
 
 
@@ -162,9 +162,10 @@ def test_reservoir_sample_reads_a_generator_once():
 def cosine_top_k(
     query: np.ndarray, items: Iterable[tuple[str, np.ndarray]], k: int
 ) -> list[tuple[str, float]]:
-    """The k items most cosine-similar to query, from a stream of (id, vector) pairs read
-    once, keeping O(k) items in memory (a min-heap). A zero vector has similarity 0.
-    Returns (id, similarity) pairs, most similar first (all items if fewer than k)."""
+    """The k items most cosine-similar to query, from a stream of (id, vector) pairs
+    read once, keeping O(k) items in memory (a min-heap). A zero vector has
+    similarity 0. Returns (id, similarity) pairs, most similar first (all items if
+    fewer than k)."""
     raise NotImplementedError
 
 
@@ -213,13 +214,15 @@ def als(
     n_iters: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed entries.
+    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed
+    entries.
 
     R (m, n) ratings, mask (m, n) True where observed. Minimises
-    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2 + reg * (|U|^2 + |V|^2).
-    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly for
-    every row of U with V fixed, then for every row of V with U fixed. Returns (U, V,
-    losses), losses[t] = L after iteration t.
+    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2
+        + reg * (|U|^2 + |V|^2).
+    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly
+    for every row of U with V fixed, then for every row of V with U fixed. Returns
+    (U, V, losses), losses[t] = L after iteration t.
     """
     raise NotImplementedError
 
@@ -294,11 +297,11 @@ def q_learning_grid(
     epsilon: float = 0.2,
     max_steps: int = 100,
 ) -> np.ndarray:
-    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at (0, 0);
-    actions move as in MOVES, and a move off the grid leaves the agent where it is. Every
-    step gives reward -1; reaching the goal ends the episode. Behaviour is epsilon-greedy
-    (a random action with probability epsilon, else argmax Q). Q starts at zeros.
-    Returns Q of shape (n_rows * n_cols, 4)."""
+    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at
+    (0, 0); actions move as in MOVES, and a move off the grid leaves the agent where it
+    is. Every step gives reward -1; reaching the goal ends the episode. Behaviour is
+    epsilon-greedy (a random action with probability epsilon, else argmax Q). Q starts
+    at zeros. Returns Q of shape (n_rows * n_cols, 4)."""
     raise NotImplementedError
 
 

@@ -39,9 +39,9 @@ def scaled_dot_product_attention(
     q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """softmax(q k^T / sqrt(d)) v over the last two axes, for q (..., Lq, d),
-    k (..., Lk, d), v (..., Lk, dv). mask is boolean, broadcastable to (..., Lq, Lk), True
-    where attention is allowed. A query with no allowed key gets zero weights and a zero
-    output, not nan. Returns (output (..., Lq, dv), weights (..., Lq, Lk))."""
+    k (..., Lk, d), v (..., Lk, dv). mask is boolean, broadcastable to (..., Lq, Lk),
+    True where attention is allowed. A query with no allowed key gets zero weights and a
+    zero output, not nan. Returns (output (..., Lq, dv), weights (..., Lq, Lk))."""
     raise NotImplementedError
 
 
@@ -96,8 +96,8 @@ class MultiHeadAttention(nn.Module):
 
     __init__ creates four nn.Linear(d_model, d_model) layers with biases, named q_proj,
     k_proj, v_proj and out_proj; d_model must be divisible by n_heads.
-    forward(x, mask) takes x (B, L, d_model) and an optional boolean mask broadcastable to
-    (B, n_heads, L, L), True where attention is allowed, and returns (B, L, d_model).
+    forward(x, mask) takes x (B, L, d_model) and an optional boolean mask broadcastable
+    to (B, n_heads, L, L), True where attention is allowed, and returns (B, L, d_model).
     """
 
     def __init__(self, d_model: int, n_heads: int):
@@ -165,9 +165,9 @@ def test_multi_head_attention_causal_mask_matches_and_blocks_the_future():
 
 
 def sinusoidal_positions(n_positions: int, d_model: int) -> np.ndarray:
-    """The sinusoidal position encodings of Vaswani et al. (2017), (n_positions, d_model),
-    d_model even: PE[p, 2i] = sin(p / 10000^(2i / d_model)) and
-    PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))."""
+    """The sinusoidal position encodings of Vaswani et al. (2017),
+    (n_positions, d_model), d_model even: PE[p, 2i] = sin(p / 10000^(2i / d_model))
+    and PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))."""
     raise NotImplementedError
 
 
@@ -182,8 +182,8 @@ def test_sinusoidal_positions_worked_example():
 
 
 def test_sinusoidal_positions_shift_is_a_rotation_of_each_pair():
-    # PE[p + k] is PE[p] rotated pair by pair by an angle that depends on k only: what lets
-    # attention read relative positions from a linear map
+    # PE[p + k] is PE[p] rotated pair by pair by an angle that depends on k only:
+    # what lets attention read relative positions from a linear map
     d, k = 16, 7
     pe = sinusoidal_positions(50, d)
     freqs = 10000.0 ** (-np.arange(0, d, 2) / d)
@@ -210,9 +210,9 @@ def test_sinusoidal_positions_shape_and_range():
 def apply_rope(
     x: np.ndarray, positions: np.ndarray, base: float = 10000.0
 ) -> np.ndarray:
-    """Rotary position embedding (Su et al., 2021) of queries or keys x (..., L, d), d even,
-    with positions (L,). Each pair (x[2i], x[2i + 1]) of a vector at position p is rotated
-    by the angle p * theta_i, theta_i = base^(-2i / d):
+    """Rotary position embedding (Su et al., 2021) of queries or keys x (..., L, d),
+    d even, with positions (L,). Each pair (x[2i], x[2i + 1]) of a vector at position
+    p is rotated by the angle p * theta_i, theta_i = base^(-2i / d):
     (a, b) -> (a cos - b sin, a sin + b cos)."""
     raise NotImplementedError
 
@@ -226,8 +226,8 @@ def test_apply_rope_worked_example():
 
 
 def test_apply_rope_matches_complex_multiplication_in_torch():
-    # the pair (a, b) as the complex number a + ib, times e^{i p theta}: how Meta's Llama
-    # reference code applies the interleaved form
+    # the pair (a, b) as the complex number a + ib, times e^{i p theta}:
+    # how Meta's Llama reference code applies the interleaved form
     rng = np.random.default_rng(0)
     x, positions = rng.normal(size=(2, 3, 10, 8)), np.arange(10)
     theta = 10000.0 ** (-torch.arange(0, 8, 2, dtype=torch.float64) / 8)
@@ -264,16 +264,17 @@ def bpe_train(word_counts: dict[str, int], num_merges: int) -> list[tuple[str, s
 
     Each word starts as its characters followed by the end-of-word symbol "</w>". Each
     step counts adjacent symbol pairs over all words, weighted by word frequency, merges
-    the most frequent pair everywhere, and records it. Ties go to the pair first seen when
-    scanning the words in the dict's order, each from left to right. Stops early when no
-    pair is left. Returns the merges in the order learned.
+    the most frequent pair everywhere, and records it. Ties go to the pair first seen
+    when scanning the words in the dict's order, each from left to right. Stops early
+    when no pair is left. Returns the merges in the order learned.
     """
     raise NotImplementedError
 
 
 def bpe_encode(word: str, merges: list[tuple[str, str]]) -> list[str]:
-    """Segment one word with learned merges: start from characters + "</w>" and repeatedly
-    apply, among the adjacent pairs present, the one learned earliest, until none applies."""
+    """Segment one word with learned merges: start from characters + "</w>" and
+    repeatedly apply, among the adjacent pairs present, the one learned earliest, until
+    none applies."""
     raise NotImplementedError
 
 
@@ -321,9 +322,10 @@ def test_bpe_train_stops_when_everything_is_merged():
 
 def tfidf(docs: list[list[str]]) -> tuple[np.ndarray, list[str]]:
     """TF-IDF vectors of tokenised documents with scikit-learn's default weighting:
-    tf = raw count of the term in the document; idf = ln((1 + n) / (1 + df)) + 1, where n
-    is the number of documents and df the number containing the term; each row scaled to
-    unit L2 norm. Returns (matrix (n_docs, n_terms), vocabulary sorted alphabetically)."""
+    tf = raw count of the term in the document; idf = ln((1 + n) / (1 + df)) + 1, where
+    n is the number of documents and df the number containing the term; each row scaled
+    to unit L2 norm. Returns (matrix (n_docs, n_terms), vocabulary sorted
+    alphabetically)."""
     raise NotImplementedError
 
 
@@ -505,10 +507,10 @@ def filter_logits(
     top_k: int | None = None,
     top_p: float | None = None,
 ) -> np.ndarray:
-    """Next-token logits (V,) prepared for sampling, in this order: divide by temperature;
-    top-k keeps the tokens whose logit is at least the k-th largest; top-p (nucleus) keeps
-    the smallest set of most probable remaining tokens whose total probability is at least
-    p (always at least one token). Removed tokens get -inf."""
+    """Next-token logits (V,) prepared for sampling, in this order: divide by
+    temperature; top-k keeps the tokens whose logit is at least the k-th largest; top-p
+    (nucleus) keeps the smallest set of most probable remaining tokens whose total
+    probability is at least p (always at least one token). Removed tokens get -inf."""
     raise NotImplementedError
 
 
@@ -519,7 +521,8 @@ def sample_token(
     top_k: int | None = None,
     top_p: float | None = None,
 ) -> int:
-    """Draw one token id from softmax(filter_logits(logits, temperature, top_k, top_p))."""
+    """Draw one token id from
+    softmax(filter_logits(logits, temperature, top_k, top_p))."""
     raise NotImplementedError
 
 
@@ -561,7 +564,8 @@ def test_sample_token_frequencies_follow_the_renormalised_nucleus():
 def decode_step(
     params: dict[str, np.ndarray], token: int, cache: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """One step of a toy decoder (one layer, one head, no normalisation) with a KV cache.
+    """One step of a toy decoder (one layer, one head, no normalisation) with a KV
+    cache.
 
     params: E (V, d) token embeddings, P (max_len, d) position embeddings, Wq, Wk, Wv,
     Wo (d, d), U (d, V). With t = the number of positions already cached:
@@ -575,8 +579,8 @@ def decode_step(
 
 
 def generate(params: dict[str, np.ndarray], prompt: list[int], n_new: int) -> list[int]:
-    """Greedy decoding with decode_step: feed the prompt one token at a time, then append
-    the argmax token n_new times. Returns the n_new generated tokens."""
+    """Greedy decoding with decode_step: feed the prompt one token at a time, then
+    append the argmax token n_new times. Returns the n_new generated tokens."""
     raise NotImplementedError
 
 
