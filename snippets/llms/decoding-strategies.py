@@ -1,3 +1,4 @@
+# --8<-- [start:tiny]
 import numpy as np
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel
@@ -146,3 +147,41 @@ for t in [0.3, 0.7, 1.0, 1.5, 2.5]:
     real = np.mean([w in vocab for w in words])
     print(f"{t:11.1f}  {len(set(texts)):11d}  {real:.2f}")
 torch.set_num_threads(n_threads)
+# --8<-- [end:tiny]
+
+# --8<-- [start:smollm2]
+import sys
+
+import torch
+
+sys.path.insert(0, "snippets/llms")
+import llms_llm  # SmolLM2-135M-Instruct, loaded once per process
+
+tok, model = llms_llm.load()
+ids = llms_llm.chat_ids(
+    [{"role": "user", "content": "Write one sentence about the sea."}]
+)
+# The first answer token's distribution, reshaped by temperature and cut by top-p.
+logits = model(input_ids=ids).logits[0, -1].detach().double()
+top = torch.topk(logits.softmax(-1), 4)
+print("next token:", ", ".join(f"{tok.decode(i)!r} {p:.2f}" for p, i in zip(*top)))
+for t in (0.7, 1.0, 1.5):
+    p = (logits / t).softmax(-1)
+    entropy = -(p * p.clamp_min(1e-30).log()).sum()
+    nucleus = int((p.sort(descending=True).values.cumsum(0) < 0.9).sum()) + 1
+    print(f"T={t}: entropy {entropy:.2f} nats, top-p 0.9 keeps {nucleus} tokens")
+
+# Whole replies: greedy once, then 3 samples per setting (16 new tokens each).
+settings = {
+    "greedy": dict(do_sample=False),
+    "T=0.7, top-p 0.9": dict(do_sample=True, temperature=0.7, top_p=0.9, top_k=0),
+    "T=1.5, no cut-off": dict(do_sample=True, temperature=1.5, top_p=1.0, top_k=0),
+}
+for name, kwargs in settings.items():
+    torch.manual_seed(0)
+    n = 1 if name == "greedy" else 3
+    replies = llms_llm.generate(ids, 16, num_return_sequences=n, **kwargs)
+    print(f"{name}:")
+    for r in replies:
+        print(f"  {r.strip()!r}")
+# --8<-- [end:smollm2]

@@ -72,13 +72,94 @@ print(f"demos with the query's label: kNN-selected {knn:.2f}, random {rand:.2f}"
 # --8<-- [start:vote]
 from math import comb
 
-# Self-consistency: sample n reasoning paths and take the majority answer. If each path
-# is right with probability p, independently (optimistic: samples are correlated):
-print("p(one path)  n=1    n=5    n=11   n=21      cost: n times the output tokens")
-for p in [0.4, 0.55, 0.7]:
-    row = [
-        sum(comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n // 2 + 1, n + 1))
-        for n in (1, 5, 11, 21)
-    ]
-    print(f"{p:10.2f}  " + "  ".join(f"{v:.3f}" for v in row))
+import numpy as np
+
+# Self-consistency: sample n reasoning chains, take the most frequent final answer
+# (ties broken at random). Each chain is right with probability p; a wrong chain
+# lands on one of several wrong answers. Chains are independent here (optimistic).
+rng = np.random.default_rng(0)
+
+
+def plurality(p_right, p_wrong, n, trials=20_000):
+    """Share of trials where n chains' plurality vote is the right answer."""
+    probs = np.array([p_right, *p_wrong])
+    counts = rng.multinomial(n, probs / probs.sum(), size=trials)
+    best = counts == counts.max(axis=1, keepdims=True)
+    return np.mean(best[:, 0] / best.sum(axis=1))  # a tie gives a share of a win
+
+
+cases = {  # right answer, then the wrong answers' probabilities
+    "p=0.40, 1 wrong answer": (0.40, [0.60]),
+    "p=0.40, 6 wrong, spread": (0.40, [0.10] * 6),
+    "p=0.25, 15 wrong, spread": (0.25, [0.05] * 15),
+    "p=0.40, 1 wrong at 0.45": (0.40, [0.45] + [0.05] * 3),
+    "p=0.70, 1 wrong answer": (0.70, [0.30]),
+}
+print(f"{'':26}  n=1    n=5    n=11   n=21   (cost: n times the output)")
+for name, (p, wrong) in cases.items():
+    row = [plurality(p, wrong, n) for n in (1, 5, 11, 21)]
+    print(f"{name:26}" + "".join(f"  {v:.3f}" for v in row))
+# With one wrong answer the vote is a binary majority: the binomial formula.
+exact = sum(comb(11, k) * 0.4**k * 0.6 ** (11 - k) for k in range(6, 12))
+check = abs(plurality(0.40, [0.60], 11) - exact) < 0.01
+print(f"binary case, n=11: binomial formula {exact:.3f}, simulation agrees: {check}")
 # --8<-- [end:vote]
+
+# --8<-- [start:smollm2]
+import sys
+
+import numpy as np
+import pandas as pd
+import torch
+from transformers import DynamicCache
+
+sys.path.insert(0, "snippets/llms")
+import llms_llm  # SmolLM2-135M-Instruct, loaded once per process
+
+tok, model = llms_llm.load()
+df = pd.read_csv("data/llms/reviews.csv")
+train = df[df.split == "train"].reset_index(drop=True)
+test = df[df.split == "test"].iloc[::2].reset_index(drop=True)  # 60 reviews
+rng = np.random.default_rng(0)
+pos = rng.choice(np.flatnonzero(train.label == 1), 2, replace=False)
+neg = rng.choice(np.flatnonzero(train.label == 0), 2, replace=False)
+demos = [(train.text[i], train.label[i]) for i in (pos[0], neg[0], pos[1], neg[1])]
+instruction = "Classify the sentiment of the review as positive or negative.\n\n"
+label_ids = [tok(" negative")["input_ids"][0], tok(" positive")["input_ids"][0]]
+
+
+def prefix(flip=False, k=4):
+    names = ["negative", "positive"]
+    shots = [f"Review: {t}\nSentiment: {names[y ^ flip]}\n\n" for t, y in demos[:k]]
+    return instruction + "".join(shots)
+
+
+@torch.no_grad()
+def predict(prefix_text):
+    """1 if ' positive' outscores ' negative' as the next token, per test review."""
+    cache = DynamicCache(config=model.config)
+    ids = tok(prefix_text, return_tensors="pt")["input_ids"]
+    model(input_ids=ids, past_key_values=cache, use_cache=True)  # the prefix, once
+    cache.batch_repeat_interleave(len(test))
+    queries = [f"Review: {t}\nSentiment:" for t in test.text]
+    q = tok(queries, return_tensors="pt", padding=True, padding_side="right")
+    mask = torch.cat(
+        [torch.ones(len(test), ids.shape[1], dtype=torch.long), q["attention_mask"]], 1
+    )
+    logits = model(
+        input_ids=q["input_ids"], attention_mask=mask, past_key_values=cache
+    ).logits
+    last = logits[torch.arange(len(test)), q["attention_mask"].sum(1) - 1]
+    return (last[:, label_ids[1]] > last[:, label_ids[0]]).long().numpy()
+
+
+print(f"{len(test)} test reviews, positive share {test.label.mean():.2f}")
+for name, text in {
+    "zero-shot": prefix(k=0),
+    "4-shot": prefix(),
+    "4-shot, labels flipped": prefix(flip=True),
+}.items():
+    pred = predict(text)
+    acc = np.mean(pred == test.label)
+    print(f"{name:24} accuracy {acc:.2f}, says positive {pred.mean():.2f}")
+# --8<-- [end:smollm2]

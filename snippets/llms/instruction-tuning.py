@@ -5,7 +5,7 @@ from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 n_threads = torch.get_num_threads()
 torch.set_num_threads(1)
 torch.manual_seed(0)
-# Any tokenizer with character offsets works; here MiniLM's WordPiece + 3 control tokens.
+# Any tokenizer with character offsets works: MiniLM's WordPiece + 3 control tokens.
 tok = AutoTokenizer.from_pretrained(get_model_path())
 tok.add_special_tokens(
     {"additional_special_tokens": ["<|user|>", "<|assistant|>", "<|end|>"]}

@@ -1,3 +1,4 @@
+# --8<-- [start:tiny]
 import random
 
 import numpy as np
@@ -17,7 +18,7 @@ countries, capitals = names[:40], names[40:80]
 kb = dict(zip(countries, capitals))
 seen, unseen = countries[:30], countries[30:]  # training data lacks 10 of the facts
 
-# Closed book: a tiny word-level GPT trained on 30 facts, and told all 40 countries exist.
+# Closed book: a tiny word-level GPT trained on 30 facts, told all 40 countries exist.
 sentences = [f"the capital of {c} is {kb[c]} ." for c in seen]
 sentences += [f"{c} is a country ." for c in countries]
 vocab = sorted({w for s in sentences for w in s.split()})
@@ -81,6 +82,15 @@ for threshold in [0.5, 0.9]:  # mitigation: abstain when the model is unsure
     acc = np.mean([answers[c][0] == kb[c] for c in kept])
     print(f"answer only if p >= {threshold}: {len(kept)}/40 answered, {acc:.2f} right")
 
+# Abstention helps only if confidence ranks right answers above wrong ones: the same
+# coverage chosen at random keeps the overall accuracy (risk-coverage baseline).
+rand = np.random.default_rng(0)
+overall = np.mean([answers[c][0] == kb[c] for c in countries])
+picks = [rand.choice(40, 28, replace=False) for _ in range(2000)]
+rand_acc = np.mean([np.mean([answers[countries[i]][0] == kb[countries[i]] for i in ix])
+                    for ix in picks])  # fmt: skip
+print(f"answer all: 40/40, {overall:.2f} right; 28/40 chosen at random: {rand_acc:.2f}")
+
 em = np.mean([grounded(c) == kb[c] for c in countries])
 support = np.mean([supported(c, grounded(c)) for c in countries])
 cb_support = np.mean([supported(c, answers[c][0]) for c in countries])
@@ -92,3 +102,37 @@ print(f"capital of {c}? truth {kb[c]!r}; closed book {a!r} (p={p:.2f}); ", end="
 print(f"grounded {grounded(c)!r}")
 print(f"capital of atlantis (in no document)? grounded {grounded('atlantis')!r}")
 torch.set_num_threads(n_threads)
+# --8<-- [end:tiny]
+
+# --8<-- [start:smollm2]
+import sys
+
+import torch
+
+sys.path.insert(0, "snippets/llms")
+import llms_llm  # SmolLM2-135M-Instruct, loaded once per process
+
+tok, model = llms_llm.load()
+questions = [
+    "What is the capital of France?",
+    "What is the capital of Ratelo?",  # an invented country
+    "Who wrote the novel 'The Glass Orchard'?",  # an invented novel
+]
+for q in questions:
+    ids = llms_llm.chat_ids([{"role": "user", "content": q}])
+    with torch.no_grad():
+        out = model.generate(
+            ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=20,
+            do_sample=False,
+            output_scores=True,
+            return_dict_in_generate=True,
+            pad_token_id=tok.eos_token_id,
+        )
+    new = out.sequences[0, ids.shape[1] :]
+    # the probability the model gave each token it chose (greedy: the top one)
+    probs = [s.softmax(-1)[0, t].item() for s, t in zip(out.scores, new)]
+    reply = tok.decode(new, skip_special_tokens=True).strip()
+    print(f"{q}\n  {reply!r}\n  mean token probability {sum(probs) / len(probs):.2f}")
+# --8<-- [end:smollm2]

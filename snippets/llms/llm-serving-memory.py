@@ -3,12 +3,18 @@ from transformers import LlamaConfig, LlamaForCausalLM
 
 GiB = 2**30
 shapes = {  # published configurations
-    "Llama 2 7B": dict(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
-                       num_key_value_heads=32, intermediate_size=11008, vocab_size=32000),
-    "Llama 3 8B": dict(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
-                       num_key_value_heads=8, intermediate_size=14336, vocab_size=128256),
-    "Llama 2 70B": dict(hidden_size=8192, num_hidden_layers=80, num_attention_heads=64,
-                        num_key_value_heads=8, intermediate_size=28672, vocab_size=32000),
+    "Llama 2 7B": dict(
+        hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
+        num_key_value_heads=32, intermediate_size=11008, vocab_size=32000,
+    ),
+    "Llama 3 8B": dict(
+        hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
+        num_key_value_heads=8, intermediate_size=14336, vocab_size=128256,
+    ),
+    "Llama 2 70B": dict(
+        hidden_size=8192, num_hidden_layers=80, num_attention_heads=64,
+        num_key_value_heads=8, intermediate_size=28672, vocab_size=32000,
+    ),
 }  # fmt: skip
 
 

@@ -1,3 +1,4 @@
+# --8<-- [start:tiny]
 import json
 
 import torch
@@ -60,3 +61,51 @@ prefixes = [prompt + text[:i] for i in range(len(text) + 1)]
 choices = [len(allowed(0, torch.tensor([stoi[c] for c in p]))) for p in prefixes]
 print(f"{text!r}: {len(choices)} steps, {sum(c > 1 for c in choices)} real choices")
 torch.set_num_threads(n_threads)
+# --8<-- [end:tiny]
+
+# --8<-- [start:smollm2]
+import json
+import sys
+
+sys.path.insert(0, "snippets/llms")
+import llms_llm  # SmolLM2-135M-Instruct, loaded once per process
+
+tok, model = llms_llm.load()
+labels = ("positive", "negative")
+valid = [f'{{"sentiment": "{s}", "stars": {n}}}' for s in labels for n in range(1, 6)]
+end = tok.convert_tokens_to_ids("<|im_end|>")
+# The schema as token sequences: a trie the decoder walks, one token per step.
+paths = [tok(v, add_special_tokens=False)["input_ids"] + [end] for v in valid]
+
+
+def schema_ok(text):
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(obj, dict) and obj.keys() == {"sentiment", "stars"}
+
+
+for review in ["the battery is great", "the screen broke after a week, awful"]:
+    ask = (
+        "Reply with JSON only, with keys sentiment (positive or negative) and "
+        f"stars (1 to 5), for this review: {review}"
+    )
+    ids = llms_llm.chat_ids([{"role": "user", "content": ask}])
+    n = ids.shape[1]
+
+    def allowed(batch_id, seq, n=n):  # n: this prompt's length
+        done = seq[n:].tolist()
+        nxt = {
+            p[len(done)] for p in paths if p[: len(done)] == done and len(p) > len(done)
+        }
+        return sorted(nxt) or [end]
+
+    free = llms_llm.generate(ids, 30, do_sample=False)[0].strip()
+    forced = llms_llm.generate(
+        ids, 30, do_sample=False, prefix_allowed_tokens_fn=allowed
+    )[0].strip()
+    print(f"review: {review!r}")
+    print(f"  free       ({schema_ok(free)!s:5}): {free[:60]!r}")
+    print(f"  constrained ({schema_ok(forced)!s:5}): {forced!r}")
+# --8<-- [end:smollm2]
