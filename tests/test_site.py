@@ -2,6 +2,9 @@
 
 import json
 import re
+import sqlite3
+import tempfile
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -153,3 +156,18 @@ def test_topics_page_lists_each_tags_questions_once_and_at_least_three(site):
         assert len(urls) == len(set(urls)) and set(urls) == expected[tag], tag
     thin = sorted(tag for tag, urls in listed.items() if len(urls) < 3)
     assert not thin, f"tags on fewer than 3 questions (retag, or merge them in tags.yml): {thin}"
+
+
+def test_flashcards_hold_every_question_with_its_short_answer(site):
+    questions = load_questions(site)
+    with zipfile.ZipFile(site / "flashcards.apkg") as package, tempfile.TemporaryDirectory() as tmp:
+        package.extract("collection.anki2", tmp)
+        with sqlite3.connect(Path(tmp) / "collection.anki2") as db:
+            notes = [row[0].split("\x1f") for row in db.execute("SELECT flds FROM notes")]
+    assert len(notes) == len(questions)
+    by_link = {fields[3]: fields for fields in notes}
+    for q in questions:
+        fields = next(f for link, f in by_link.items() if link.endswith("/" + q["url"]))
+        assert fields[0].startswith(q["question"]) and len(fields[2]) > 40, q["id"]
+    home = (site / "questions" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../flashcards.apkg"' in home
