@@ -19,7 +19,8 @@ def delete_account(user):
 
 @dataclass
 class Gateway:
-    """Every tool call the model proposes goes through here, never straight to a tool."""
+    """Every tool call the model proposes goes through here, never straight to a
+    tool."""
 
     allowed: set  # the allow-list for this agent's role
     approve: Callable  # asks a human; returns True or False

@@ -77,7 +77,8 @@ for name in names:
     r = results[name] or {"visible": False, "hidden": False}
     print(f"{name:24} {r['visible']!s:>14} {r['hidden']!s:>14}")
 print(
-    f"\n{'n':>3} {'visible tests':>14} {'tests + agreement':>18} {'oracle (pass@n)':>16}"
+    f"\n{'n':>3} {'visible tests':>14} "
+    f"{'tests + agreement':>18} {'oracle (pass@n)':>16}"
 )
 for n in (1, 4, 16):
     wins = Counter()

@@ -13,7 +13,8 @@ SERVER = ["snippets/agents/notes_server.py"]
 async def main():
     params = StdioServerParameters(command=sys.executable, args=SERVER)
     async with (
-        # The server logs to stderr; sys.__stderr__ is a real file even inside a Jupyter kernel.
+        # The server logs to stderr; sys.__stderr__ is a real file even inside a
+        # Jupyter kernel.
         stdio_client(params, errlog=sys.__stderr__) as (read, write),
         ClientSession(read, write) as session,
     ):

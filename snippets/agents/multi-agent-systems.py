@@ -15,7 +15,8 @@ for rho in (0.0, 0.5, 0.9):
     right = np.where(shared[:, None], common[:, None], own)
     vote = right.sum(axis=1) >= 3
     print(
-        f"  correlation {rho:.1f}: one agent {right[:, 0].mean():.3f}, vote {vote.mean():.3f}"
+        f"  correlation {rho:.1f}: one agent {right[:, 0].mean():.3f}, "
+        f"vote {vote.mean():.3f}"
     )
 # Condorcet's jury theorem for independent voters, as a check on rho = 0
 exact = binom.sf(2, n_agents, p)

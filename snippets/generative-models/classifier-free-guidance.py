@@ -13,7 +13,8 @@ import genlab as gl
 net = gl.ddpm_ring_conditional()
 label = torch.zeros(2000, dtype=torch.long)
 print(
-    f"{'w':>4}{'on shared modes':>17}{'ideal tilt':>12}{'modes':>7}{'good':>6}{'spread':>8}"
+    f"{'w':>4}{'on shared modes':>17}{'ideal tilt':>12}"
+    f"{'modes':>7}{'good':>6}{'spread':>8}"
 )
 for w in [0, 1, 2, 4, 8]:
     x = gl.ddim_sample(net, 2000, 100, eta=1.0, label=label, guidance=w)
@@ -29,5 +30,6 @@ for w in [0, 1, 2, 4, 8]:
         x - gl.CENTRES[nearest]
     ).std() / gl.MODE_STD  # 1.0 = the data's own spread
     print(
-        f"{w:>4}{shared:>17.3f}{ideal:>12.3f}{modes:>5}/5{good.mean():>6.2f}{spread:>8.2f}"
+        f"{w:>4}{shared:>17.3f}{ideal:>12.3f}"
+        f"{modes:>5}/5{good.mean():>6.2f}{spread:>8.2f}"
     )

@@ -13,9 +13,10 @@ class ExactDenoiser(torch.nn.Module):
         return gl.exact_eps(x, (t * gl.T).round().long())
 
 
-# A trained noise-prediction model of the ring (T = 1000) and the exact one, each sampled
-# on evenly spaced timesteps by DDPM's ancestral sampler (eta = 1, fresh noise at every
-# step) and by DDIM (eta = 0, deterministic). 2,000 samples against 2,000 held-out points.
+# A trained noise-prediction model of the ring (T = 1000) and the exact one, each
+# sampled on evenly spaced timesteps by DDPM's ancestral sampler (eta = 1, fresh noise
+# at every step) and by DDIM (eta = 0, deterministic). 2,000 samples against 2,000
+# held-out points.
 floor = gl.sliced_wasserstein(gl.ring(2000, seed=5)[0], gl.HELD_OUT)
 print(f"sliced Wasserstein (SW) between two real samples: {floor:.3f}")
 print(f"{'':>6}{'trained model':^24}{'exact denoiser':^24}".rstrip())

@@ -6,9 +6,10 @@ import torch
 sys.path.insert(0, "snippets/generative-models")  # the chapter's shared code, genlab.py
 import genlab as gl
 
-# The forward chain q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I), run step by
-# step from one data point, against the closed form q(x_t | x_0) = N(sqrt(abar_t) x_0,
-# (1 - abar_t) I). Cosine schedule, T = 1000; beta_t = 1 - abar_t / abar_{t-1}.
+# The forward chain q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I), run step
+# by step from one data point, against the closed form q(x_t | x_0) =
+# N(sqrt(abar_t) x_0, (1 - abar_t) I). Cosine schedule, T = 1000;
+# beta_t = 1 - abar_t / abar_{t-1}.
 abar = gl.ALPHA_BAR.double()
 beta = 1 - abar / torch.cat([torch.ones(1, dtype=torch.float64), abar[:-1]])
 x0 = torch.tensor([2.0, 0.0], dtype=torch.float64)

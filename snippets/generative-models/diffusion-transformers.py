@@ -50,7 +50,8 @@ class TinyDiT(nn.Module):
         c = self.t_embed(t[:, None]) + self.y_embed(y)
         if trace:
             print(
-                f"latent {tuple(x.shape)} -> tokens {tuple(h.shape)}, c {tuple(c.shape)}"
+                f"latent {tuple(x.shape)} -> tokens {tuple(h.shape)}, "
+                f"c {tuple(c.shape)}"
             )
         for block in self.blocks:
             h = block(h, c)
@@ -79,5 +80,6 @@ print("a block is the identity at initialisation:", torch.equal(block(h, c), h))
 for p in (2, 4, 8):
     tokens = (32 // p) ** 2
     print(
-        f"patch {p}: {tokens:>3} tokens, {tokens**2:>7,} attention pairs per head and layer"
+        f"patch {p}: {tokens:>3} tokens, {tokens**2:>7,} attention pairs "
+        "per head and layer"
     )

@@ -5,9 +5,10 @@ import torch
 sys.path.insert(0, "snippets/generative-models")  # the chapter's shared code, genlab.py
 import genlab as gl
 
-# Flow matching with straight paths x_t = (1 - t) noise + t data, integrated with Euler
-# steps; then one round of reflow (Liu et al.): retrain on (noise, sample) pairs produced
-# by the first model, which straightens the paths. Against DDPM and DDIM at equal steps.
+# Flow matching with straight paths x_t = (1 - t) noise + t data, integrated with
+# Euler steps; then one round of reflow (Liu et al.): retrain on (noise, sample) pairs
+# produced by the first model, which straightens the paths. Against DDPM and DDIM at
+# equal steps.
 flow, reflow, ddpm = gl.flow_ring(), gl.reflow_ring(), gl.ddpm_ring()
 
 
@@ -30,7 +31,9 @@ for steps in [1, 2, 4, 8, 16, 50]:
 
 @torch.no_grad()
 def straightness(net, n=2000, steps=100):
-    """Liu et al.'s S: mean over the path of |(x_1 - x_0) - v(x_t, t)|^2 (0 = straight)."""
+    """Liu et al.'s S: mean over the path of |(x_1 - x_0) - v(x_t, t)|^2.
+
+    0 = straight."""
     x = x_start = torch.randn(n, 2, generator=torch.Generator().manual_seed(4))
     velocities = []
     for i in range(steps):

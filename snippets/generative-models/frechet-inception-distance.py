@@ -8,7 +8,8 @@ def frechet_from_stats(mu_a, c_a, mu_b, c_b):
     |mu_a - mu_b|^2 + tr(C_a + C_b - 2 (C_a C_b)^(1/2)).
 
     tr((C_a C_b)^(1/2)) is the sum of the square roots of the eigenvalues of C_a C_b,
-    which are those of the symmetric C_a^(1/2) C_b C_a^(1/2): no complex sqrtm needed."""
+    which are those of the symmetric C_a^(1/2) C_b C_a^(1/2): no complex sqrtm
+    needed."""
     w, v = np.linalg.eigh(c_a)
     root_a = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
     middle = np.linalg.eigvalsh(root_a @ c_b @ root_a)

@@ -20,7 +20,8 @@ print(
     f"trained D vs p/(p+q), largest gap on [-3, 4]: {np.abs(d_fit - d_star).max():.3f}"
 )
 
-# The value of the game at D*: V = E_p[log D*] + E_q[log(1 - D*)] = -log 4 + 2 JSD(p, q).
+# The value of the game at D*:
+# V = E_p[log D*] + E_q[log(1 - D*)] = -log 4 + 2 JSD(p, q).
 x = np.linspace(-12, 12, 200_001)
 dx = x[1] - x[0]
 px, qx = p.pdf(x), q.pdf(x)

@@ -4,9 +4,10 @@ sys.path.insert(0, "snippets/generative-models")  # the chapter's shared code, g
 import genlab as gl
 import numpy as np
 
-# The same GAN (two 128-unit MLPs, non-saturating loss, Adam) from two random starts, and
-# a diffusion model on the same data; 2,000 samples each. "good" = share of samples within
-# 3 standard deviations of a mode (99% of real data); a mode counts if it gets >= 2%.
+# The same GAN (two 128-unit MLPs, non-saturating loss, Adam) from two random starts,
+# and a diffusion model on the same data; 2,000 samples each. "good" = share of samples
+# within 3 standard deviations of a mode (99% of real data); a mode counts if it gets
+# >= 2%.
 print("step   " + "   ".join(f"GAN run {seed}: modes good" for seed in (0, 1)))
 runs = [gl.gan_ring(seed) for seed in (0, 1)]
 for rows in zip(*(history for _, history in runs)):

@@ -5,8 +5,9 @@ sys.path.insert(0, "snippets/generative-models")  # the chapter's shared code, g
 import genlab as gl
 import torch
 
-# Eight Gaussians on a ring, a density known exactly; small MLPs trained for 1,200-2,000
-# steps. Negative log-likelihood in nats per point on 500 held-out points (lower is better).
+# Eight Gaussians on a ring, a density known exactly; small MLPs trained for
+# 1,200-2,000 steps. Negative log-likelihood in nats per point on 500 held-out points
+# (lower is better).
 x_test = gl.HELD_OUT[:500]
 ar, vae, flow = gl.ar_ring(), gl.vae_ring(), gl.flow_ring()
 with torch.no_grad():

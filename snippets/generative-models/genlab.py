@@ -1,8 +1,9 @@
-"""Shared code for the generative-models examples: toy data, tiny models, samplers, metrics.
+"""Shared code for the generative-models examples: toy data, tiny models, samplers,
+metrics.
 
-Every training function is cached (functools.cache), so the questions of a page that use the
-same model train it once. Each one seeds itself, so a model is the same whichever question
-happens to train it first. Everything runs on one CPU core in seconds.
+Every training function is cached (functools.cache), so the questions of a page that use
+the same model train it once. Each one seeds itself, so a model is the same whichever
+question happens to train it first. Everything runs on one CPU core in seconds.
 """
 
 import copy
@@ -15,7 +16,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Data with a known density: eight Gaussians on a ring.
 N_MODES, RADIUS, MODE_STD = 8, 2.0, 0.1
 _angles = 2 * np.pi * np.arange(N_MODES) / N_MODES
@@ -41,9 +42,9 @@ def ring_log_density(x):
 def mode_report(x):
     """(modes covered, fraction of good samples) for samples x of the ring.
 
-    A sample is good if it lies within 3 standard deviations of a centre (99% of real data
-    does); a mode is covered if at least 2% of all samples are good samples of it (a fair
-    share is 12.5%)."""
+    A sample is good if it lies within 3 standard deviations of a centre (99% of real
+    data does); a mode is covered if at least 2% of all samples are good samples of it
+    (a fair share is 12.5%)."""
     d = np.linalg.norm(np.asarray(x)[:, None, :] - CENTRES[None], axis=2)
     good = d.min(1) < 3 * MODE_STD
     counts = np.bincount(d.argmin(1)[good], minlength=N_MODES)
@@ -51,7 +52,7 @@ def mode_report(x):
 
 
 def sliced_wasserstein(a, b, n_proj=256, seed=0):
-    """Average 1-D Wasserstein-1 distance over random directions (equal sample sizes)."""
+    """Average 1-D Wasserstein-1 distance over random directions (equal sizes)."""
     rng = np.random.default_rng(seed)
     theta = rng.standard_normal((np.shape(a)[1], n_proj))
     theta /= np.linalg.norm(theta, axis=0)
@@ -59,7 +60,7 @@ def sliced_wasserstein(a, b, n_proj=256, seed=0):
     return float(np.abs(pa - pb).mean())
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # A small MLP that takes a point, a time in [0, 1] and optionally a class label.
 class TimeMLP(nn.Module):
     def __init__(self, dim=2, width=64, n_classes=0, depth=3):
@@ -101,7 +102,7 @@ def batch_of(data, size, gen):
     return data[torch.randint(0, len(data), (size,), generator=gen)]
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # --8<-- [start:diffusion]
 # Diffusion: T = 1000 discrete steps, cosine schedule (Nichol & Dhariwal 2021).
 import math
@@ -122,7 +123,7 @@ def noise(x0, t, eps):
 
 
 def diffusion_loss(x_data, labels=None, n_classes=0, p_uncond=0.2, batch=1024):
-    """DDPM's simple loss: mean squared error between the true and the predicted noise."""
+    """DDPM's simple loss: mean squared error between true and predicted noise."""
 
     def loss_fn(net, gen):
         idx = torch.randint(0, len(x_data), (batch,), generator=gen)
@@ -171,8 +172,9 @@ def ddim_sample(net, n, steps, eta, seed=0, dim=2, label=None, guidance=0.0):
 def exact_eps(x, t):
     """The best possible noise prediction E[eps | x_t] for the ring, in closed form.
 
-    x_t = a x0 + s eps with x0 from the ring is a mixture of N(a mu_k, (a^2 std^2 + s^2) I),
-    and E[eps | x_t] = -s * grad log p_t(x_t) (Tweedie's formula)."""
+    x_t = a x0 + s eps with x0 from the ring is a mixture of
+    N(a mu_k, (a^2 std^2 + s^2) I), and E[eps | x_t] = -s * grad log p_t(x_t)
+    (Tweedie's formula)."""
     ab = ALPHA_BAR[t][:, None].double()
     a, s2 = ab.sqrt(), 1 - ab
     var = a**2 * MODE_STD**2 + s2
@@ -217,7 +219,7 @@ def ddpm_ring_conditional():
     return train(TimeMLP(n_classes=2), loss, steps=1200)
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # --8<-- [start:flow]
 # Flow matching / rectified flow: t = 0 is noise, t = 1 is data, straight-line paths.
 import torch
@@ -226,8 +228,8 @@ import torch
 def flow_loss(pairs_or_data, batch=1024):
     """Regress the velocity x1 - x0 at x_t = (1 - t) x0 + t x1.
 
-    Given data only, x0 is fresh noise (independent coupling); given (noise, data) pairs,
-    as in reflow, the pairs are kept."""
+    Given data only, x0 is fresh noise (independent coupling); given (noise, data)
+    pairs, as in reflow, the pairs are kept."""
 
     def loss_fn(net, gen):
         if isinstance(pairs_or_data, tuple):
@@ -267,7 +269,8 @@ def flow_ring():
 
 @functools.cache
 def reflow_ring():
-    """Rectified flow's reflow: pair noise with where the first flow takes it, retrain."""
+    """Rectified flow's reflow: pair noise with where the first flow takes it,
+    retrain."""
     first = flow_ring()
     z = torch.randn(TRAIN_SIZE, 2, generator=torch.Generator().manual_seed(3))
     x1 = torch.tensor(euler_sample(first, TRAIN_SIZE, steps=100, x0=z))
@@ -279,7 +282,8 @@ def reflow_ring():
 
 def cnf_log_density(net, x1, steps=100):
     """Exact log density of a flow model at x1 by the instantaneous change of variables:
-    log p1(x1) = log N(x0; 0, I) - integral over t of div v(x_t, t), along the path back."""
+    log p1(x1) = log N(x0; 0, I) - integral over t of div v(x_t, t), along the path
+    back."""
     x = torch.tensor(x1)
     div_total = torch.zeros(len(x))
     for i in range(steps, 0, -1):
@@ -296,7 +300,7 @@ def cnf_log_density(net, x1, steps=100):
     return (log_p0 - div_total).numpy()
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # A GAN (non-saturating loss, Goodfellow et al. 2014) on the ring.
 def mlp(sizes, act=nn.SiLU):
     layers = []
@@ -307,7 +311,8 @@ def mlp(sizes, act=nn.SiLU):
 
 @functools.cache
 def gan_ring(seed, steps=2000, check_every=250):
-    """Returns the generator and, every `check_every` steps, (step, modes, good share)."""
+    """Returns the generator and, every `check_every` steps,
+    (step, modes, good share)."""
     torch.manual_seed(seed)
     gen_net, disc = mlp([2, 64, 64, 2]), mlp([2, 64, 64, 1])
     opt_g = torch.optim.Adam(gen_net.parameters(), 2e-3, betas=(0.5, 0.999))
@@ -349,7 +354,7 @@ def gan_sample(gen_net, n, seed=0):
     ).numpy()
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # A VAE with Gaussian encoder and decoder (Kingma & Welling 2014).
 class VAE(nn.Module):
     def __init__(self, dim, latent, width=128, log_sigma=None):
@@ -430,7 +435,7 @@ def vae_sample(net, n, seed=0, latent=2):
     return net.decoder(z).numpy()  # the decoder's mean, as usually shown
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # An autoregressive model of the ring: p(x1) p(x2 | x1), each a mixture of Gaussians.
 class AutoregressiveMDN(nn.Module):
     def __init__(self, components=10, width=128):
@@ -475,7 +480,7 @@ def ar_ring():
     return train(AutoregressiveMDN(width=64), loss_fn, steps=STEPS_AR, lr=3e-3)
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # 8x8 digits (scikit-learn's copy of the UCI data), scaled to [-1, 1].
 @functools.cache
 def digits():
@@ -509,8 +514,9 @@ def digits_classifier():
 
 @functools.cache
 def digits_diffusion(space):
-    """A diffusion model of the digits in pixel space (64-D) or in the VAE's latent space
-    (16-D, the encoder's means scaled to unit standard deviation). Returns (net, scale)."""
+    """A diffusion model of the digits in pixel space (64-D) or in the VAE's latent
+    space (16-D, the encoder's means scaled to unit standard deviation).
+    Returns (net, scale)."""
     torch.manual_seed(0)
     x = torch.tensor(digits()[0])
     scale = 1.0
@@ -540,7 +546,8 @@ def frechet_from_stats(mu_a, c_a, mu_b, c_b):
     |mu_a - mu_b|^2 + tr(C_a + C_b - 2 (C_a C_b)^(1/2)).
 
     tr((C_a C_b)^(1/2)) is the sum of the square roots of the eigenvalues of C_a C_b,
-    which are those of the symmetric C_a^(1/2) C_b C_a^(1/2): no complex sqrtm needed."""
+    which are those of the symmetric C_a^(1/2) C_b C_a^(1/2): no complex sqrtm
+    needed."""
     w, v = np.linalg.eigh(c_a)
     root_a = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
     middle = np.linalg.eigvalsh(root_a @ c_b @ root_a)

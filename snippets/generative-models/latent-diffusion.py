@@ -4,7 +4,8 @@
 pixels, latent = 512 * 512 * 3, 64 * 64 * 4
 tok_pixels, tok_latent = (512 // 2) ** 2, (64 // 2) ** 2
 print(
-    f"values per image: pixels {pixels:,}, latent {latent:,} ({pixels // latent}x fewer)"
+    f"values per image: pixels {pixels:,}, latent {latent:,} "
+    f"({pixels // latent}x fewer)"
 )
 print(f"tokens at patch 2: pixels {tok_pixels:,}, latent {tok_latent:,}")
 print(f"self-attention cost ratio (tokens^2): {(tok_pixels / tok_latent) ** 2:,.0f}x")

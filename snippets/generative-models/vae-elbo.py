@@ -49,13 +49,15 @@ import sys
 sys.path.insert(0, "snippets/generative-models")  # the chapter's shared code, genlab.py
 import genlab as gl
 
-# A VAE with a 2-D latent trained on the eight-Gaussian ring, whose true density is known.
+# A VAE with a 2-D latent trained on the eight-Gaussian ring, whose true density is
+# known.
 vae = gl.vae_ring()
 x = gl.HELD_OUT[:500]
 print(f"true NLL of the data (its entropy)        {-gl.ring_log_density(x).mean():.3f}")
 print(f"-ELBO (reconstruction + KL)               {-gl.vae_elbo(vae, x).mean():.3f}")
 for k in [10, 100, 1000]:
     print(
-        f"-IWAE bound, k = {k:<4}                     {-gl.vae_iwae(vae, x, k).mean():.3f}"
+        f"-IWAE bound, k = {k:<4}                     "
+        f"{-gl.vae_iwae(vae, x, k).mean():.3f}"
     )
 # --8<-- [end:trained]

@@ -25,8 +25,9 @@ config = LlavaConfig(
 )  # fmt: skip
 model = LlavaForConditionalGeneration(config)
 
-# The image becomes (32 / 8)^2 = 16 patch features from the vision tower's second-to-last
-# layer (the CLS token dropped); the projector maps each into the LLM's embedding space.
+# The image becomes (32 / 8)^2 = 16 patch features from the vision tower's
+# second-to-last layer (the CLS token dropped); the projector maps each into the LLM's
+# embedding space.
 pixels = torch.randn(1, 3, 32, 32)
 with torch.no_grad():
     hidden = model.model.vision_tower(pixels, output_hidden_states=True).hidden_states[
@@ -45,12 +46,13 @@ out = model(input_ids=ids, pixel_values=pixels, labels=labels)
 print("sequence length:", ids.shape[1], "| logits:", tuple(out.logits.shape))
 manual = F.cross_entropy(out.logits[0, len(prompt) - 1 : -1], torch.tensor(answer))
 print(
-    f"loss {out.loss.item():.4f} = cross-entropy on the 3 answer tokens {manual.item():.4f}"
+    f"loss {out.loss.item():.4f} = cross-entropy on the 3 answer tokens "
+    f"{manual.item():.4f}"
 )
 
 
 def trainable(stage):
-    """LLaVA's recipe: stage 1 trains only the projector, stage 2 the projector and LLM."""
+    """LLaVA's recipe: stage 1 trains only the projector, stage 2 projector and LLM."""
     for name, p in model.named_parameters():
         is_projector = "multi_modal_projector" in name
         is_llm = "language_model" in name or "lm_head" in name
@@ -66,5 +68,6 @@ for stage in (1, 2):
 tokens = (336 // 14) ** 2
 projector = (1024 * 4096 + 4096) + (4096 * 4096 + 4096)
 print(
-    f"LLaVA-1.5: {tokens} image tokens per image, projector {projector / 1e6:.1f}M params"
+    f"LLaVA-1.5: {tokens} image tokens per image, "
+    f"projector {projector / 1e6:.1f}M params"
 )

@@ -14,8 +14,10 @@ for t in range(n_days):
     appeal = np.where(age >= 0, peak * np.exp(-age / life), 0.0)
     items.append(rng.choice(n_items, per_day, p=appeal / appeal.sum()))
     days.append(np.full(per_day, t))
-    # Users come and go too: user j is active on days [j / 10 - 20, j / 10 + 10).
-    users.append(np.clip(10 * t + rng.integers(-100, 200, per_day), 0, 2999))
+    # Users come and go too: user j is active on days [j / 10 - 20, j / 10 + 10). Draw
+    # within [0, 3000) directly: clipping would pile the overflow onto users 0 and 2999.
+    lo, hi = max(0, 10 * t - 100), min(3000, 10 * t + 200)
+    users.append(rng.integers(lo, hi, per_day))
 days, items, users = map(np.concatenate, (days, items, users))
 print(f"{len(days)} events over {n_days} days")
 

@@ -32,12 +32,14 @@ draws_A, draws_B = (
 )
 print(
     f"P(B > A): closed form {exact:.4f}, integral {numeric:.4f}, "
-    f"Monte Carlo {np.mean(draws_B > draws_A):.4f}; agree: {np.allclose(exact, numeric)}"
+    f"Monte Carlo {np.mean(draws_B > draws_A):.4f}; "
+    f"agree: {np.allclose(exact, numeric)}"
 )
 lift = draws_B / draws_A - 1
 print(
     f"relative lift: median {np.median(lift):+.3f}, "
-    f"95% credible interval {np.quantile(lift, 0.025):+.3f} to {np.quantile(lift, 0.975):+.3f}"
+    f"95% credible interval {np.quantile(lift, 0.025):+.3f} "
+    f"to {np.quantile(lift, 0.975):+.3f}"
 )
 # Expected loss: the conversion rate given up, on average, if we pick the worse arm
 print(

@@ -19,7 +19,8 @@ print(
     f"posterior mean {post_mean:.3f}"
 )
 print(
-    f"closed-form MAP matches the optimiser: {np.allclose(map_closed, map_numeric, atol=1e-4)}"
+    "closed-form MAP matches the optimiser: "
+    f"{np.allclose(map_closed, map_numeric, atol=1e-4)}"
 )
 # --8<-- [end:coin]
 
@@ -42,7 +43,8 @@ print(
     f"{np.allclose(w_map, ridge.coef_)}"
 )
 
-# Laplace prior p(w_j) ~ exp(-|w_j| / s), same variance 2 s^2 = tau^2: the MAP is the lasso, and scikit-learn's
+# Laplace prior p(w_j) ~ exp(-|w_j| / s), same variance 2 s^2 = tau^2: the MAP is the
+# lasso, and scikit-learn's
 # objective ||y - Xw||^2 / (2n) + alpha ||w||_1 needs alpha = sigma^2 / (n s)
 s = tau / np.sqrt(2)
 lasso = Lasso(

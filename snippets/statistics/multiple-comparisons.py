@@ -8,7 +8,8 @@ def bonferroni(p, alpha=0.05):
 
 
 def holm(p, alpha=0.05):
-    """Step-down: compare the k-th smallest p to alpha / (m - k + 1), stop at the first miss."""
+    """Step-down: compare the k-th smallest p to alpha / (m - k + 1), stop at the
+    first miss."""
     m = len(p)
     order = np.argsort(p)
     passed = p[order] <= alpha / (m - np.arange(m))

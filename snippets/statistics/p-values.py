@@ -20,7 +20,8 @@ print(
     + "  ".join(f"{c / reps:.3f}" for c in np.histogram(p_alt, bins)[0])
 )
 print(
-    f"null p-values uniform (Kolmogorov-Smirnov p): {stats.kstest(p_null, 'uniform').pvalue:.3f}"
+    "null p-values uniform (Kolmogorov-Smirnov p): "
+    f"{stats.kstest(p_null, 'uniform').pvalue:.3f}"
 )
 # --8<-- [end:null]
 
@@ -41,7 +42,8 @@ for share_null in [0.5, 0.9]:
     near = (p > 0.04) & (p < 0.05)
     print(
         f"{share_null:.0%} of ideas null: among p < 0.05 the null is true "
-        f"{np.mean(null_true[sig]):.3f}, among 0.04 < p < 0.05 {np.mean(null_true[near]):.3f}"
+        f"{np.mean(null_true[sig]):.3f}, "
+        f"among 0.04 < p < 0.05 {np.mean(null_true[near]):.3f}"
     )
 
 # p is not the size of the effect: a negligible effect with a million users per arm

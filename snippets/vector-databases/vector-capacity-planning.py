@@ -56,5 +56,12 @@ print(
 )
 
 flops = 2 * N * d  # one multiply-add per dimension per vector
-print(f"\nexact scan: {flops / 1e9:.0f} GFLOP per query;", end=" ")
-print(f"a node at 1 TFLOP/s answers {1e12 / flops:.1f} queries/s")
+bytes_read = N * d * 4  # every float32 vector is read once per (unbatched) query
+print(
+    f"\nexact scan: {flops / 1e9:.0f} GFLOP "
+    f"and {bytes_read / 1e9:.0f} GB read per query"
+)
+bw_qps, flop_qps = 300e9 / bytes_read, 1e12 / flops
+print(f"one query at a time, 300 GB/s of memory bandwidth: {bw_qps:.1f} queries/s")
+print(f"compute bound at 1 TFLOP/s: {flop_qps:.1f} queries/s")
+print(f"memory bandwidth binds first: {bw_qps < flop_qps}")

@@ -1,10 +1,9 @@
-# --8<-- [start:seed]
+# --8<-- [start:corrected]
 import faiss
-import numpy as np  # the seed used np without importing it
+import numpy as np  # the usual snippet uses np without importing it
 
-rng = np.random.default_rng(
-    0
-)  # the seed drew unseeded random vectors: results changed every run
+# a fixed random seed: unseeded random vectors change the results on every run
+rng = np.random.default_rng(0)
 dimension = 128
 vectors = rng.random(
     (1000, dimension), dtype=np.float32
@@ -23,7 +22,7 @@ order = np.argsort(sq)[:5]
 print("same ids as NumPy brute force:", order.tolist() == I[0].tolist())
 print("distances are SQUARED L2:", np.allclose(D[0], sq[order], rtol=1e-5))
 print("Euclidean distances:", " ".join(f"{v:.3f}" for v in np.sqrt(D[0])))
-# --8<-- [end:seed]
+# --8<-- [end:corrected]
 
 # --8<-- [start:concentration]
 import numpy as np
