@@ -58,7 +58,8 @@ train(base, "A")
 print(f"after task A: A {acc(base, 'A'):.3f}, B {acc(base, 'B'):.3f}")
 
 
-# EWC (Kirkpatrick et al. 2017): penalise moving weights that mattered for A, weighted by the Fisher information.
+# EWC (Kirkpatrick et al. 2017): penalise moving weights that mattered for A, weighted
+# by the Fisher information.
 def ewc_penalty(model_a, lam):
     fisher = {n: torch.zeros_like(p) for n, p in model_a.named_parameters()}
     model_a.eval()
@@ -104,6 +105,7 @@ with lora.disable_adapter():
     a_off = acc(lora, "A")
 print(f"{'LoRA on B: adapter off / on':28s} {a_off:>6.3f} {acc(lora, 'B'):>6.3f}")
 print(
-    f"LoRA adapter on, task A: {acc(lora, 'A'):.3f} (the base is intact only while the adapter is off)"
+    f"LoRA adapter on, task A: {acc(lora, 'A'):.3f} (the base is intact only while "
+    "the adapter is off)"
 )
 torch.set_num_threads(n_threads)

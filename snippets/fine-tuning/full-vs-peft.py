@@ -34,7 +34,7 @@ def setup(method):
 
 
 def per_task_bytes(model):
-    """What must be stored for each new task: only the parameters that training changed."""
+    """What each new task must store: only the parameters that training changed."""
     buf = io.BytesIO()
     torch.save({n: p for n, p in model.named_parameters() if p.requires_grad}, buf)
     return buf.getbuffer().nbytes
@@ -42,7 +42,8 @@ def per_task_bytes(model):
 
 MB = 2**20
 print(
-    f"{'method':25s} {'trainable':>10s} {'% of all':>8s} {'grads MB':>8s} {'Adam MB':>8s} {'per-task MB':>11s}"
+    f"{'method':25s} {'trainable':>10s} {'% of all':>8s} {'grads MB':>8s} "
+    f"{'Adam MB':>8s} {'per-task MB':>11s}"
 )
 for method in [
     "full fine-tuning",
@@ -65,6 +66,7 @@ for method in [
         if t.dim() > 0
     )
     print(
-        f"{method:25s} {n:>10,} {100 * n / total:>8.3f} {grads / MB:>8.3f} {adam / MB:>8.3f} "
+        f"{method:25s} {n:>10,} {100 * n / total:>8.3f} {grads / MB:>8.3f} "
+        f"{adam / MB:>8.3f} "
         f"{per_task_bytes(model) / MB:>11.3f}"
     )

@@ -39,7 +39,7 @@ def kd_loss(student_logits, teacher_logits, T):
 
 
 def train(model, steps, X_, y_, teacher=None, T=2.0, alpha=0.5, mixup=False):
-    """y_ == -1 marks an unlabelled input: only the teacher's soft targets are used for it."""
+    """y_ == -1 marks an unlabelled input: only the teacher's soft targets count."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     model.train()
     for _ in range(steps):
@@ -85,10 +85,12 @@ def n_params(model):
 teacher = train(mlp(512, depth=2, dropout=0.2), 1500, Xtr, ytr, mixup=True)
 print(f"teacher: {n_params(teacher):,} params, test accuracy {accuracy(teacher):.3f}")
 print(
-    f"student: {n_params(mlp(32)):,} params ({n_params(teacher) / n_params(mlp(32)):.0f}x smaller)"
+    f"student: {n_params(mlp(32)):,} params "
+    f"({n_params(teacher) / n_params(mlp(32)):.0f}x smaller)"
 )
 
-# The student's budget: 100 labelled images, plus the other 798 without labels (the transfer set).
+# The student's budget: 100 labelled images, plus the other 798 without labels (the
+# transfer set).
 labelled = torch.randperm(len(Xtr))[:100]
 y_partial = torch.full_like(ytr, -1)
 y_partial[labelled] = ytr[labelled]
@@ -129,6 +131,7 @@ for T in [1.0, 2.0, 4.0, 8.0]:
     )
     (grad,) = torch.autograd.grad(kl, student)
     print(
-        f"T={T:<3} |grad| = {grad.norm():.4f}   |grad| * T^2 = {grad.norm() * T * T:.4f}"
+        f"T={T:<3} |grad| = {grad.norm():.4f}   |grad| * T^2 = "
+        f"{grad.norm() * T * T:.4f}"
     )
 # --8<-- [end:t-squared]

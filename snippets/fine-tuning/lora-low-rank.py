@@ -27,14 +27,22 @@ print(
     f"base {total:,} params; trainable {trainable:,} ({100 * trainable / total:.2f}%)"
 )
 print(
-    f"LoRA A+B: {lora:,} = 6 layers x 2 projections x r(384 + 384) = {6 * 2 * r * (384 + 384):,}; head: {trainable - lora}"
+    f"LoRA A+B: {lora:,} = 6 layers x 2 projections x r(384 + 384) = "
+    f"{6 * 2 * r * (384 + 384):,}; head: {trainable - lora}"
 )
 
-# A few steps on a toy sentiment task, so that B is no longer zero (peft initialises B = 0, so delta W = 0).
-pos = ["a wonderful, moving film", "I loved every minute", "great acting and a clever plot",
-       "the best meal I have had", "friendly staff and fast service", "an absolute delight"]  # fmt: skip
-neg = ["a dull, lifeless film", "I hated every minute", "wooden acting and a silly plot",
-       "the worst meal I have had", "rude staff and slow service", "an absolute disaster"]  # fmt: skip
+# A few steps on a toy sentiment task, so that B is no longer zero
+# (peft initialises B = 0, so delta W = 0).
+pos = [
+    "a wonderful, moving film", "I loved every minute",
+    "great acting and a clever plot", "the best meal I have had",
+    "friendly staff and fast service", "an absolute delight",
+]  # fmt: skip
+neg = [
+    "a dull, lifeless film", "I hated every minute",
+    "wooden acting and a silly plot", "the worst meal I have had",
+    "rude staff and slow service", "an absolute disaster",
+]  # fmt: skip
 batch = tok(pos + neg, padding=True, return_tensors="pt")
 labels = torch.tensor([1] * len(pos) + [0] * len(neg))
 opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
@@ -56,7 +64,8 @@ W0 = layer.base_layer.weight.detach().numpy().copy()  # frozen, (384, 384)
 b0 = layer.base_layer.bias.detach().numpy()
 delta = (alpha / r) * B @ A
 print(
-    f"A {A.shape}, B {B.shape}; rank(delta W) = {np.linalg.matrix_rank(delta)}, |delta W|/|W0| = {np.linalg.norm(delta) / np.linalg.norm(W0):.3f}"
+    f"A {A.shape}, B {B.shape}; rank(delta W) = {np.linalg.matrix_rank(delta)}, "
+    f"|delta W|/|W0| = {np.linalg.norm(delta) / np.linalg.norm(W0):.3f}"
 )
 
 x = np.random.default_rng(0).normal(size=(4, 384)).astype(np.float32)
@@ -76,14 +85,17 @@ merged = (
 )  # W <- W0 + (alpha/r) B A; the LoRA modules are removed
 W_merged = merged.bert.encoder.layer[0].attention.self.query.weight.detach().numpy()
 print(
-    f"W0 + (alpha/r) B A == peft merged weight: {np.allclose(W0 + delta, W_merged, atol=1e-6)}"
+    "W0 + (alpha/r) B A == peft merged weight: "
+    f"{np.allclose(W0 + delta, W_merged, atol=1e-6)}"
 )
 with torch.no_grad():
     merged_logits = merged(**batch).logits
 print(
-    f"merged model logits == adapter model logits: {torch.allclose(adapter_logits, merged_logits, atol=1e-5)}"
+    "merged model logits == adapter model logits: "
+    f"{torch.allclose(adapter_logits, merged_logits, atol=1e-5)}"
 )
 print(
-    f"merged model: {sum(p.numel() for p in merged.parameters()):,} params, plain nn.Linear: {type(merged.bert.encoder.layer[0].attention.self.query).__name__}"
+    f"merged model: {sum(p.numel() for p in merged.parameters()):,} params, plain "
+    f"nn.Linear: {type(merged.bert.encoder.layer[0].attention.self.query).__name__}"
 )
 torch.set_num_threads(n_threads)

@@ -42,7 +42,8 @@ args = (enc["input_ids"], enc["attention_mask"])
 tmp = tempfile.TemporaryDirectory()
 out_dir = Path(tmp.name)
 
-# 1. torch >= 2.9 defaults to dynamo=True (torch.export-based), which needs the onnxscript package.
+# 1. torch >= 2.9 defaults to dynamo=True (torch.export-based), which needs the
+# onnxscript package.
 try:
     torch.onnx.export(model, args, out_dir / "dynamo.onnx", dynamo=True)
     print("dynamo=True export: ok")
@@ -88,7 +89,7 @@ print(f"another batch size and length, no re-export: {shape}")
 
 
 def cpu_time(f, reps=30):
-    """Median single-thread CPU time of f(): robust to other processes sharing the machine."""
+    """Median single-thread CPU time of f(): robust to other processes."""
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -111,6 +112,7 @@ print(
     file=sys.stderr,
 )
 print(
-    f"ONNX Runtime at least 1.2x faster than PyTorch eager (one thread, batch of 2): {t_torch / t_ort >= 1.2}"
+    "ONNX Runtime at least 1.2x faster than PyTorch eager (one thread, batch of 2): "
+    f"{t_torch / t_ort >= 1.2}"
 )
 tmp.cleanup()

@@ -32,7 +32,8 @@ for _ in range(10):
         opt.step()
 model.eval()
 
-# Weights -> int8 now (per tensor); activations quantized on the fly, batch by batch, at run time.
+# Weights -> int8 now (per tensor); activations quantized on the fly, batch by batch, at
+# run time.
 with warnings.catch_warnings():
     warnings.simplefilter(
         "ignore"
@@ -55,7 +56,7 @@ def predict(m, x):
 
 
 def cpu_time(f, reps=21):
-    """Median CPU time of f() on one thread: robust to other processes sharing the machine."""
+    """Median CPU time of f() on one thread: robust to other processes."""
     f()
     times = []
     for _ in range(reps):
@@ -67,13 +68,16 @@ def cpu_time(f, reps=21):
 
 fp32_mb, int8_mb = size_mb(model), size_mb(qmodel)
 print(
-    f"size: fp32 {fp32_mb:.2f} MB, int8 {int8_mb:.2f} MB ({fp32_mb / int8_mb:.1f}x smaller)"
+    f"size: fp32 {fp32_mb:.2f} MB, int8 {int8_mb:.2f} MB ({fp32_mb / int8_mb:.1f}x "
+    "smaller)"
 )
 acc_fp32 = (predict(model, Xte) == yte).float().mean().item()
 acc_int8 = (predict(qmodel, Xte) == yte).float().mean().item()
 print(f"test accuracy: fp32 {acc_fp32:.3f}, int8 {acc_int8:.3f}")
 print(
-    f"same prediction on {(predict(model, Xte) == predict(qmodel, Xte)).float().mean().item():.1%} of test images"
+    "same prediction on "
+    f"{(predict(model, Xte) == predict(qmodel, Xte)).float().mean().item():.1%} of "
+    "test images"
 )
 x = torch.randn(256, 64)
 with torch.no_grad():

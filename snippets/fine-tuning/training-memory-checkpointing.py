@@ -1,5 +1,6 @@
 # --8<-- [start:table]
-# Llama-2-7B shapes: 32 layers, hidden 4096, SwiGLU MLP 11008, 32 heads, vocabulary 32000.
+# Llama-2-7B shapes: 32 layers, hidden 4096, SwiGLU MLP 11008, 32 heads, vocabulary
+# 32000.
 L, h, ffn, heads, vocab = 32, 4096, 11008, 32, 32000
 P = (
     L * (4 * h * h + 3 * h * ffn + 2 * h) + 2 * vocab * h + h
@@ -7,7 +8,8 @@ P = (
 r = 16  # LoRA rank on all seven linear maps of every layer
 P_lora = L * r * (4 * (h + h) + 2 * (h + ffn) + (ffn + h))
 print(
-    f"parameters: {P:,}; LoRA r={r} on all linear layers: {P_lora:,} ({100 * P_lora / P:.2f}%)"
+    f"parameters: {P:,}; LoRA r={r} on all linear layers: {P_lora:,} "
+    f"({100 * P_lora / P:.2f}%)"
 )
 
 GB = 1e9
@@ -18,33 +20,40 @@ setups = {
     "mixed precision + 8-bit Adam": (2, 2, 2, 4),
 }
 print(
-    f"{'GB for 7B':30s} {'weights':>8s} {'grads':>6s} {'optim':>6s} {'master':>7s} {'B/param':>8s} {'total':>6s}"
+    f"{'GB for 7B':30s} {'weights':>8s} {'grads':>6s} {'optim':>6s} {'master':>7s} "
+    f"{'B/param':>8s} {'total':>6s}"
 )
 for name, (w, g, o, m) in setups.items():
     cols = [x * P / GB for x in (w, g, o, m)]
     print(
-        f"{name:30s} {cols[0]:>8.1f} {cols[1]:>6.1f} {cols[2]:>6.1f} {cols[3]:>7.1f} {w + g + o + m:>8.2f} {sum(cols):>6.1f}"
+        f"{name:30s} {cols[0]:>8.1f} {cols[1]:>6.1f} {cols[2]:>6.1f} {cols[3]:>7.1f} "
+        f"{w + g + o + m:>8.2f} {sum(cols):>6.1f}"
     )
-# LoRA / QLoRA: the frozen base has no gradients or optimizer states; the adapters are fp32 + Adam (16 B each).
+# LoRA / QLoRA: the frozen base has no gradients or optimizer states; the adapters are
+# fp32 + Adam (16 B each).
 for name, base_bytes in [
     ("LoRA r=16 (bf16 base)", 2.0),
     ("QLoRA r=16 (NF4 + double quant)", 4.127 / 8),
 ]:
     cols = [base_bytes * P / GB, 4 * P_lora / GB, 8 * P_lora / GB, 4 * P_lora / GB]
     print(
-        f"{name:30s} {cols[0]:>8.1f} {cols[1]:>6.1f} {cols[2]:>6.1f} {cols[3]:>7.1f} {sum(cols) * GB / P:>8.2f} {sum(cols):>6.1f}"
+        f"{name:30s} {cols[0]:>8.1f} {cols[1]:>6.1f} {cols[2]:>6.1f} {cols[3]:>7.1f} "
+        f"{sum(cols) * GB / P:>8.2f} {sum(cols):>6.1f}"
     )
 
-# Activations (Korthikanti et al. 2022, 16-bit, GPT-style layer): about s*b*h*(34 + 5*a*s/h) bytes per layer;
+# Activations (Korthikanti et al. 2022, 16-bit, GPT-style layer): about s*b*h*(34 +
+# 5*a*s/h) bytes per layer;
 # the 5*a*s/h term is the attention-score matrices, which FlashAttention never stores.
 s, b = 2048, 1
 print(f"activations for one sequence of {s} tokens:")
 print(
-    f"  all stored:                         {L * s * b * h * (34 + 5 * heads * s / h) / GB:5.1f} GB"
+    "  all stored:                         "
+    f"{L * s * b * h * (34 + 5 * heads * s / h) / GB:5.1f} GB"
 )
 print(f"  with FlashAttention:                {L * s * b * h * 34 / GB:5.1f} GB")
 print(
-    f"  checkpoint every layer (its input): {L * 2 * s * b * h / GB:5.1f} GB + one layer at a time ({s * b * h * 34 / GB:.2f} GB)"
+    f"  checkpoint every layer (its input): {L * 2 * s * b * h / GB:5.1f} GB + one "
+    f"layer at a time ({s * b * h * 34 / GB:.2f} GB)"
 )
 # --8<-- [end:table]
 
@@ -105,13 +114,15 @@ def train_step(every):
 
 base_mb, _, base_grads = train_step(0)
 print(
-    f"{'checkpointed':>12s} {'stored MB':>9s} {'saving':>7s} {'recomputed blocks':>17s} {'same grads':>10s}"
+    f"{'checkpointed':>12s} {'stored MB':>9s} {'saving':>7s} "
+    f"{'recomputed blocks':>17s} {'same grads':>10s}"
 )
 for every, label in [(0, "none"), (4, "1 in 4"), (2, "1 in 2"), (1, "all 16")]:
     mb, recomputed, grads = train_step(every)
     same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(grads, base_grads))
     print(
-        f"{label:>12s} {mb:>9.1f} {base_mb / mb:>6.1f}x {recomputed:>17d} {str(same):>10s}"
+        f"{label:>12s} {mb:>9.1f} {base_mb / mb:>6.1f}x {recomputed:>17d} "
+        f"{str(same):>10s}"
     )
 torch.set_num_threads(n_threads)
 # --8<-- [end:measure]
