@@ -35,6 +35,7 @@ def heading_in_view(page, anchor: str) -> bool:
     return True
 
 
+@pytest.mark.timeout(600)  # one page load per topic page: 85 pages and growing
 def test_a_shared_deep_link_opens_at_the_answer(page, site, base_url):
     missed = []
     for q in last_question_per_page(site):
