@@ -10,7 +10,7 @@ from transformers import AutoTokenizer
 
 text = "I love NLP!"
 
-# The seed's call. word_tokenize first splits sentences with Punkt, a model shipped as
+# The common call. word_tokenize first splits sentences with Punkt, a model shipped as
 # NLTK *data*, which is not installed.
 try:
     print(word_tokenize(text))
@@ -55,7 +55,7 @@ import inspect
 
 from nltk.stem import WordNetLemmatizer
 
-# What the seed's call would do: the default part of speech is a noun.
+# What the common call would do: the default part of speech is a noun.
 print("WordNetLemmatizer.lemmatize", inspect.signature(WordNetLemmatizer.lemmatize))
 try:
     WordNetLemmatizer().lemmatize("better")
