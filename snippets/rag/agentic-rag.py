@@ -102,3 +102,45 @@ for name, contexts in runs.items():
     n_read = np.mean([len(ctx) for ctx in contexts])
     print(f"{name:26s} {covered:11.3f} {answer_in:18.3f} {n_read:12.1f}")
 # --8<-- [end:example]
+
+# --8<-- [start:llm]
+# The same loop with a real LLM writing the next query: SmolLM2-135M-Instruct.
+import sys
+
+sys.path.insert(0, "snippets/rag")
+import rag_llm  # noqa: E402  loaded once per process
+
+
+def llm_agent(qs: list[dict], steps: int = 2, k: int = 2) -> list[list]:
+    """Each step: show the LLM what was found, ask for the next search query."""
+    seen = [search(q["question"], k) for q in qs]
+    for _ in range(steps - 1):
+        prompts = [
+            "Question: " + q["question"] + "\nFound so far:\n"
+            + "\n".join(t for _, t in ctx)
+            + "\nWrite one short search query for the fact still missing."
+            for q, ctx in zip(qs, seen)
+        ]  # fmt: skip
+        queries = rag_llm.generate(prompts, max_new_tokens=16)
+        for ctx, query in zip(seen, queries):
+            ctx += [h for h in search(query, k) if h not in ctx]
+    return seen, queries
+
+
+def report(name: str, contexts: list[list]) -> None:
+    docs_seen = [{d for d, _ in ctx} for ctx in contexts]
+    covered = np.mean([set(q["sources"]) <= d for q, d in zip(questions, docs_seen)])
+    has_answer = [
+        any(q["answer"].lower() in t.lower() for _, t in ctx)
+        for q, ctx in zip(questions, contexts)
+    ]
+    n_read = np.mean([len(ctx) for ctx in contexts])
+    print(f"{name:26s} {covered:11.3f} {np.mean(has_answer):18.3f} {n_read:12.1f}")
+
+
+llm_runs, last_queries = llm_agent(questions)
+print()
+report("first search only, k=2", [search(q["question"], k=2) for q in questions])
+report("SmolLM2 agent, 2 steps", llm_runs)
+print(f"e.g. {questions[0]['question']!r}\n  next query: {last_queries[0]!r}")
+# --8<-- [end:llm]

@@ -109,3 +109,67 @@ for name, runs in systems.items():
     m = np.mean(rows, axis=0)
     print(f"{name:24s} {m[0]:6.3f} " + " ".join(f"{v:8.3f}" for v in m[1:]))
 # --8<-- [end:example]
+
+# --8<-- [start:judge]
+# An LLM judge of faithfulness, SmolLM2-135M-Instruct, tested on labelled claims.
+import sys
+
+sys.path.insert(0, "snippets/rag")
+import rag_llm  # noqa: E402  loaded once per process
+
+JUDGE = (
+    "Context: {context}\nClaim: {claim}\n"
+    "Does the context support the claim? Answer Yes or No."
+)
+
+
+def gold_chunk_and_sentence(q: dict) -> tuple[str, str]:
+    text = next(
+        t for d, t in chunks if d in q["sources"] and q["answer"].lower() in t.lower()
+    )
+    body = text.split(": ", 1)[1]
+    sents = re.split(r"(?<=[.!?])\s+", body)
+    return text, next(s for s in sents if q["answer"].lower() in s.lower())
+
+
+def change_numbers(s: str) -> str:  # same sentence, every digit changed
+    return re.sub(r"\d", lambda m: str((int(m[0]) + 3) % 10), s)
+
+
+# 10 questions whose answer has a number; three claims per context
+numeric = [q for q in questions if q["answer"] and re.search(r"\d", q["answer"])]
+cases = [gold_chunk_and_sentence(q) for q in numeric]
+cases = cases[:10]
+labelled = []  # (context, claim, kind, supported?)
+for i, (context, sentence) in enumerate(cases):
+    other = cases[(i + 1) % len(cases)][1]  # another page's sentence
+    labelled += [
+        (context, sentence, "supported: copied sentence", True),
+        (context, change_numbers(sentence), "contradicted: numbers changed", False),
+        (context, other, "unrelated: other page", False),
+    ]
+logits = rag_llm.next_token_logits(
+    [JUDGE.format(context=c, claim=s) for c, s, _, _ in labelled]
+)
+yes, no = rag_llm.token_id("Yes"), rag_llm.token_id("No")
+says_yes = (logits[:, yes] > logits[:, no]).tolist()
+
+
+def lexical(context: str, claim: str) -> bool:  # every word of the claim in the context
+    words = lambda text: set(re.findall(r"[a-z0-9]+", text.lower()))  # noqa: E731
+    return words(claim) <= words(context)
+
+
+print(f"{'claims (n per kind)':34s} {'LLM judge':>9s} {'lexical':>8s}  (share correct)")
+for kind in dict.fromkeys(k for _, _, k, _ in labelled):
+    rows = [i for i, r in enumerate(labelled) if r[2] == kind]
+    judge = np.mean([says_yes[i] == labelled[i][3] for i in rows])
+    lex = np.mean([lexical(*labelled[i][:2]) == labelled[i][3] for i in rows])
+    print(f"{kind + f' ({len(rows)})':34s} {judge:9.3f} {lex:8.3f}")
+print(f"LLM judge says Yes to {np.mean(says_yes):.3f} of all claims")
+# Threshold-free: does the Yes-minus-No margin at least rank supported claims first?
+margin = (logits[:, yes] - logits[:, no]).numpy()
+supported = np.array([r[3] for r in labelled])
+auc = np.mean([m > n for m in margin[supported] for n in margin[~supported]])
+print(f"AUC of the margin, supported vs unsupported: {auc:.3f} (0.5 is chance)")
+# --8<-- [end:judge]
