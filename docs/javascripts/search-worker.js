@@ -14,7 +14,9 @@ function isNoise(word) {
 
 function withoutNoise(query) {
   if (/["+\-~^:*]/.test(query.replace(/\b-\b/g, ""))) return query; // lunr syntax: as typed
-  const words = query.split(/\s+/).filter(Boolean);
+  // Hyphens split words as the index does ("top-p" is "top" and "p"), so the short part
+  // gets the exact-match rule below instead of matching every word that starts with "p".
+  const words = query.split(/[\s-]+/).filter(Boolean);
   const kept = words.filter((word) => !isNoise(word));
   if (!kept.length) return query;
   return kept.map((word) => (/^[a-z0-9]{1,2}$/i.test(word) ? `${word}~0` : word)).join(" ");
