@@ -171,7 +171,7 @@ import sys
 import tempfile
 import time
 
-os.environ["KERAS_BACKEND"] = "torch"  # Keras 3 on PyTorch
+os.environ["KERAS_BACKEND"] = "torch"  # if no keras import came first in this process
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # keras-tuner imports TensorFlow: quiet it
 import keras  # noqa: E402
 import keras_tuner as kt  # noqa: E402
@@ -219,11 +219,11 @@ with tempfile.TemporaryDirectory() as tmp:  # trial records go here, then vanish
         X_train, y_train, validation_data=(X_val, y_val), batch_size=32, verbose=0
     )
     trials = tuner.oracle.trials.values()
-    best = tuner.get_best_hyperparameters(1)[0]
     best_val = tuner.oracle.get_best_trials(1)[0].score
 print(f"keras-tuner: {time.perf_counter() - start:.1f}s", file=sys.stderr)
 print(f"trials run: {len(trials)}")
-print(f"best config: hidden={best['hidden']}, lr={best['lr']:.3g}")
+# The best configuration depends on Keras's backend (TensorFlow or PyTorch, whichever
+# this process imported first), so only backend-independent facts are printed.
 print(f"best validation accuracy above 0.9: {best_val > 0.9}")
 # --8<-- [end:keras-tuner]
 

@@ -33,7 +33,7 @@ def test_offline_site_searches_and_navigates_from_file_urls(page, offline_site):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto((offline_site / "index.html").as_uri())
-    assert "lora-low-rank" in search(page, "low-rank adaptation")
+    assert "lora-low-rank" in search(page, "lora low-rank adaptation")
     page.locator('.md-search-result__list a.md-search-result__link[href$="#lora-low-rank"]').first.click()
     page.wait_for_url(lambda url: url.endswith("/efficient-fine-tuning.html#lora-low-rank"))
     assert page.locator("h2#lora-low-rank").is_visible()
