@@ -47,6 +47,8 @@ OFFLINE = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "MPLBACKEND": "Agg",
     "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN kernels round differently from one CPU to another
+    # numba (UMAP) compiles for the host CPU by default; AVX-512 and AVX2 code round differently
+    "NUMBA_CPU_NAME": "generic",
 }
 # One thread everywhere: a parallel reduction sums in an order that depends on the thread count,
 # so printed numbers would change with the machine and with what an earlier block left behind.

@@ -23,7 +23,7 @@ for perplexity in [5, 50]:
 for name, Z in maps.items():
     print(
         f"{name:<24} {trustworthiness(X, Z, n_neighbors=10):>15.3f}"
-        f" {knn_kept(X, Z):>10.3f}"
+        f" {knn_kept(X, Z):>10.2f}"
     )
 
 # what a map does not keep: three 50-D clusters, B 10 away from A, C 100 away;
@@ -72,7 +72,7 @@ for n_neighbors in [5, 50]:
     name = f"UMAP n_neighbors {n_neighbors}"
     print(
         f"{name:<24} {trustworthiness(X, Z, n_neighbors=10):>15.3f}"
-        f" {knn_kept(X, Z):>10.3f}"
+        f" {knn_kept(X, Z):>10.2f}"
     )
 
 rng = np.random.default_rng(0)

@@ -37,6 +37,9 @@ def test_offline_site_searches_and_navigates_from_file_urls(page, offline_site):
     page.locator('.md-search-result__list a.md-search-result__link[href$="#lora-low-rank"]').first.click()
     page.wait_for_url(lambda url: url.endswith("/efficient-fine-tuning.html#lora-low-rank"))
     assert page.locator("h2#lora-low-rank").is_visible()
+    # The page's own scripts ran (they start from Material's document$, which instant loading
+    # would end before the page loads): the formulas near the answer are typeset.
+    page.wait_for_selector("h2#lora-low-rank ~ p .katex", state="attached")
     page.goto((offline_site / "questions.html").as_uri())
     assert page.locator(".hb-questions tbody tr").count() > 100
     elsewhere = [u for u in requests if urlsplit(u).scheme not in {"file", "data", "blob", "about"}]
