@@ -11,8 +11,10 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
 - A topic page's own entry (its title) would otherwise outrank its questions: it is demoted.
 - The search splits words at hyphens and inside camelCase (so "k-means" and "IndexFlatL2" are
   found by their parts), which made "xgboost", "groupkfold" or "tradeoff" find nothing: each
-  entry also gets the words of its heading whole and lowercase ("xgboost", "tradeoff"), at the
-  end of its text. docs/javascripts/search-worker.js does the query side (stop words).
+  entry also gets its camelCase and hyphenated words whole and lowercase ("xgboost",
+  "tradeoff"), at the end of its text, those of its heading three times so that the answer named
+  after a product ranks above the answers that mention it. docs/javascripts/search-worker.js does
+  the query side (stop words, short words) and orders results by how many query words they hold.
 - Result teasers cannot render formulas: `\(q \cdot k\)` is written as `q · k`
   (handbook/plain_math.py).
 - Material gives every section the tags of its whole page, with a boost of a million: every
@@ -54,9 +56,8 @@ def tune(index_file: Path, questions: list[dict]) -> None:
     for doc in index["docs"]:
         doc.pop("tags", None)
         doc["title"], doc["text"] = plain_math(doc["title"]), plain_math(doc["text"])
-        # From the heading only: the same words added from every body that mentions them made
-        # them common, and the answers they name fell down the ranking ("flashattention").
-        extra = whole_words(doc["title"])
+        heading, body = whole_words(doc["title"]), whole_words(doc["text"])
+        extra = " ".join(filter(None, [heading, heading, heading, body]))
         if extra:
             doc["text"] = f"{doc['text']} {extra}"
         if doc["location"] in titles:

@@ -22,6 +22,43 @@ function withoutNoise(query) {
   return kept.map((word) => (/^[a-z0-9]{1,2}$/i.test(word) ? `${word}~0` : word)).join(" ");
 }
 
+// Material scores an answer by lunr's BM25 with headings boosted 1000x, and multiplies by at most
+// 2 for the share of the query's words it holds, so one query word in a heading beat an answer
+// holding every word in its text ("draft model acceptance rate" put an answer whose heading says
+// "models" first). Results are re-ordered: answers that hold more of the query's words come
+// first, and lunr's order decides among equals. A result group (one question) counts as its best
+// entry.
+const RESULT = 3; // Material's message type for results (its SearchMessageType.RESULT)
+
+function share(doc) {
+  const found = Object.values(doc.terms || {});
+  return found.length ? found.filter(Boolean).length / found.length : 0;
+}
+
+function best(group) {
+  return group.reduce(
+    (top, doc) => {
+      const covered = share(doc);
+      return covered > top.covered || (covered === top.covered && doc.score > top.score)
+        ? { covered, score: doc.score }
+        : top;
+    },
+    { covered: -1, score: -Infinity },
+  );
+}
+
+function reranked(message) {
+  const items = message.data && message.data.items;
+  if (!Array.isArray(items)) return message;
+  const order = items.map((group, position) => ({ group, position, ...best(group) }));
+  order.sort((a, b) => b.covered - a.covered || b.score - a.score || a.position - b.position);
+  return { ...message, data: { ...message.data, items: order.map(({ group }) => group) } };
+}
+
+const send = self.postMessage.bind(self);
+self.postMessage = (message, ...rest) =>
+  send(message && message.type === RESULT ? reranked(message) : message, ...rest);
+
 addEventListener("message", (event) => {
   const message = event.data;
   if (message && message.type === QUERY && typeof message.data === "string") {
