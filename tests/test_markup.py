@@ -1,0 +1,102 @@
+"""The markup the project writes is valid HTML where a validator would object to it.
+
+The Nu Html Checker needs Java, which CI does not install; these are the two errors it found in
+the project's own output (December 2026 audit), checked on every built page:
+- a `</p>` with no open paragraph (an indented output marker inside a tab or admonition made
+  Python-Markdown wrap a block in `<p>…</p>`; browsers turn the stray end tag into an empty
+  paragraph);
+- an id used twice on one page (a second heading with the same id cannot be linked to).
+"""
+
+from collections import Counter
+from html.parser import HTMLParser
+
+# Start tags that close an open paragraph (HTML Living Standard, "in body" insertion mode).
+CLOSES_P = set(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "search",
+        "section",
+        "table",
+        "ul",
+    ]
+)
+
+
+class Checker(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open_p = 0  # paragraphs cannot nest, but scope resets inside these
+        self.stack: list[int] = []
+        self.errors: list[str] = []
+        self.ids: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids[value] += 1
+        if tag in CLOSES_P:
+            self.open_p = 0
+        if tag == "p":
+            self.open_p = 1
+        elif tag in {"button", "td", "th", "caption", "li", "dd", "dt"}:
+            self.stack.append(self.open_p)  # a new scope for p
+            self.open_p = 0
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            if not self.open_p:
+                self.errors.append(f"line {self.getpos()[0]}: </p> with no open paragraph")
+            self.open_p = 0
+        elif tag in {"button", "td", "th", "caption", "li", "dd", "dt"} and self.stack:
+            self.open_p = self.stack.pop()
+
+
+def check(html: str) -> list[str]:
+    checker = Checker()
+    checker.feed(html)
+    checker.close()
+    duplicates = [f"id {i!r} used {n} times" for i, n in checker.ids.items() if n > 1]
+    return checker.errors + duplicates
+
+
+def test_checker_finds_a_stray_end_tag_and_a_duplicate_id():
+    assert check("<p>text</p><ul><li><p>a</p></li></ul>") == []
+    assert check("<p><!-- marker -->\n<div>output</div></p>") == ["line 2: </p> with no open paragraph"]
+    assert check('<h2 id="a">x</h2><h2 id="a">y</h2>') == ["id 'a' used 2 times"]
+
+
+def test_every_page_has_no_stray_paragraph_end_and_no_duplicate_id(site):
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if "assets" in page.parts:
+            continue
+        problems += [f"{page.relative_to(site)}: {e}" for e in check(page.read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems[:20])
