@@ -55,6 +55,41 @@ def search(page, query: str) -> list[str]:
     return [urlsplit(h).fragment for h in hrefs if urlsplit(h).fragment]
 
 
+# Material's search worker driven directly (its SETUP = 0, QUERY = 2 messages), through the site's
+# own wrapper (docs/javascripts/search-worker.js): the same ranking the search box shows, for
+# hundreds of queries in seconds. Each result group is one question; its entry with a fragment
+# is the answer.
+WORKER_RANKINGS = """async (queries) => {
+  const index = await (await fetch("search/search_index.json")).json();
+  const worker = new Worker("javascripts/search-worker.js");
+  const reply = () =>
+    new Promise((done) => worker.addEventListener("message", (e) => done(e.data), { once: true }));
+  const { config, docs } = index;
+  worker.postMessage({ type: 0, data: { config, docs, options: { suggest: true } } });
+  await reply();
+  const ranked = [];
+  for (const query of queries) {
+    worker.postMessage({ type: 2, data: query });
+    const { data } = await reply();
+    ranked.push(data.items.map((group) => group.map((doc) => doc.location)));
+  }
+  worker.terminate();
+  return ranked;
+}"""
+
+
+def worker_rankings(page, queries: list[str]) -> dict[str, list[str]]:
+    """The anchors each query ranks, in order; `page` is any page of the served site."""
+    groups = page.evaluate(WORKER_RANKINGS, queries)
+    ranked = {}
+    for query, found in zip(queries, groups, strict=True):
+        anchors = (
+            next((urlsplit(loc).fragment for loc in group if urlsplit(loc).fragment), None) for group in found
+        )
+        ranked[query] = [a for a in anchors if a]
+    return ranked
+
+
 def recall_at(ranked: dict[str, list[str]], expected: dict[str, list[str]], k: int) -> float:
     """Share of queries with an expected answer among the first k results."""
     return sum(bool(set(expected[q]) & set(ranked[q][:k])) for q in expected) / len(expected)
