@@ -27,8 +27,11 @@ function withoutNoise(query) {
 // holding every word in its text ("draft model acceptance rate" put an answer whose heading says
 // "models" first). Results are re-ordered: answers that hold more of the query's words come
 // first, and lunr's order decides among equals. A result group (one question) counts as its best
-// entry.
+// entry. Every answer holding all the words is listed, and at least PARTIAL_KEPT answers in all:
+// a query for a topic the handbook lacks ("graph neural network message passing") listed 180
+// answers that share one common word.
 const RESULT = 3; // Material's message type for results (its SearchMessageType.RESULT)
+const PARTIAL_KEPT = 10;
 
 function share(doc) {
   const found = Object.values(doc.terms || {});
@@ -52,7 +55,9 @@ function reranked(message) {
   if (!Array.isArray(items)) return message;
   const order = items.map((group, position) => ({ group, position, ...best(group) }));
   order.sort((a, b) => b.covered - a.covered || b.score - a.score || a.position - b.position);
-  return { ...message, data: { ...message.data, items: order.map(({ group }) => group) } };
+  const complete = order.filter(({ covered }) => covered === 1).length;
+  const kept = order.slice(0, Math.max(complete, PARTIAL_KEPT));
+  return { ...message, data: { ...message.data, items: kept.map(({ group }) => group) } };
 }
 
 const send = self.postMessage.bind(self);

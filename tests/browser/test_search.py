@@ -54,3 +54,11 @@ def in_view(page, selector: str) -> bool:
     except PlaywrightTimeout:
         return False
     return True
+
+
+@pytest.mark.parametrize("query", ["graph neural network message passing", "speech recognition ctc loss"])
+def test_a_topic_the_handbook_lacks_lists_few_answers(search_page, query):
+    # Each shares a common word ("network", "loss") with hundreds of answers and none holds them all.
+    assert search(search_page, query)
+    meta = search_page.locator(".md-search-result__meta").text_content()
+    assert int(meta.split()[0]) <= 10, meta  # "10 matching documents" (Material renders 10 at a time)
