@@ -17,7 +17,7 @@ from pathlib import Path
 import genanki
 import markdown
 
-from handbook.pages import ROOT
+from handbook.pages import ROOT, PageError
 from handbook.questions import collect
 
 FILE = "flashcards.apkg"
@@ -69,6 +69,34 @@ def paragraphs(lead: str, root: Path = ROOT) -> dict[str, str]:
     return found
 
 
+def sides(root: Path = ROOT, found: list[dict] | None = None) -> dict[str, tuple[str, str]]:
+    """anchor -> (Markdown shown under the question, Markdown of the answer) for every question:
+    a coding exercise's task and complexity, any other question's short answer (and no task).
+    A question with neither fails, naming its page and line. Shared with handbook/drill.py."""
+    answers, tasks = paragraphs(SHORT_ANSWER, root), paragraphs(TASK, root)
+    complexity = paragraphs(COMPLEXITY, root)
+    result = {}
+    for q in collect(root) if found is None else found:
+        anchor = q["id"]
+        if anchor in tasks:  # a coding exercise
+            if anchor not in complexity:
+                raise _missing(anchor, f"{TASK} but no {COMPLEXITY} paragraph", root)
+            result[anchor] = (tasks[anchor], complexity[anchor])
+        elif anchor in answers:
+            result[anchor] = ("", answers[anchor])
+        else:
+            raise _missing(anchor, f"no {SHORT_ANSWER} paragraph (a coding exercise: {TASK})", root)
+    return result
+
+
+def _missing(anchor: str, what: str, root: Path) -> PageError:
+    for page in sorted((root / "docs").rglob("*.md")):
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            if (match := HEADING.match(line)) and match.group(1) == anchor:
+                return PageError(page, number, f"question #{anchor} has {what}")
+    return PageError(root / "docs", 0, f"question #{anchor} has {what}")
+
+
 def card_html(short_answer: str) -> str:
     """Markdown to HTML for Anki: links as plain text (they are relative to the page), and
     formulas in the \\( \\) and \\[ \\] delimiters Anki's MathJax reads."""
@@ -79,16 +107,13 @@ def card_html(short_answer: str) -> str:
 
 
 def deck(site_url: str, root: Path = ROOT) -> genanki.Deck:
-    answers, tasks = paragraphs(SHORT_ANSWER, root), paragraphs(TASK, root)
-    complexity = paragraphs(COMPLEXITY, root)
+    found = collect(root)
+    parts = sides(root, found)
     result = genanki.Deck(DECK_ID, "ML interview handbook")
-    for q in collect(root):
-        front = q["question"]
-        if q["id"] in tasks:  # a coding exercise
-            front += card_html(tasks[q["id"]])
-            back = card_html(complexity[q["id"]])
-        else:
-            back = card_html(answers[q["id"]])
+    for q in found:
+        task, answer = parts[q["id"]]
+        front = q["question"] + (card_html(task) if task else "")  # a coding exercise: its task
+        back = card_html(answer)
         where = f"{q['chapter']} · {q['difficulty']}"
         fields = [front, where, back, site_url + q["url"]]
         tags = [t.replace(" ", "-") for t in q["tags"]]

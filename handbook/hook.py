@@ -4,8 +4,9 @@
   its file and line. The page's tags go to Material's tags plugin.
 - Under a topic page's title: a link to the page's examples as a notebook.
 - Material's search index leaves out code, intros and chapter indexes (handbook/search_exclude.py).
-- After the build: questions.json, the page notebooks and the search-index tuning
-  (handbook/after_build.py, which is also a command for generators that run no hooks).
+- After the build: questions.json, the page notebooks, the flashcards, the Drill page's data and
+  the search-index tuning (handbook/after_build.py, which is also a command for generators that
+  run no hooks). A page problem found there fails the build with its file and line.
 
 The meta line under each question and the All-questions table are Markdown extensions
 (handbook/meta_line.py, handbook/questions_table.py), listed in mkdocs.yml.
@@ -23,7 +24,7 @@ from mkdocs.utils import get_relative_url
 # and the tests set it): mkdocs.yml's Markdown extensions load from it before any hook does.
 from handbook import after_build, search_exclude
 from handbook.notebooks import notebook_path
-from handbook.pages import heading_problems, tags_of
+from handbook.pages import PageError, heading_problems, tags_of
 
 _seen: dict[str, str] = {}  # anchor -> "docs/page:line" where it is first defined
 _has_questions: set[str] = set()  # pages (source paths) that hold questions
@@ -64,4 +65,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
-    after_build.run(Path(config["site_dir"]), config["site_url"], Path(config["docs_dir"]).parent)
+    try:
+        after_build.run(Path(config["site_dir"]), config["site_url"], Path(config["docs_dir"]).parent)
+    except PageError as error:
+        raise PluginError(str(error)) from error

@@ -44,3 +44,22 @@ def test_offline_site_searches_and_navigates_from_file_urls(page, offline_site):
     assert page.locator(".hb-questions tbody tr").count() > 100
     elsewhere = [u for u in requests if urlsplit(u).scheme not in {"file", "data", "blob", "about"}]
     assert not elsewhere, f"the offline site made requests: {elsewhere}"
+
+
+def test_offline_drill_loads_its_questions_and_links_answers_from_file_urls(page, offline_site):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((offline_site / "drill.html").as_uri() + "?difficulty=hard")
+    page.wait_for_function("document.querySelector('#hb-drill-card')?.dataset.question")
+    page.click("#hb-drill-show")
+    page.click("#hb-drill-knew")
+    assert page.text_content("#hb-drill-count").startswith("1 of")
+    link = page.get_attribute("#hb-drill-link", "href")
+    path, anchor = urlsplit(link).path, urlsplit(link).fragment
+    assert path.endswith(".html") and Path(path).is_file(), link
+    assert f'id="{anchor}"' in Path(path).read_text(encoding="utf-8"), link
+    page.goto((offline_site / "questions.html").as_uri())
+    assert page.locator(".hb-progress-chapters li").count() == 1
+    assert page.get_attribute(".hb-drill-these", "href") == (offline_site / "drill.html").as_uri()
+    elsewhere = [u for u in requests if urlsplit(u).scheme not in {"file", "data", "blob", "about"}]
+    assert not elsewhere, f"the offline drill made requests: {elsewhere}"
