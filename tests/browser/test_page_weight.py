@@ -43,7 +43,7 @@ def test_a_first_visit_stays_under_budget_without_the_search_index(page, base_ur
 
 
 def test_opening_search_loads_the_index_and_answers(page, base_url):
-    _, urls = transferred(page, base_url + "rag/pipeline/")
+    transferred(page, base_url + "rag/pipeline/")
     with page.expect_request(lambda r: r.url.endswith("search/search_index.json")):
         page.click("input.md-search__input")
     assert "rag-chunking" in search(page, "chunk size overlap")[:5]
