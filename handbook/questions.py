@@ -68,6 +68,7 @@ def collect(root: Path = ROOT) -> list[dict]:
                     "id": anchor,
                     "question": plain(heading.text),
                     "url": f"{page_url(src)}#{anchor}",
+                    "source": f"{src}#{anchor}",
                     "page": title or first_heading(lines),
                     "chapter": chapter,
                     "difficulty": heading.attrs.get("data-difficulty"),

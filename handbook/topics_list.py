@@ -11,9 +11,7 @@ import re
 from collections import defaultdict
 from html import escape
 
-from markdown import Extension
-from markdown.preprocessors import Preprocessor
-
+from handbook.built_block import BuiltBlockExtension
 from handbook.pages import tag_vocabulary
 from handbook.questions import collect
 
@@ -28,14 +26,14 @@ def questions_by_tag(questions: list[dict]) -> dict[str, list[dict]]:
     return by_tag
 
 
-def topics(questions: list[dict], vocabulary: dict[str, str], up: str) -> str:
+def topics(questions: list[dict], vocabulary: dict[str, str]) -> str:
     by_tag = questions_by_tag(questions)
     used = sorted(tag for tag in vocabulary if by_tag[tag])
     index = " · ".join(f'<a href="#tag:{t}">{escape(t)}</a>' for t in used)
     sections = []
     for tag in used:
         items = "".join(
-            f'<li><a href="{up}{q["url"]}">{escape(q["question"])}</a> '
+            f'<li><a href="{escape(q["source"])}">{escape(q["question"])}</a> '
             f'<span class="hb-topic-chapter">{escape(q["chapter"])}</span></li>'
             for q in by_tag[tag]
         )
@@ -47,26 +45,11 @@ def topics(questions: list[dict], vocabulary: dict[str, str], up: str) -> str:
     return f'<p class="hb-topic-index">{index}</p>' + "".join(sections)
 
 
-class TopicsList(Preprocessor):
-    def __init__(self, md, up: str):
-        super().__init__(md)
-        self.up = up
+class TopicsListExtension(BuiltBlockExtension):
+    marker, name = MARKER, "topics_list"
 
-    def run(self, lines: list[str]) -> list[str]:
-        if not any(MARKER.match(line) for line in lines):
-            return lines
-        html = self.md.htmlStash.store(topics(collect(), tag_vocabulary(), self.up))
-        return [html if MARKER.match(line) else line for line in lines]
-
-
-class TopicsListExtension(Extension):
-    def __init__(self, **kwargs):
-        self.config = {"links_from": ["tags/", "where the page is served, from the site root"]}
-        super().__init__(**kwargs)
-
-    def extendMarkdown(self, md):
-        up = "../" * self.getConfig("links_from").count("/")
-        md.preprocessors.register(TopicsList(md, up), "handbook_topics_list", 25)
+    def build(self) -> str:
+        return topics(collect(), tag_vocabulary())
 
 
 def makeExtension(**kwargs):

@@ -39,6 +39,7 @@ def test_page_kinds_pass_axe_wcag_22_aa(browser, base_url, scheme):
     for path in PAGES:
         page.goto(base_url + path)
         page.wait_for_load_state("load")
+        page.wait_for_selector("body[data-code-focusable]", state="attached")
         if path == "drill/":  # built by its script: check it with an answer shown
             page.click("#hb-drill-show")
         if problems := violations(axe, page):

@@ -1,6 +1,7 @@
 """`make offline`: the site opened from file:// works, search included, with no request anywhere."""
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,3 +64,16 @@ def test_offline_drill_loads_its_questions_and_links_answers_from_file_urls(page
     assert page.get_attribute(".hb-drill-these", "href") == (offline_site / "drill.html").as_uri()
     elsewhere = [u for u in requests if urlsplit(u).scheme not in {"file", "data", "blob", "about"}]
     assert not elsewhere, f"the offline drill made requests: {elsewhere}"
+
+
+@pytest.mark.parametrize("listing", ["questions.html", "tags.html"])
+def test_offline_question_lists_link_to_existing_answers(offline_site, listing):
+    html = (offline_site / listing).read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"#]+\.html)#([^"]+)">', html)
+    assert len(links) > 300, f"{listing}: expected a link to every question, found {len(links)}"
+    pages = {}
+    for path, anchor in links:
+        target = offline_site / path
+        assert target.is_file(), f"{listing} links to {path}, which the offline copy lacks"
+        pages.setdefault(path, target.read_text(encoding="utf-8"))
+        assert f'id="{anchor}"' in pages[path], f"{listing} links to {path}#{anchor}: no such anchor"
