@@ -17,7 +17,19 @@ function render(element) {
   const tex = element.textContent.trim();
   const display = tex.startsWith("\\[");
   katex.render(tex.slice(2, -2), element, { displayMode: display, throwOnError: false });
+  if (display) sideways.observe(element);
 }
+
+// A formula wider than its column scrolls sideways: let the keyboard reach it. Checked again
+// when the column resizes and when KaTeX's fonts arrive, which widen a formula after it renders.
+function reachable(box) {
+  if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+  else box.removeAttribute("tabindex");
+}
+const sideways = new ResizeObserver((entries) => entries.forEach(({ target }) => reachable(target)));
+document.fonts.addEventListener("loadingdone", () =>
+  document.querySelectorAll("div.arithmatex[data-rendered]").forEach(reachable),
+);
 
 function wrapNotebookMath(body) {
   for (const cell of body.querySelectorAll(".jp-RenderedMarkdown")) {

@@ -3,6 +3,9 @@
 //   handbook/search_index.py), possibly with Material's highlight terms (`?h=`): scroll to the
 //   answer, then leave `page/#anchor` in the address bar. Older shared links used `?q=anchor`,
 //   which Material takes for a search: those land at the answer too, with search closed.
+// - The words searched for (Material's `?h=`) are marked in the answer the reader opened, whole
+//   words only (a word also marks its plural): Material's own highlighter marks every word
+//   starting with a term ("in" marked "independent") across the whole page.
 // - The ¶ after a question copies that clean link (with a confirmation) instead of only jumping.
 (function () {
   function cleanAddress() {
@@ -24,7 +27,36 @@
     if (!anchor && !params.has("h")) return;
     const found = anchor && document.getElementById(anchor);
     history.replaceState(history.state, "", url.pathname + (found ? "#" + anchor : url.hash));
-    if (found) setTimeout(() => keepInView(anchor), delay);
+    if (found) {
+      markWords(found, params.get("h") || "");
+      setTimeout(() => keepInView(anchor), delay);
+    }
+  }
+
+  function markWords(heading, terms) {
+    const words = terms
+      .split(/\s+/)
+      .map((word) => word.replace(/[^\w-]/g, ""))
+      .filter((word) => word.length > 1);
+    if (!words.length) return;
+    const pattern = new RegExp(`\\b(?:${words.join("|")})(?:e?s)?\\b`, "gi");
+    const texts = [];
+    const skip = (node) => node.parentElement.closest("pre, code, a, .arithmatex, .katex, .hb-meta, mark");
+    // The answer runs from its heading to the next question's.
+    for (let el = heading; el && (el === heading || !/^H[12]$/.test(el.tagName)); el = el.nextElementSibling) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) if (!skip(walker.currentNode)) texts.push(walker.currentNode);
+    }
+    for (const node of texts) {
+      const parts = [];
+      let last = 0;
+      for (const match of node.data.matchAll(pattern)) {
+        const mark = Object.assign(document.createElement("mark"), { textContent: match[0] });
+        parts.push(node.data.slice(last, match.index), mark);
+        last = match.index + match[0].length;
+      }
+      if (parts.length) node.replaceWith(...parts, node.data.slice(last));
+    }
   }
 
   // Formulas above the answer render after the jump and move it; follow it for a second,
@@ -36,9 +68,12 @@
     events.forEach((name) => addEventListener(name, stop, { once: true, passive: true }));
     const follow = () => {
       const target = document.getElementById(anchor);
-      const top = target ? target.getBoundingClientRect().top : 0;
+      if (!target || readerMoved) return;
+      // Just below Material's sticky header, as the browser places an anchor it jumps to.
+      const below = (document.querySelector(".md-header")?.getBoundingClientRect().bottom ?? 0) + 8;
+      const top = target.getBoundingClientRect().top - below;
       // Rounded down: scrollIntoView can leave the heading a fraction of a pixel above the top.
-      if (!readerMoved && (top < 0 || top > innerHeight / 2)) scrollTo(0, Math.floor(scrollY + top));
+      if (top < -1 || top > innerHeight / 2) scrollTo(0, Math.floor(scrollY + top));
     };
     follow();
     [150, 400, 800, 1500].forEach((ms) => setTimeout(follow, ms));

@@ -13,7 +13,9 @@ document$.subscribe(({ body }) => {
   });
   mermaidReady.then(() => {
     const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
-    mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict" });
+    // The dark theme's edge labels are #ccc on #585858 (4.43:1); a darker label box passes WCAG AA.
+    const themeVariables = dark ? { edgeLabelBackground: "#404040" } : {};
+    mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", themeVariables, securityLevel: "strict" });
     // superfences wraps the source in <code>; Mermaid parses the element's markup, so keep text only.
     for (const diagram of diagrams) diagram.textContent = diagram.textContent;
     mermaid.run({ nodes: diagrams });

@@ -50,10 +50,19 @@ function best(group) {
   );
 }
 
+// A card's header (the entry for the question alone, which matches no word itself) carries the
+// words its answer matched, so opening it marks them in the answer (docs/javascripts/links.js)
+// as opening one of its sections does.
+function withAnswerTerms(group) {
+  const terms = {};
+  for (const doc of group) for (const [term, found] of Object.entries(doc.terms || {})) terms[term] ||= found;
+  return group.map((doc) => (Object.keys(doc.terms || {}).length ? doc : { ...doc, terms }));
+}
+
 function reranked(message) {
   const items = message.data && message.data.items;
   if (!Array.isArray(items)) return message;
-  const order = items.map((group, position) => ({ group, position, ...best(group) }));
+  const order = items.map((group, position) => ({ group: withAnswerTerms(group), position, ...best(group) }));
   order.sort((a, b) => b.covered - a.covered || b.score - a.score || a.position - b.position);
   const complete = order.filter(({ covered }) => covered === 1).length;
   const kept = order.slice(0, Math.max(complete, PARTIAL_KEPT));

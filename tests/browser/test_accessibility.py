@@ -1,11 +1,17 @@
 """Pages pass axe-core's WCAG 2.2 A and AA rules, in the light and the dark scheme.
 
-axe takes about 10 s on a long page, so the suite checks one page of each kind (home, the lists,
-both Labs, and topic pages heavy in code, math, tables and diagrams), not all of them.
+One page of each kind (home, the lists, both Labs, and topic pages heavy in code, math, tables
+and diagrams) is checked whole. Every other page is checked too, except inside its code blocks:
+axe spends most of its time on the colour of each of thousands of code tokens, and the code
+palette is the same on every page, checked on the code-heavy pages above. In the dark scheme
+the other pages are checked for colour only: the markup is the same in both.
 """
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from handbook.pages import mkdocs_config
+from handbook.questions import nav_pages, page_url
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = [
@@ -21,8 +27,18 @@ PAGES = [
 ]
 
 
-def violations(axe: Axe, page) -> list[str]:
-    result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+def every_other_page() -> list[str]:
+    return [url for src, _, _ in nav_pages(mkdocs_config()["nav"]) if (url := page_url(src)) not in PAGES]
+
+
+# What the colour scheme changes; the other rules look at markup, the same in both schemes.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def violations(axe: Axe, page, context: dict | None = None, rules: list[str] | None = None) -> list[str]:
+    run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG}
+    options = {"runOnly": run_only, "resultTypes": ["violations"]}
+    result = axe.run(page, context=context, options=options)
     return [
         f"{v['id']}: {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
         for v in result.response["violations"]
@@ -30,19 +46,36 @@ def violations(axe: Axe, page) -> list[str]:
     ]
 
 
+def open_page(browser, url: str, scheme: str):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    # Settled: KaTeX and its fonts fetched (a formula widens when they arrive), code blocks marked.
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_selector("body[data-code-focusable]", state="attached")
+    return context, page
+
+
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_page_kinds_pass_axe_wcag_22_aa(browser, base_url, scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
     axe, found = Axe(), {}
     for path in PAGES:
-        page.goto(base_url + path)
-        page.wait_for_load_state("load")
-        page.wait_for_selector("body[data-code-focusable]", state="attached")
+        context, page = open_page(browser, base_url + path, scheme)
         if path == "drill/":  # built by its script: check it with an answer shown
             page.click("#hb-drill-show")
         if problems := violations(axe, page):
             found[path or "/"] = problems
-    context.close()
+        context.close()
     assert not found, "\n".join(f"{path}\n  " + "\n  ".join(p) for path, p in found.items())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", every_other_page())
+def test_every_page_passes_axe_outside_its_code(browser, base_url, path, scheme):
+    context, page = open_page(browser, base_url + path, scheme)
+    rules = COLOUR_RULES if scheme == "dark" else None
+    problems = violations(Axe(), page, context={"exclude": [[".highlight"]]}, rules=rules)
+    context.close()
+    assert not problems, f"{path}\n  " + "\n  ".join(problems)

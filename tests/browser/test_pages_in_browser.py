@@ -22,11 +22,13 @@ def last_question_per_page(site) -> list[dict]:
 
 
 def heading_in_view(page, anchor: str) -> bool:
-    """The heading's top settles in the upper half of the screen (KaTeX renders after load)."""
+    """The heading settles below the sticky header, in the upper half of the screen (KaTeX
+    renders after load)."""
     try:
         page.wait_for_function(
             "s => { const r = document.querySelector(s).getBoundingClientRect(); "
-            "return r.top >= 0 && r.top < innerHeight / 2; }",
+            "const header = document.querySelector('.md-header').getBoundingClientRect().bottom; "
+            "return r.top >= header - 1 && r.top < innerHeight / 2; }",
             arg=f"h2#{anchor}",
             timeout=5_000,
         )
@@ -70,6 +72,28 @@ def test_a_search_result_header_lands_at_the_answer_and_leaves_a_clean_address(p
     page.wait_for_function("() => !location.search")
     assert page.url == urljoin(base_url, q["url"])
     assert page.locator(SEARCH_INPUT).input_value() != q["id"], "search reopened with the anchor"
+
+
+def test_the_words_searched_for_are_marked_whole_in_the_answer_only(page, site, base_url):
+    page.goto(base_url)
+    search(page, "how is the bias variance tradeoff measured")
+    page.locator('.md-search-result__link[href*="?a=bias-variance&"]').first.click()
+    page.wait_for_url(lambda url: url.endswith("/#bias-variance"))
+    marks = page.eval_on_selector_all(
+        "article mark",
+        """marks => marks.map(m => {
+            let el = m.closest('article > *');
+            while (el && el.tagName !== 'H2') el = el.previousElementSibling;
+            return [m.textContent, el && el.id, m.parentElement.textContent];
+        })""",
+    )
+    assert marks, "no searched word is marked in the answer"
+    wrong = [(text, section) for text, section, _ in marks if section != "bias-variance"]
+    assert not wrong, f"marks outside the answer: {wrong[:5]}"
+    words = {"bias", "variance", "tradeoff", "measured"}
+    plurals = words | {w + "s" for w in words} | {w + "es" for w in words}
+    partial = [(text, context[:80]) for text, _, context in marks if text.lower() not in plurals]
+    assert not partial, f"marks that are not whole searched words: {partial[:5]}"
 
 
 def test_an_old_link_with_the_q_key_still_lands_at_the_answer(page, site, base_url):
