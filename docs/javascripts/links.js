@@ -110,6 +110,6 @@
     }
   });
 
-  // Material's highlight reads `h` when the page renders; clean up just after.
+  // After the page's own content is in place: mark the searched words, then clean the address.
   document$.subscribe(() => setTimeout(cleanAddress, 0));
 })();
