@@ -48,8 +48,28 @@ def make(name):
     return index
 
 
-rows, build_s, query_s = [], {}, {}
-for name in ["Flat", "IVF-Flat", "HNSW", "PQ", "IVF-PQ"]:
+def distances_per_query(index, name):
+    """Vectors (or codes) the index compares the query with: exact counts, not timings."""
+    if name in ("Flat", "PQ"):
+        return len(xb)  # every vector, or every code
+    stats = faiss.cvar.hnsw_stats if name == "HNSW" else faiss.cvar.indexIVF_stats
+    stats.reset()
+    index.search(xq, k)
+    return stats.ndis / len(xq)
+
+
+def median_latency(index):
+    per_query = []
+    for q in xq[:200]:  # one query at a time, as a service sees them
+        t0 = time.perf_counter()
+        index.search(q[None, :], k)
+        per_query.append(time.perf_counter() - t0)
+    return float(np.median(per_query))
+
+
+names = ["Flat", "IVF-Flat", "HNSW", "PQ", "IVF-PQ"]
+indexes, rows, build_s = {}, [], {}
+for name in names:
     t0 = time.perf_counter()
     index = make(name)
     if not index.is_trained:
@@ -57,25 +77,31 @@ for name in ["Flat", "IVF-Flat", "HNSW", "PQ", "IVF-PQ"]:
     index.add(xb)
     build_s[name] = time.perf_counter() - t0
     _, I = index.search(xq, k)
-    per_query = []
-    for q in xq[:200]:  # one query at a time, as a service sees them
-        t0 = time.perf_counter()
-        index.search(q[None, :], k)
-        per_query.append(time.perf_counter() - t0)
-    query_s[name] = float(np.median(per_query))
     size = faiss.serialize_index(index).nbytes
-    rows.append((name, recall_at_k(I), size / len(xb), size / 1e6))
+    rows.append(
+        (name, recall_at_k(I), distances_per_query(index, name), size / len(xb), size / 1e6)
+    )
+    indexes[name] = index
+
+# Best of three interleaved rounds: a busy machine slows a round, never speeds one up.
+query_s = {name: min(median_latency(indexes[name]) for _ in range(3)) for name in names}
+for name in names:
     print(
         f"{name}: build {build_s[name]:.2f} s, {1e3 * query_s[name]:.3f} ms/query",
         file=sys.stderr,
     )
 
-print(f"{'index':<9} {'recall@10':>9} {'bytes/vector':>12} {'index MB':>8}")
-for name, rec, per_vec, mb in rows:
-    print(f"{name:<9} {rec:>9.3f} {per_vec:>12.1f} {mb:>8.2f}")
+print(f"{'index':<9} {'recall@10':>9} {'compared/query':>14} {'bytes/vector':>12} {'index MB':>8}")
+for name, rec, ndis, per_vec, mb in rows:
+    print(f"{name:<9} {rec:>9.3f} {ndis:>14,.0f} {per_vec:>12.1f} {mb:>8.2f}")
 
-fast = [n for n in ["IVF-Flat", "HNSW", "IVF-PQ"] if query_s["Flat"] / query_s[n] >= 4]
-print("at least 4x faster per query than Flat:", ", ".join(fast))
+fast = [n for n in ["IVF-Flat", "HNSW", "IVF-PQ"] if query_s["Flat"] / query_s[n] >= 2]
+print("at least 2x faster per query than Flat:", ", ".join(fast))
+work_gain = len(xb) / dict((r[0], r[2]) for r in rows)["HNSW"]
+print(
+    f"HNSW's speed-up over Flat is below its {work_gain:.0f}x fewer comparisons:",
+    query_s["Flat"] / query_s["HNSW"] < work_gain,
+)
 print(
     "PQ without IVF scans every code, slower than IVF-PQ:",
     query_s["PQ"] > query_s["IVF-PQ"],
