@@ -49,7 +49,7 @@ def make(name):
 
 
 def distances_per_query(index, name):
-    """Vectors (or codes) the index compares the query with: exact counts, not timings."""
+    """Vectors (or codes) compared with each query: an exact count, not a timing."""
     if name in ("Flat", "PQ"):
         return len(xb)  # every vector, or every code
     stats = faiss.cvar.hnsw_stats if name == "HNSW" else faiss.cvar.indexIVF_stats
@@ -68,7 +68,7 @@ def median_latency(index):
 
 
 names = ["Flat", "IVF-Flat", "HNSW", "PQ", "IVF-PQ"]
-indexes, rows, build_s = {}, [], {}
+indexes, rows, build_s, compared = {}, [], {}, {}
 for name in names:
     t0 = time.perf_counter()
     index = make(name)
@@ -78,12 +78,11 @@ for name in names:
     build_s[name] = time.perf_counter() - t0
     _, I = index.search(xq, k)
     size = faiss.serialize_index(index).nbytes
-    rows.append(
-        (name, recall_at_k(I), distances_per_query(index, name), size / len(xb), size / 1e6)
-    )
+    compared[name] = distances_per_query(index, name)
+    rows.append((name, recall_at_k(I), compared[name], size / len(xb), size / 1e6))
     indexes[name] = index
 
-# Best of three interleaved rounds: a busy machine slows a round, never speeds one up.
+# Best of three rounds: a busy machine slows a round down, never speeds one up.
 query_s = {name: min(median_latency(indexes[name]) for _ in range(3)) for name in names}
 for name in names:
     print(
@@ -91,13 +90,14 @@ for name in names:
         file=sys.stderr,
     )
 
-print(f"{'index':<9} {'recall@10':>9} {'compared/query':>14} {'bytes/vector':>12} {'index MB':>8}")
+header = ["index", "recall@10", "compared/query", "bytes/vector", "index MB"]
+print(f"{header[0]:<9} {header[1]:>9} {header[2]:>14} {header[3]:>12} {header[4]:>8}")
 for name, rec, ndis, per_vec, mb in rows:
     print(f"{name:<9} {rec:>9.3f} {ndis:>14,.0f} {per_vec:>12.1f} {mb:>8.2f}")
 
 fast = [n for n in ["IVF-Flat", "HNSW", "IVF-PQ"] if query_s["Flat"] / query_s[n] >= 2]
 print("at least 2x faster per query than Flat:", ", ".join(fast))
-work_gain = len(xb) / dict((r[0], r[2]) for r in rows)["HNSW"]
+work_gain = len(xb) / compared["HNSW"]
 print(
     f"HNSW's speed-up over Flat is below its {work_gain:.0f}x fewer comparisons:",
     query_s["Flat"] / query_s["HNSW"] < work_gain,
