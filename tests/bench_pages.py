@@ -17,7 +17,7 @@ from pathlib import Path
 
 from handbook.pages import ROOT
 from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.search import load_queries, recall_at, worker_rankings
+from tests.browser.search import QUERIES, UNSEEN, load_queries, recall_at, worker_rankings
 from tests.browser.serve import serve
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -27,22 +27,23 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 def search_recall(base_url: str, chromium: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    queries = load_queries()
+    sets = {"reader queries": load_queries(QUERIES), "unseen queries (never tuned on)": load_queries(UNSEEN)}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(base_url)
-        ranked = worker_rankings(page, [query for query, _ in queries])
+        ranked = worker_rankings(page, [query for queries in sets.values() for query, _ in queries])
         browser.close()
-    expected = dict(queries)
-    r1, r5 = recall_at(ranked, expected, 1), recall_at(ranked, expected, 5)
-    print(
-        f"search over {len(queries)} reader queries: "
-        f"recall@1 {r1:.3f} (target >= 0.95), recall@5 {r5:.3f} (target >= 0.99)"
-    )
-    for query, answers in queries:
-        if not set(answers) & set(ranked[query][:1]):
-            print(f"  {query!r}: wanted {answers[0]}, first results {ranked[query][:3]}")
+    for name, queries in sets.items():
+        expected = dict(queries)
+        r1, r5 = recall_at(ranked, expected, 1), recall_at(ranked, expected, 5)
+        print(
+            f"search over {len(queries)} {name}: "
+            f"recall@1 {r1:.3f} (target >= 0.95), recall@5 {r5:.3f} (target >= 0.99)"
+        )
+        for query, answers in queries:
+            if not set(answers) & set(ranked[query][:1]):
+                print(f"  {query!r}: wanted {answers[0]}, first results {ranked[query][:3]}")
 
 
 def lighthouse(url: str, chromium: str, preset: str | None) -> dict:

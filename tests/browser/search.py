@@ -8,17 +8,18 @@ from urllib.parse import urlsplit
 import yaml
 
 QUERIES = Path(__file__).with_name("search_queries.yml")
+UNSEEN = Path(__file__).with_name("search_queries_unseen.yml")  # never tuned on: make bench only
 SEARCH_INPUT = "input.md-search__input"
 
 
-def load_queries() -> list[tuple[str, list[str]]]:
+def load_queries(path: Path = QUERIES) -> list[tuple[str, list[str]]]:
     """(query, answers): a query that two questions answer equally well lists both."""
-    return [(query, answers) for query, answers, _ in load_entries()]
+    return [(query, answers) for query, answers, _ in load_entries(path)]
 
 
-def load_entries() -> list[tuple[str, list[str], str | None]]:
+def load_entries(path: Path = QUERIES) -> list[tuple[str, list[str], str | None]]:
     """(query, answers, why it is a known miss or None)."""
-    entries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         (str(e[0]), e[1] if isinstance(e[1], list) else [e[1]], e[2] if len(e) > 2 else None) for e in entries
     ]
