@@ -83,3 +83,24 @@ def test_every_formula_renders(site):
     assert not failures, "formulas KaTeX cannot render:\n" + "\n".join(
         f"  {f['where']}: {f['tex'][:80]!r}: {f['error']}" for f in failures
     )
+
+
+# TeX left as text in a built page: a display block that Markdown did not hand to arithmatex
+# (for instance `$$` indented by 2 spaces inside a list item ends the list and prints as is).
+LEFT_AS_TEXT = re.compile(r"\$\$|\\\(|\\\[|(?<![\w$])\$[^$\s][^$<]*?\$(?!\w)")
+NOT_PROSE = re.compile(
+    r'<(pre|code|script|style|textarea)\b.*?</\1>|<(span|div) class="arithmatex">.*?</\2>', re.S
+)
+
+
+def test_no_page_shows_tex_as_text(site):
+    docs = ROOT / "docs"
+    shown = []
+    for page in docs_pages(docs):
+        src = page.relative_to(docs).as_posix()
+        out = built_html(site, src)
+        if src.startswith("labs/") or not out.is_file():
+            continue  # Labs: notebook Markdown, typeset in the browser by katex.js
+        prose = NOT_PROSE.sub("", out.read_text(encoding="utf-8"))
+        shown += [f"{src}: {m.group()[:40]!r}" for m in LEFT_AS_TEXT.finditer(prose)]
+    assert not shown, "TeX shown as text:\n  " + "\n  ".join(shown)
