@@ -13,12 +13,15 @@ from pydantic import BaseModel
 
 TEXT = "Streaming sends each token as soon as the model produces it ."
 TOKENS = TEXT.split(" ")
+produced = [0]  # tokens the stand-in model has produced for the current request
 
 
 async def stand_in_decode(prompt: str):
     """Stands in for an LLM's decode loop: one token every 20 ms."""
+    produced[0] = 0
     for token in TOKENS:
         await asyncio.sleep(0.020)
+        produced[0] += 1
         yield token
 
 
@@ -66,29 +69,33 @@ async def client(base: str):
             "response"
         ]
         blocking_total = time.perf_counter() - start
+        blocking_first = produced[0]  # the blocking reply arrives in one piece
 
         tokens, frames, first = [], [], None
         start = time.perf_counter()
         async with http.stream(
             "POST", base + "/generate/stream", json={"prompt": "hi"}
         ) as r:
-            content_type = r.headers["content-type"]
+            ctype = r.headers["content-type"]
             async for line in r.aiter_lines():
                 if not line.startswith("data: "):
                     continue
                 frames.append(line)
                 if line == "data: [DONE]":
                     break
-                first = first or time.perf_counter() - start
+                if first is None:
+                    first = time.perf_counter() - start
+                    stream_first = produced[0]
                 tokens.append(json.loads(line[6:])["token"])
         stream_total = time.perf_counter() - start
-        return full, blocking_total, tokens, frames, first, stream_total, content_type
+        arrived = {"blocking": blocking_first, "streaming": stream_first}
+        return full, blocking_total, tokens, frames, first, stream_total, arrived, ctype
 
 
 server, thread, base = serve(app)
 try:
-    full, blocking_total, tokens, frames, ttft, stream_total, ctype = asyncio.run(
-        client(base)
+    full, blocking_total, tokens, frames, ttft, stream_total, arrived, ctype = (
+        asyncio.run(client(base))
     )
 finally:
     server.should_exit = True
@@ -104,7 +111,9 @@ print(
     f"ttft {ttft:.3f}s stream {stream_total:.3f}s blocking {blocking_total:.3f}s",
     file=sys.stderr,
 )
+# Counted, not timed: how far the model had got when the client saw the first token.
 print(
-    "first token arrives within a quarter of the full response time: "
-    f"{ttft < blocking_total / 4}"
+    f"tokens generated when the first text reached the client: "
+    f"blocking {arrived['blocking']} of {len(TOKENS)}, "
+    f"streaming fewer than {len(TOKENS)}: {arrived['streaming'] < len(TOKENS)}"
 )
