@@ -11,8 +11,8 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
 - A topic page's own entry (its title) would otherwise outrank its questions: it is demoted.
 - The search splits words at hyphens and inside camelCase (so "k-means" and "IndexFlatL2" are
   found by their parts), which made "xgboost", "groupkfold" or "tradeoff" find nothing: each
-  entry also gets its camelCase and hyphenated words whole and lowercase ("xgboost",
-  "tradeoff"), at the end of its text, those of its heading three times so that the answer named
+  entry also gets its camelCase, hyphenated and underscored words whole and lowercase
+  ("xgboost", "tradeoff", "dk" for d_k), at the end of its text, those of its heading three times so that the answer named
   after a product ranks above the answers that mention it. docs/javascripts/search-worker.js does
   the query side (stop words, short words) and orders results by how many query words they hold.
 - Result teasers cannot render formulas: `\(q \cdot k\)` is written as `q · k`
@@ -34,6 +34,7 @@ TOPIC_PAGE_BOOST = 0.1
 GROUP_HEADER_BOOST = 0.001
 CAMEL_CASE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
 HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
+SUBSCRIPTED = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")  # d_k, max_tokens
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -43,6 +44,7 @@ def whole_words(text: str) -> str:
     present = set(re.findall(r"\b[a-z0-9]+\b", plain))  # words the search already holds whole
     found = {w.lower() for w in CAMEL_CASE.findall(plain)}
     found |= {w.replace("-", "").lower() for w in HYPHENATED.findall(plain)}
+    found |= {w.replace("_", "").lower() for w in SUBSCRIPTED.findall(plain)}
     return " ".join(sorted(found - present))
 
 

@@ -1,4 +1,4 @@
-// Material's search worker, with one change made before it sees a query: words that lunr's
+// Material's search worker, with two changes. Before it sees a query: words that lunr's
 // stop-word filter keeps out of the index ("of", "how", "the"…) and "vs" are dropped. Material
 // turns every query word into a prefix, so such a word could only ever match the start of other
 // words ("of" matched "offline"); a query of nothing but such words is left as typed.
@@ -22,32 +22,92 @@ function withoutNoise(query) {
   return kept.map((word) => (/^[a-z0-9]{1,2}$/i.test(word) ? `${word}~0` : word)).join(" ");
 }
 
-// Material scores an answer by lunr's BM25 with headings boosted 1000x, and multiplies by at most
-// 2 for the share of the query's words it holds, so one query word in a heading beat an answer
-// holding every word in its text ("draft model acceptance rate" put an answer whose heading says
-// "models" first). Results are re-ordered: answers that hold more of the query's words come
-// first, and lunr's order decides among equals. A result group (one question) counts as its best
-// entry. Every answer holding all the words is listed, and at least PARTIAL_KEPT answers in all:
-// a query for a topic the handbook lacks ("graph neural network message passing") listed 180
-// answers that share one common word.
+// Results are re-ranked here. Material scores by lunr's BM25 with headings boosted 1000x, so one
+// query word in a heading beat an answer holding every word in its text ("draft model acceptance
+// rate" put an answer whose heading says "models" first), and among answers whose headings all
+// held the words, the shortest heading won, whatever the answers said. lunr still decides which
+// answers match (prefix matching, as the reader types); their order is BM25F (Robertson et al.,
+// "Simple BM25 extension to multiple weighted fields", CIKM 2004) over three fields of each
+// answer: its heading, its meta line (tags and "also asked as" names) and its text, the first two
+// weighted 3x. A result group (one question) is ranked by its answer entry. Every answer holding
+// all the query's words is listed, and at least PARTIAL_KEPT answers in all: a query for a topic
+// the handbook lacks ("graph neural network message passing") listed 180 answers that share one
+// common word. tests/bench_pages.py measures the ranking on the tuned and the unseen queries.
+const SETUP = 0; // Material's message type for the index (its SearchMessageType.SETUP)
 const RESULT = 3; // Material's message type for results (its SearchMessageType.RESULT)
 const PARTIAL_KEPT = 10;
+const FIELD_WEIGHT = { title: 3, meta: 3, text: 1 };
+const K1 = 1.2;
+const B = 0.75;
 
-function share(doc) {
-  const found = Object.values(doc.terms || {});
-  return found.length ? found.filter(Boolean).length / found.length : 0;
+let separator = /[\s-]+/; // the index's own (its config.separator) once set up
+const answers = new Map(); // location -> the tokens of each field
+const averageLength = { title: 1, meta: 1, text: 1 };
+let lastQuery = "";
+
+function tokens(html) {
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .split(separator)
+    .map((token) => token.toLowerCase().replace(/^\W+|\W+$/g, ""))
+    .filter(Boolean);
 }
 
-function best(group) {
-  return group.reduce(
-    (top, doc) => {
-      const covered = share(doc);
-      return covered > top.covered || (covered === top.covered && doc.score > top.score)
-        ? { covered, score: doc.score }
-        : top;
-    },
-    { covered: -1, score: -Infinity },
-  );
+function remember({ config, docs }) {
+  if (config?.separator) separator = new RegExp(config.separator);
+  for (const doc of docs) {
+    if (!doc.location.includes("#")) continue; // a page, or a question's card header
+    const text = doc.text || "";
+    // A question's text opens with its meta line (handbook/meta_line.py).
+    const [, meta, rest] = (doc.location.includes("?a=") && /^<p>(.*?)<\/p>(.*)$/s.exec(text)) || [, "", text];
+    answers.set(doc.location, { title: tokens(doc.title), meta: tokens(meta), text: tokens(rest) });
+  }
+  for (const field of Object.keys(averageLength)) {
+    let total = 0;
+    for (const answer of answers.values()) total += answer[field].length;
+    averageLength[field] = Math.max(1, total / Math.max(1, answers.size));
+  }
+}
+
+// The query as lunr was given it: a word ending in "~0" matches exactly, any other as a prefix.
+function queryTerms(query) {
+  return withoutNoise(query)
+    .toLowerCase()
+    .split(/\s+/)
+    .map((word) => ({ word: word.replace(/~0$/, "").replace(/^\W+|\W+$/g, ""), exact: word.endsWith("~0") }))
+    .filter((term) => term.word);
+}
+
+function matches(token, term) {
+  return term.exact ? token === term.word : token.startsWith(term.word);
+}
+
+function inverseDocumentFrequency(term) {
+  let found = 0;
+  for (const answer of answers.values()) {
+    if (Object.keys(FIELD_WEIGHT).some((field) => answer[field].some((t) => matches(t, term)))) found += 1;
+  }
+  return Math.log(1 + (answers.size - found + 0.5) / (found + 0.5));
+}
+
+function bm25f(answer, terms, idf) {
+  let score = 0;
+  let covered = 0;
+  terms.forEach((term, i) => {
+    let tf = 0;
+    for (const [field, weight] of Object.entries(FIELD_WEIGHT)) {
+      const count = answer[field].filter((t) => matches(t, term)).length;
+      tf += (weight * count) / (1 - B + (B * answer[field].length) / averageLength[field]);
+    }
+    if (tf > 0) covered += 1;
+    score += (idf[i] * tf) / (K1 + tf);
+  });
+  return { complete: covered === terms.length, score };
+}
+
+function ranked(group, terms, idf) {
+  const entry = group.find((doc) => answers.has(doc.location));
+  return entry ? bm25f(answers.get(entry.location), terms, idf) : { complete: false, score: -Infinity };
 }
 
 // A card's header (the entry for the question alone, which matches no word itself) carries the
@@ -62,9 +122,11 @@ function withAnswerTerms(group) {
 function reranked(message) {
   const items = message.data && message.data.items;
   if (!Array.isArray(items)) return message;
-  const order = items.map((group, position) => ({ group: withAnswerTerms(group), position, ...best(group) }));
-  order.sort((a, b) => b.covered - a.covered || b.score - a.score || a.position - b.position);
-  const complete = order.filter(({ covered }) => covered === 1).length;
+  const terms = queryTerms(lastQuery);
+  const idf = terms.map(inverseDocumentFrequency);
+  const order = items.map((group, position) => ({ group: withAnswerTerms(group), position, ...ranked(group, terms, idf) }));
+  order.sort((a, b) => b.score - a.score || a.position - b.position);
+  const complete = order.filter((result) => result.complete).length;
   const kept = order.slice(0, Math.max(complete, PARTIAL_KEPT));
   return { ...message, data: { ...message.data, items: kept.map(({ group }) => group) } };
 }
@@ -76,8 +138,10 @@ self.postMessage = (message, ...rest) =>
 addEventListener("message", (event) => {
   const message = event.data;
   if (message && message.type === QUERY && typeof message.data === "string") {
+    lastQuery = message.data;
     message.data = withoutNoise(message.data);
   }
+  if (message && message.type === SETUP && Array.isArray(message.data?.docs)) remember(message.data);
 });
 
 // Resolved against this file's own address: the offline site (file://) runs workers through the
