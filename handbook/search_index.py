@@ -12,9 +12,11 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
 - The search splits words at hyphens and inside camelCase (so "k-means" and "IndexFlatL2" are
   found by their parts), which made "xgboost", "groupkfold" or "tradeoff" find nothing: each
   entry also gets its camelCase, hyphenated and underscored words whole and lowercase
-  ("xgboost", "tradeoff", "dk" for d_k), at the end of its text, those of its heading three times so that the answer named
-  after a product ranks above the answers that mention it. docs/javascripts/search-worker.js does
-  the query side (stop words, short words) and orders results by how many query words they hold.
+  ("xgboost", "tradeoff", "dk" for d_k), and its -ise/-ize words in the other spelling
+  ("regularization" finds "regularisation"), at the end of its text, those of its heading three
+  times so that the answer named after a product ranks above the answers that mention it.
+  docs/javascripts/search-worker.js does the query side (stop words, short words) and orders the
+  results (BM25F over heading, meta line and text).
 - Result teasers cannot render formulas: `\(q \cdot k\)` is written as `q · k`
   (handbook/plain_math.py).
 - Material gives every section the tags of its whole page, with a boost of a million: every
@@ -36,15 +38,20 @@ CAMEL_CASE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z][A
 HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 SUBSCRIPTED = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")  # d_k, max_tokens
 TAG = re.compile(r"<[^>]+>")
+# The pages mix British and American spellings ("regularisation", "tokenizer"), and readers type
+# either: each -ise/-ize word is also indexed in the other spelling.
+SPELLING = re.compile(r"\b([a-z]{4,})i([sz])(e|es|ed|er|ers|ing|ation|ations)\b")
 
 
 def whole_words(text: str) -> str:
-    """The camelCase and hyphenated words of `text`, lowercase and whole, that it lacks as such."""
+    """The camelCase, hyphenated and underscored words of `text`, lowercase and whole, and its
+    -ise/-ize words in the other spelling, that it lacks as such."""
     plain = TAG.sub(" ", text)
     present = set(re.findall(r"\b[a-z0-9]+\b", plain))  # words the search already holds whole
     found = {w.lower() for w in CAMEL_CASE.findall(plain)}
     found |= {w.replace("-", "").lower() for w in HYPHENATED.findall(plain)}
     found |= {w.replace("_", "").lower() for w in SUBSCRIPTED.findall(plain)}
+    found |= {f"{stem}i{'z' if s == 's' else 's'}{end}" for stem, s, end in SPELLING.findall(plain.lower())}
     return " ".join(sorted(found - present))
 
 

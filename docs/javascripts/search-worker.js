@@ -41,7 +41,10 @@ const K1 = 1.2;
 const B = 0.75;
 
 let separator = /[\s-]+/; // the index's own (its config.separator) once set up
-const answers = new Map(); // location -> the tokens of each field
+// location -> per field, how often each word occurs and how many words the field has
+const answers = new Map();
+const answersWith = new Map(); // word -> the answers that hold it
+let vocabulary = []; // every word of every answer
 const averageLength = { title: 1, meta: 1, text: 1 };
 let lastQuery = "";
 
@@ -53,6 +56,13 @@ function tokens(html) {
     .filter(Boolean);
 }
 
+function field(html) {
+  const words = tokens(html);
+  const counts = new Map();
+  for (const word of words) counts.set(word, (counts.get(word) || 0) + 1);
+  return { counts, length: words.length };
+}
+
 function remember({ config, docs }) {
   if (config?.separator) separator = new RegExp(config.separator);
   for (const doc of docs) {
@@ -60,12 +70,20 @@ function remember({ config, docs }) {
     const text = doc.text || "";
     // A question's text opens with its meta line (handbook/meta_line.py).
     const [, meta, rest] = (doc.location.includes("?a=") && /^<p>(.*?)<\/p>(.*)$/s.exec(text)) || [, "", text];
-    answers.set(doc.location, { title: tokens(doc.title), meta: tokens(meta), text: tokens(rest) });
+    const answer = { title: field(doc.title), meta: field(meta), text: field(rest) };
+    answers.set(doc.location, answer);
+    for (const { counts } of Object.values(answer)) {
+      for (const word of counts.keys()) {
+        if (!answersWith.has(word)) answersWith.set(word, new Set());
+        answersWith.get(word).add(doc.location);
+      }
+    }
   }
-  for (const field of Object.keys(averageLength)) {
+  vocabulary = [...answersWith.keys()];
+  for (const name of Object.keys(averageLength)) {
     let total = 0;
-    for (const answer of answers.values()) total += answer[field].length;
-    averageLength[field] = Math.max(1, total / Math.max(1, answers.size));
+    for (const answer of answers.values()) total += answer[name].length;
+    averageLength[name] = Math.max(1, total / Math.max(1, answers.size));
   }
 }
 
@@ -78,36 +96,47 @@ function queryTerms(query) {
     .filter((term) => term.word);
 }
 
-function matches(token, term) {
-  return term.exact ? token === term.word : token.startsWith(term.word);
-}
-
-function inverseDocumentFrequency(term) {
-  let found = 0;
-  for (const answer of answers.values()) {
-    if (Object.keys(FIELD_WEIGHT).some((field) => answer[field].some((t) => matches(t, term)))) found += 1;
-  }
+function idf(found) {
   return Math.log(1 + (answers.size - found + 0.5) / (found + 0.5));
 }
 
-function bm25f(answer, terms, idf) {
+function saturated(answer, words) {
+  let tf = 0;
+  for (const [name, weight] of Object.entries(FIELD_WEIGHT)) {
+    const { counts, length } = answer[name];
+    let count = 0;
+    for (const word of words) count += counts.get(word) || 0;
+    tf += (weight * count) / (1 - B + (B * length) / averageLength[name]);
+  }
+  return tf / (K1 + tf);
+}
+
+// For each query term: the words it matches, and how rare the word itself and the prefix are.
+function expanded(term) {
+  const exact = answersWith.has(term.word) ? [term.word] : [];
+  const words = term.exact ? exact : vocabulary.filter((word) => word.startsWith(term.word));
+  const holders = new Set();
+  for (const word of words) for (const location of answersWith.get(word)) holders.add(location);
+  return { words, exact, exactRarity: idf(exact.length ? answersWith.get(term.word).size : 0), prefixRarity: idf(holders.size) };
+}
+
+// A query term scores as the better of the word itself, with the word's own rarity, and the
+// words it is a prefix of, with the prefix's: "sam" is the rare word SAM in one answer and the
+// prefix of "sample" in hundreds, and "cost" finds "costs" too.
+function bm25f(answer, terms) {
   let score = 0;
   let covered = 0;
-  terms.forEach((term, i) => {
-    let tf = 0;
-    for (const [field, weight] of Object.entries(FIELD_WEIGHT)) {
-      const count = answer[field].filter((t) => matches(t, term)).length;
-      tf += (weight * count) / (1 - B + (B * answer[field].length) / averageLength[field]);
-    }
-    if (tf > 0) covered += 1;
-    score += (idf[i] * tf) / (K1 + tf);
-  });
+  for (const term of terms) {
+    const prefix = saturated(answer, term.words);
+    if (prefix > 0) covered += 1;
+    score += Math.max(term.exactRarity * saturated(answer, term.exact), term.prefixRarity * prefix);
+  }
   return { complete: covered === terms.length, score };
 }
 
-function ranked(group, terms, idf) {
+function ranked(group, terms) {
   const entry = group.find((doc) => answers.has(doc.location));
-  return entry ? bm25f(answers.get(entry.location), terms, idf) : { complete: false, score: -Infinity };
+  return entry ? bm25f(answers.get(entry.location), terms) : { complete: false, score: -Infinity };
 }
 
 // A card's header (the entry for the question alone, which matches no word itself) carries the
@@ -122,9 +151,8 @@ function withAnswerTerms(group) {
 function reranked(message) {
   const items = message.data && message.data.items;
   if (!Array.isArray(items)) return message;
-  const terms = queryTerms(lastQuery);
-  const idf = terms.map(inverseDocumentFrequency);
-  const order = items.map((group, position) => ({ group: withAnswerTerms(group), position, ...ranked(group, terms, idf) }));
+  const terms = queryTerms(lastQuery).map(expanded);
+  const order = items.map((group, position) => ({ group: withAnswerTerms(group), position, ...ranked(group, terms) }));
   order.sort((a, b) => b.score - a.score || a.position - b.position);
   const complete = order.filter((result) => result.complete).length;
   const kept = order.slice(0, Math.max(complete, PARTIAL_KEPT));
