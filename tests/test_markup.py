@@ -5,9 +5,12 @@ the project's own output (December 2026 audit), checked on every built page:
 - a `</p>` with no open paragraph (an indented output marker inside a tab or admonition made
   Python-Markdown wrap a block in `<p>…</p>`; browsers turn the stray end tag into an empty
   paragraph);
-- an id used twice on one page (a second heading with the same id cannot be linked to).
+- an id used twice on one page (a second heading with the same id cannot be linked to);
+and one in Material's navigation, which the build removes (handbook/nav_markup.py):
+- `tabindex=""` (the attribute must hold an integer).
 """
 
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -62,6 +65,8 @@ class Checker(HTMLParser):
         for name, value in attrs:
             if name == "id" and value:
                 self.ids[value] += 1
+            if name == "tabindex" and not re.fullmatch(r"-?\d+", value or ""):
+                self.errors.append(f"line {self.getpos()[0]}: tabindex={value!r} is not an integer")
         if tag in CLOSES_P:
             self.open_p = 0
         if tag == "p":
@@ -91,9 +96,11 @@ def test_checker_finds_a_stray_end_tag_and_a_duplicate_id():
     assert check("<p>text</p><ul><li><p>a</p></li></ul>") == []
     assert check("<p><!-- marker -->\n<div>output</div></p>") == ["line 2: </p> with no open paragraph"]
     assert check('<h2 id="a">x</h2><h2 id="a">y</h2>') == ["id 'a' used 2 times"]
+    empty_tabindex = ["line 1: tabindex='' is not an integer"]
+    assert check('<label tabindex="">x</label><a tabindex="0">y</a>') == empty_tabindex
 
 
-def test_every_page_has_no_stray_paragraph_end_and_no_duplicate_id(site):
+def test_every_page_has_no_stray_paragraph_end_no_duplicate_id_and_no_empty_tabindex(site):
     problems = []
     for page in sorted(site.rglob("*.html")):
         if "assets" in page.parts:
