@@ -107,3 +107,33 @@ def test_every_page_has_no_stray_paragraph_end_no_duplicate_id_and_no_empty_tabi
             continue
         problems += [f"{page.relative_to(site)}: {e}" for e in check(page.read_text(encoding="utf-8"))]
     assert not problems, "\n".join(problems[:20])
+
+
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+LIST_MARKER_LINE = re.compile(r"^\s*[-*] \S.*", re.M)
+
+
+def swallowed_list_items(html: str) -> list[str]:
+    """Lines of a paragraph that start with a list marker: a list item Python-Markdown read as
+    text, because an earlier item held a second block (a display formula) and the next item did
+    not start after a blank line."""
+    return [line.strip()[:60] for p in PARAGRAPH.findall(html) for line in LIST_MARKER_LINE.findall(p)]
+
+
+def test_swallowed_list_items_are_found():
+    assert swallowed_list_items("<p>the formula\n- <strong>Next.</strong> item</p>") == [
+        "- <strong>Next.</strong> item"
+    ]
+    assert swallowed_list_items("<ul><li>a</li></ul><p>x - y, and\nmore</p>") == []
+
+
+def test_no_page_shows_a_list_item_as_text(site):
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if "assets" in page.parts:
+            continue
+        problems += [
+            f"{page.relative_to(site)}: {line}"
+            for line in swallowed_list_items(page.read_text(encoding="utf-8"))
+        ]
+    assert not problems, "\n".join(problems[:20])
