@@ -1,4 +1,4 @@
-"""The ML coding round: Transformers and language models. Practice file with 10 exercises.
+"""The ML coding round: Transformers and language models. Practice file with 11 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,9 +12,12 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import functools
 import itertools
 import math
+import re
 from collections.abc import Callable
+from pydoc_data.topics import topics
 
 import numpy as np
 import pytest
@@ -632,3 +635,114 @@ def test_generate_equals_greedy_decoding_without_a_cache():
     for _ in range(12):
         tokens.append(int(np.argmax(full_forward(params, tokens)[-1])))
     assert generate(params, prompt, 12) == tokens[3:]
+
+
+# --------------------------------------------------------------------------------------
+# 11. Implement a noisy-channel spelling corrector.
+# Handbook: coding/transformers-llms/#noisy-channel-spelling
+# --------------------------------------------------------------------------------------
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one edit from word over the letters a-z: a deletion, a swap of two
+    adjacent letters, a replacement or an insertion (word itself may be included)."""
+    raise NotImplementedError
+
+
+class SpellCorrector:
+    """A noisy-channel corrector: correct(word) = argmax_c P(c) * P(word | c).
+
+    Built from a list of lowercase tokens. Candidates c are known words (tokens) at most
+    two edits from word, word itself included if known. Error model: P(word | c) =
+    p_edit ** d for the fewest edits d (0, 1 or 2) found by applying edits1 once or
+    twice. Prior: the unigram frequency P(c) = count(c) / len(tokens); given prev (a
+    word seen in training), the interpolated bigram
+    lam * count(prev, c) / count(prev) + (1 - lam) * P(c).
+    Ties go to the alphabetically first candidate; with no candidate, return word.
+    """
+
+    def __init__(self, tokens: list[str], p_edit: float = 1e-3, lam: float = 0.5):
+        raise NotImplementedError
+
+    def candidates(self, word: str) -> dict[str, int]:
+        """Known words within two edits of word, each with its edit count d."""
+        raise NotImplementedError
+
+    def correct(self, word: str, prev: str | None = None) -> str:
+        raise NotImplementedError
+
+
+TOY = [
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "the",
+    "mat",
+    "the",
+    "cat",
+    "ate",
+    "the",
+    "hat",
+    "a",
+    "hat",
+    "fell",
+    "the",
+    "cat",
+]
+
+
+@functools.cache
+def pydoc_tokens() -> tuple[str, ...]:
+    # The Python documentation that ships with Python: fixed for a given version
+    text = "\n".join(topics[key] for key in sorted(topics))
+    return tuple(re.findall(r"[a-z]+", text.lower()))
+
+
+def osa_distance(a: str, b: str) -> int:
+    # Edit distance with adjacent swaps (optimal string alignment), for the test
+    d = [
+        [i + j if i * j == 0 else 0 for j in range(len(b) + 1)]
+        for i in range(len(a) + 1)
+    ]
+    for i, j in itertools.product(range(1, len(a) + 1), range(1, len(b) + 1)):
+        d[i][j] = min(
+            d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+        )
+        if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+            d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def test_spelling_worked_example():
+    sc = SpellCorrector(TOY)
+    near = {"cat": 1, "hat": 1, "mat": 1, "sat": 1, "a": 2, "ate": 2}
+    assert sc.candidates("xat") == near
+    assert sc.candidates("hte") == {"ate": 1, "the": 1, "hat": 2}
+    assert sc.correct("xat") == "cat"
+    assert sc.correct("xat", prev="a") == "hat"
+    assert sc.correct("cat") == "cat"
+    assert sc.correct("qqqqq") == "qqqqq"
+
+
+def test_edits1_is_every_string_at_distance_one():
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    for word in ["ab", "aa"]:
+        brute = {
+            "".join(chars)
+            for n in range(1, len(word) + 2)
+            for chars in itertools.product(alphabet, repeat=n)
+            if osa_distance("".join(chars), word) == 1
+        }
+        assert edits1(word) - {word} == brute
+
+
+def test_spelling_on_the_python_docs():
+    sc = SpellCorrector(list(pydoc_tokens()))
+    assert sc.correct("fucntion") == "function"
+    assert sc.correct("retunred") == "returned"
+    assert sc.candidates("retunred")["returned"] == 1
+    assert sc.candidates("fucntoin")["function"] == 2
+    assert sc.correct("wich") == "with"
+    assert sc.correct("wich", prev="in") == "which"
+    assert sc.correct("lock", prev="code") == "block"
