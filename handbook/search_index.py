@@ -55,6 +55,17 @@ def whole_words(text: str) -> str:
     return " ".join(sorted(found - present))
 
 
+def served(location: str) -> str:
+    """The served site's form of a location: the offline copy (`make offline`) names files,
+    `rag/pipeline.html#x` and `rag/index.html`, where the served site has `rag/pipeline/#x`."""
+    page, hash_, anchor = location.partition("#")
+    if page == "index.html" or page.endswith("/index.html"):
+        page = page[: -len("index.html")]
+    elif page.endswith(".html"):
+        page = page[: -len(".html")] + "/"
+    return page + hash_ + anchor
+
+
 def tune(index_file: Path, questions: list[dict]) -> None:
     if not index_file.is_file():
         return
@@ -69,12 +80,13 @@ def tune(index_file: Path, questions: list[dict]) -> None:
         extra = " ".join(filter(None, [heading, heading, heading, body]))
         if extra:
             doc["text"] = f"{doc['text']} {extra}"
-        if doc["location"] in titles:
+        if served(doc["location"]) in titles:
             doc["boost"] = TOPIC_PAGE_BOOST
-        elif doc["location"] in urls:
+        elif served(doc["location"]) in urls:
             page, anchor = doc["location"].split("#")
             header = f"{page}?a={anchor}"
-            docs.append({"location": header, "title": titles[page], "text": "", "boost": GROUP_HEADER_BOOST})
+            title = titles[served(page)]
+            docs.append({"location": header, "title": title, "text": "", "boost": GROUP_HEADER_BOOST})
             doc["location"] = f"{header}#{anchor}"
         docs.append(doc)
     index["docs"] = docs

@@ -36,3 +36,23 @@ def test_each_question_is_its_own_group_keyed_by_a_not_q(tmp_path):
     assert entry["location"] == "rag/pipeline/?a=rag-chunking#rag-chunking"
     # the heading's words count three times, so the answer named after them ranks above mentions
     assert entry["text"] == "k in LangChain youtube youtube youtube langchain"
+
+
+def test_the_offline_copy_is_grouped_too(tmp_path):
+    # `make offline` names files (`rag/pipeline.html#x`); the questions use the served form.
+    index = tmp_path / "search_index.json"
+    docs = [
+        {"location": "rag/pipeline.html", "title": "RAG", "text": "intro"},
+        {"location": "rag/pipeline.html#rag-chunking", "title": "Chunking?", "text": "chunks"},
+    ]
+    index.write_text(json.dumps({"config": {}, "docs": docs}), encoding="utf-8")
+    tune(index, [{"url": "rag/pipeline/#rag-chunking", "page": "Building a RAG pipeline"}])
+    page, header, entry = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    assert page["boost"] == 0.1
+    assert header == {
+        "location": "rag/pipeline.html?a=rag-chunking",
+        "title": "Building a RAG pipeline",
+        "text": "",
+        "boost": 0.001,
+    }
+    assert entry["location"] == "rag/pipeline.html?a=rag-chunking#rag-chunking"
