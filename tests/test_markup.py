@@ -137,3 +137,29 @@ def test_no_page_shows_a_list_item_as_text(site):
             for line in swallowed_list_items(page.read_text(encoding="utf-8"))
         ]
     assert not problems, "\n".join(problems[:20])
+
+
+HEADER_ROW = re.compile(r"<thead>(.*?)</thead>", re.S)
+HEADER_CELL = re.compile(r"<th(?:\s[^>]*)?>(.*?)</th>", re.S)
+
+
+def empty_header_cells(html: str) -> int:
+    """Header cells with no text. A comparison table whose corner cell is empty leaves the row
+    labels under it without a header: screen readers announce those cells without one, and
+    Lighthouse and axe's td-has-header fail the page (December 2026: 27 tables)."""
+    return sum(not cell.strip() for row in HEADER_ROW.findall(html) for cell in HEADER_CELL.findall(row))
+
+
+def test_empty_header_cells_are_found():
+    assert empty_header_cells("<table><thead><tr><th></th><th>A</th></tr></thead></table>") == 1
+    assert empty_header_cells('<thead><tr><th align="left">Aspect</th><th>A</th></tr></thead>') == 0
+
+
+def test_every_table_header_cell_names_its_column(site):
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if "assets" in page.parts:
+            continue
+        if found := empty_header_cells(page.read_text(encoding="utf-8")):
+            problems.append(f"{page.relative_to(site)}: {found} empty header cell(s)")
+    assert not problems, "\n".join(problems)
