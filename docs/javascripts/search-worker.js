@@ -134,9 +134,21 @@ function bm25f(answer, terms) {
   return { complete: covered === terms.length, score };
 }
 
-function ranked(group, terms) {
+// The coding round's exercises ("Implement dropout") share their words with the answers that
+// explain the same idea ("What is dropout?"), and BM25F cannot tell which the reader wants. The
+// query can: "dropout" asks for the idea, "dropout from scratch" or "implement dropout" for code.
+// So an exercise's score is nudged up (x1.1) when the query asks for code and down (x0.9) when it
+// does not: a tie-breaker between answers scored within about 20% of each other, not an override.
+const EXERCISE = /^coding\//;
+const ASKS_FOR_CODE = /\b(implement\w*|code|coding|scratch|numpy|write|python)\b/i;
+const CODE_INTENT = { asked: 1.1, not: 0.9 };
+
+function ranked(group, terms, asksForCode) {
   const entry = group.find((doc) => answers.has(doc.location));
-  return entry ? bm25f(answers.get(entry.location), terms) : { complete: false, score: -Infinity };
+  if (!entry) return { complete: false, score: -Infinity };
+  const result = bm25f(answers.get(entry.location), terms);
+  if (EXERCISE.test(entry.location)) result.score *= asksForCode ? CODE_INTENT.asked : CODE_INTENT.not;
+  return result;
 }
 
 // A card's header (the entry for the question alone, which matches no word itself) carries the
@@ -152,7 +164,12 @@ function reranked(message) {
   const items = message.data && message.data.items;
   if (!Array.isArray(items)) return message;
   const terms = queryTerms(lastQuery).map(expanded);
-  const order = items.map((group, position) => ({ group: withAnswerTerms(group), position, ...ranked(group, terms) }));
+  const asksForCode = ASKS_FOR_CODE.test(lastQuery);
+  const order = items.map((group, position) => ({
+    group: withAnswerTerms(group),
+    position,
+    ...ranked(group, terms, asksForCode),
+  }));
   order.sort((a, b) => b.score - a.score || a.position - b.position);
   const complete = order.filter((result) => result.complete).length;
   const kept = order.slice(0, Math.max(complete, PARTIAL_KEPT));
