@@ -7,8 +7,8 @@ document$.subscribe(({ body }) => {
     const code = block.querySelector("pre > code");
     if (!code) continue;
     // Until a skipped block is first drawn it is as tall as this estimate, from its line count
-    // (about 1.2em a line on a desktop, where code does not wrap); a 16em guess put a 170-line
-    // block 2,300 px too short, so the page's length and a jump to an answer below it were off.
+    // (about 1.2em a line on a desktop, where code does not wrap); a flat 16em left a 173-line
+    // block about 3,000 px (desktop) to 3,800 px (phone) short, so the page's length was off.
     const lines = code.textContent.replace(/\n$/, "").split("\n").length;
     block.style.containIntrinsicSize = `auto calc(${lines} * 1.2em + 1.5em)`;
     // Material (content.lazy) sets or drops tabindex once a block nears the screen; until then
