@@ -30,12 +30,23 @@ TYPED = [
 ]
 
 
+# The same idea as an explanation and as a coding-round exercise: the query's wording decides.
+CODE_INTENT = [
+    ("dropout", "dropout-regularization"),
+    ("implement dropout", "inverted-dropout"),
+    ("ndcg", "ranking-metrics-ndcg"),
+    ("ndcg from scratch", "ndcg-at-k"),
+    ("non maximum suppression", "non-max-suppression"),
+    ("non max suppression code", "nms-greedy"),
+]
+
+
 @pytest.fixture(scope="module")
 def rankings(browser, base_url) -> dict[str, list[str]]:
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url)
-    ranked = worker_rankings(page, [query for query, _, _ in ENTRIES])
+    ranked = worker_rankings(page, [query for query, _, _ in ENTRIES] + [query for query, _ in CODE_INTENT])
     context.close()
     return ranked
 
@@ -98,22 +109,6 @@ def test_a_topic_the_handbook_lacks_lists_few_answers(search_page, query):
     assert int(meta.split()[0]) <= 10, meta  # "10 matching documents" (Material renders 10 at a time)
 
 
-# The same idea as an explanation and as a coding-round exercise: the query's wording decides.
-CODE_INTENT = [
-    ("dropout", "dropout-regularization"),
-    ("implement dropout", "inverted-dropout"),
-    ("ndcg", "ranking-metrics-ndcg"),
-    ("ndcg from scratch", "ndcg-at-k"),
-    ("non maximum suppression", "non-max-suppression"),
-    ("non max suppression code", "nms-greedy"),
-]
-
-
-def test_a_query_asking_for_code_gets_the_exercise_first_and_others_the_explanation(browser, base_url):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base_url)
-    ranked = worker_rankings(page, [query for query, _ in CODE_INTENT])
-    context.close()
-    firsts = {query: ranked[query][:1] for query, _ in CODE_INTENT}
+def test_a_query_asking_for_code_gets_the_exercise_first_and_others_the_explanation(rankings):
+    firsts = {query: rankings[query][:1] for query, _ in CODE_INTENT}
     assert firsts == {query: [answer] for query, answer in CODE_INTENT}
