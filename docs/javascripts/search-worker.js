@@ -70,9 +70,9 @@ function remember({ config, docs }) {
     const text = doc.text || "";
     // A question's text opens with its meta line (handbook/meta_line.py).
     const [, meta, rest] = (doc.location.includes("?a=") && /^<p>(.*?)<\/p>(.*)$/s.exec(text)) || [, "", text];
-    const answer = { title: field(doc.title), meta: field(meta), text: field(rest) };
+    const answer = { title: field(doc.title), meta: field(meta), text: field(rest), heading: tokens(doc.title) };
     answers.set(doc.location, answer);
-    for (const { counts } of Object.values(answer)) {
+    for (const { counts } of [answer.title, answer.meta, answer.text]) {
       for (const word of counts.keys()) {
         if (!answersWith.has(word)) answersWith.set(word, new Set());
         answersWith.get(word).add(doc.location);
@@ -117,7 +117,34 @@ function expanded(term) {
   const words = term.exact ? exact : vocabulary.filter((word) => word.startsWith(term.word));
   const holders = new Set();
   for (const word of words) for (const location of answersWith.get(word)) holders.add(location);
-  return { words, exact, exactRarity: idf(exact.length ? answersWith.get(term.word).size : 0), prefixRarity: idf(holders.size) };
+  return {
+    words,
+    matches: new Set(words),
+    exact,
+    exactRarity: idf(exact.length ? answersWith.get(term.word).size : 0),
+    prefixRarity: idf(holders.size),
+  };
+}
+
+// Two query words that stand side by side in a heading ("learning rate", "dynamic batching")
+// name that answer's topic more surely than the same words scattered over its text: each such
+// adjacent pair adds PROXIMITY_BONUS times the lower rarity of its two words (a term-proximity
+// feature, as in Rasolofo and Savoy, "Term proximity scoring for keyword-based retrieval
+// systems", ECIR 2003).
+const PROXIMITY_BONUS = 0.2;
+
+function proximity(heading, terms) {
+  let bonus = 0;
+  for (let i = 0; i + 1 < terms.length; i += 1) {
+    const [first, second] = [terms[i], terms[i + 1]];
+    for (let j = 0; j + 1 < heading.length; j += 1) {
+      if (first.matches.has(heading[j]) && second.matches.has(heading[j + 1])) {
+        bonus += PROXIMITY_BONUS * Math.min(first.prefixRarity, second.prefixRarity);
+        break;
+      }
+    }
+  }
+  return bonus;
 }
 
 // A query term scores as the better of the word itself, with the word's own rarity, and the
@@ -131,7 +158,7 @@ function bm25f(answer, terms) {
     if (prefix > 0) covered += 1;
     score += Math.max(term.exactRarity * saturated(answer, term.exact), term.prefixRarity * prefix);
   }
-  return { complete: covered === terms.length, score };
+  return { complete: covered === terms.length, score: score + proximity(answer.heading, terms) };
 }
 
 // The coding round's exercises ("Implement dropout") share their words with the answers that

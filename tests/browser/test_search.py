@@ -39,6 +39,13 @@ CODE_INTENT = [
     ("non maximum suppression", "non-max-suppression"),
     ("non max suppression code", "nms-greedy"),
 ]
+# Query words that stand together in one answer's heading, and apart or in the text of another
+# that BM25F alone put first.
+HEADING_PHRASES = [
+    ("dynamic batching", "llm-dynamic-batching"),
+    ("multi-head attention", "multi-head-attention-from-scratch"),
+    ("types of generative models", "generative-model-families"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +53,8 @@ def rankings(browser, base_url) -> dict[str, list[str]]:
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url)
-    ranked = worker_rankings(page, [query for query, _, _ in ENTRIES] + [query for query, _ in CODE_INTENT])
+    pairs = CODE_INTENT + HEADING_PHRASES
+    ranked = worker_rankings(page, [query for query, _, _ in ENTRIES] + [query for query, _ in pairs])
     context.close()
     return ranked
 
@@ -112,3 +120,8 @@ def test_a_topic_the_handbook_lacks_lists_few_answers(search_page, query):
 def test_a_query_asking_for_code_gets_the_exercise_first_and_others_the_explanation(rankings):
     firsts = {query: rankings[query][:1] for query, _ in CODE_INTENT}
     assert firsts == {query: [answer] for query, answer in CODE_INTENT}
+
+
+def test_query_words_side_by_side_in_a_heading_put_that_answer_first(rankings):
+    firsts = {query: rankings[query][:1] for query, _ in HEADING_PHRASES}
+    assert firsts == {query: [answer] for query, answer in HEADING_PHRASES}
