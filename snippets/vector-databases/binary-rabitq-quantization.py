@@ -1,23 +1,18 @@
+import sys
+
 import faiss
 import numpy as np
 
+sys.path.insert(0, "snippets/vector-databases")  # the chapter's shared code, vdblab.py
+from vdblab import make_embeddings
+
 faiss.omp_set_num_threads(1)
-
-
-def make_embeddings(n, d, latent=128, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
-    rng = np.random.default_rng(seed)
-    topics = rng.normal(size=(n_topics, latent))
-    z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)
-    x = z @ proj + noise * rng.normal(size=(n, d))
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
 k = 10
 print(f"{'dim':>5} {'method':<26} {'bytes/vec':>9} {'recall@10':>9}")
 for d in [256, 1024]:
-    X = make_embeddings(10_200, d)
+    X = make_embeddings(10_200, d, latent=128)
     xb, xq = X[:10_000], X[10_000:]
     exact = faiss.IndexFlatIP(d)  # cosine = inner product on unit vectors
     exact.add(xb)

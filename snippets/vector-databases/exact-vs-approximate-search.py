@@ -4,17 +4,10 @@ import time
 import faiss
 import numpy as np
 
+sys.path.insert(0, "snippets/vector-databases")  # the chapter's shared code, vdblab.py
+from vdblab import make_embeddings
+
 faiss.omp_set_num_threads(1)
-
-
-def make_embeddings(n, d=384, latent=64, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
-    rng = np.random.default_rng(seed)
-    topics = rng.normal(size=(n_topics, latent))
-    z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)  # random linear map to d dims
-    x = z @ proj + noise * rng.normal(size=(n, d))
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
 
 
 X = make_embeddings(20_500)

@@ -1,20 +1,15 @@
+import sys
+
 import faiss
 import numpy as np
+
+sys.path.insert(0, "snippets/vector-databases")  # the chapter's shared code, vdblab.py
+from vdblab import make_embeddings
 
 faiss.omp_set_num_threads(1)
 
 
-def make_embeddings(n, d=128, latent=32, n_topics=100, spread=1.5, noise=0.1, seed=0):
-    """Clustered unit vectors of low intrinsic dimension, standing in for embeddings."""
-    rng = np.random.default_rng(seed)
-    topics = rng.normal(size=(n_topics, latent))
-    z = topics[rng.integers(n_topics, size=n)] + spread * rng.normal(size=(n, latent))
-    proj = rng.normal(size=(latent, d)) / np.sqrt(latent)
-    x = z @ proj + noise * rng.normal(size=(n, d))
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype("float32")
-
-
-X = make_embeddings(40_500)
+X = make_embeddings(40_500, d=128, latent=32)
 xb, xq = X[:40_000], X[40_000:]
 d, k, S = xb.shape[1], 10, 8
 exact = faiss.IndexFlatL2(d)
