@@ -56,8 +56,7 @@ function tokens(html) {
     .filter(Boolean);
 }
 
-function field(html) {
-  const words = tokens(html);
+function field(words) {
   const counts = new Map();
   for (const word of words) counts.set(word, (counts.get(word) || 0) + 1);
   return { counts, length: words.length };
@@ -70,7 +69,8 @@ function remember({ config, docs }) {
     const text = doc.text || "";
     // A question's text opens with its meta line (handbook/meta_line.py).
     const [, meta, rest] = (doc.location.includes("?a=") && /^<p>(.*?)<\/p>(.*)$/s.exec(text)) || [, "", text];
-    const answer = { title: field(doc.title), meta: field(meta), text: field(rest), heading: tokens(doc.title) };
+    const heading = tokens(doc.title); // in order, for the proximity bonus
+    const answer = { title: field(heading), meta: field(tokens(meta)), text: field(tokens(rest)), heading };
     answers.set(doc.location, answer);
     for (const { counts } of [answer.title, answer.meta, answer.text]) {
       for (const word of counts.keys()) {

@@ -117,11 +117,11 @@ def test_a_topic_the_handbook_lacks_lists_few_answers(search_page, query):
     assert int(meta.split()[0]) <= 10, meta  # "10 matching documents" (Material renders 10 at a time)
 
 
-def test_a_query_asking_for_code_gets_the_exercise_first_and_others_the_explanation(rankings):
-    firsts = {query: rankings[query][:1] for query, _ in CODE_INTENT}
-    assert firsts == {query: [answer] for query, answer in CODE_INTENT}
-
-
-def test_query_words_side_by_side_in_a_heading_put_that_answer_first(rankings):
-    firsts = {query: rankings[query][:1] for query, _ in HEADING_PHRASES}
-    assert firsts == {query: [answer] for query, answer in HEADING_PHRASES}
+@pytest.mark.parametrize(
+    "pairs",
+    [CODE_INTENT, HEADING_PHRASES],
+    ids=["asking for code gets the exercise, others the explanation", "words side by side in a heading"],
+)
+def test_the_re_ranking_puts_the_intended_answer_first(rankings, pairs):
+    firsts = {query: rankings[query][:1] for query, _ in pairs}
+    assert firsts == {query: [answer] for query, answer in pairs}
