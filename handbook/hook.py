@@ -34,6 +34,12 @@ _has_questions: set[str] = set()  # pages (source paths) that hold questions
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*jp-Mermaid.*?</script>', re.S)
 
 
+PRACTICE_TOGGLE = (
+    '<label class="hb-practice-toggle" data-search-exclude><input type="checkbox"> '
+    "Practice mode: hide the answers</label>"
+)
+
+
 def on_pre_build(config):
     _seen.clear()
     _has_questions.clear()
@@ -53,9 +59,11 @@ def on_page_content(html, page, config, files):
     src = page.file.src_uri
     if src in _has_questions:
         href = get_relative_url(notebook_path(src), page.url)
+        # Practice mode's switch is written here, not inserted by practice.js after load, so that
+        # it does not push the page down under the reader (a layout shift).
         link = (
-            f'<p class="hb-notebook"><a href="{href}" download>Download this page\'s examples as a '
-            "Jupyter notebook</a> (run it inside a clone of the handbook)</p>"
+            PRACTICE_TOGGLE + f'<p class="hb-notebook"><a href="{href}" download>Download this '
+            "page's examples as a Jupyter notebook</a> (run it inside a clone of the handbook)</p>"
         )
         html = re.sub(r"(</h1>)", lambda m: m.group(1) + link, html, count=1)
     if src.endswith(".ipynb"):

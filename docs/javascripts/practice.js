@@ -50,10 +50,15 @@ document$.subscribe(() => {
   const questions = [...document.querySelectorAll(".md-content h2[data-difficulty]")];
   if (!questions.length) return;
 
+  // The build writes the switch under the title (handbook/hook.py); a build without it gets one here.
   const article = document.querySelector(".md-content article");
-  const toggle = document.createElement("label");
-  toggle.className = "hb-practice-toggle";
-  toggle.innerHTML = '<input type="checkbox"> Practice mode: hide the answers';
+  let toggle = article.querySelector(".hb-practice-toggle");
+  if (!toggle) {
+    toggle = document.createElement("label");
+    toggle.className = "hb-practice-toggle";
+    toggle.innerHTML = '<input type="checkbox"> Practice mode: hide the answers';
+    article.querySelector("h1")?.after(toggle);
+  }
   const box = toggle.querySelector("input");
   box.checked = localStorage.getItem(PRACTICE_KEY) === "on";
   const apply = () => {
@@ -65,7 +70,6 @@ document$.subscribe(() => {
     localStorage.setItem(PRACTICE_KEY, box.checked ? "on" : "off");
   };
   box.addEventListener("change", apply);
-  article.querySelector("h1")?.after(toggle);
   apply();
 });
 
