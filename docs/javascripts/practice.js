@@ -50,16 +50,9 @@ document$.subscribe(() => {
   const questions = [...document.querySelectorAll(".md-content h2[data-difficulty]")];
   if (!questions.length) return;
 
-  // The build writes the switch under the title (handbook/hook.py); a build without it gets one here.
-  const article = document.querySelector(".md-content article");
-  let toggle = article.querySelector(".hb-practice-toggle");
-  if (!toggle) {
-    toggle = document.createElement("label");
-    toggle.className = "hb-practice-toggle";
-    toggle.innerHTML = '<input type="checkbox"> Practice mode: hide the answers';
-    article.querySelector("h1")?.after(toggle);
-  }
-  const box = toggle.querySelector("input");
+  // The build writes the switch under the title (handbook/hook.py), so loading moves nothing.
+  const box = document.querySelector(".md-content .hb-practice-toggle input");
+  if (!box) return;
   box.checked = localStorage.getItem(PRACTICE_KEY) === "on";
   const apply = () => {
     if (box.checked) {
