@@ -7,7 +7,6 @@
 // those are wrapped like arithmatex's first (tests/test_math.py finds the same formulas).
 // document$ is Material's observable: it fires on first load and after every instant navigation.
 const KATEX_JS = new URL("../assets/vendor/katex/katex.min.js", document.currentScript.src);
-const KATEX_FONTS = ["1em KaTeX_Main", "italic 1em KaTeX_Math"];
 const NOTEBOOK_MATH = /\$\$([^]+?)\$\$|(?<![\\$])\$([^$\n]+?)\$/g;
 let katexReady;
 let observer;
@@ -64,14 +63,9 @@ document$.subscribe(({ body }) => {
   wrapNotebookMath(body);
   const math = body.querySelectorAll(".arithmatex");
   if (!math.length) return;
-  katexReady ??= Promise.all([
-    new Promise((resolve, reject) => {
-      document.head.appendChild(Object.assign(document.createElement("script"), { src: KATEX_JS, onload: resolve, onerror: reject }));
-    }),
-    // The two fonts nearly every formula uses, fetched alongside the script: formulas rendered
-    // after they arrive do not reflow again when the fonts swap in (a layout shift).
-    ...KATEX_FONTS.map((font) => document.fonts.load(font).catch(() => {})),
-  ]);
+  katexReady ??= new Promise((resolve, reject) => {
+    document.head.appendChild(Object.assign(document.createElement("script"), { src: KATEX_JS, onload: resolve, onerror: reject }));
+  });
   katexReady.then(() => {
     observer = new IntersectionObserver(
       (entries) => {

@@ -153,7 +153,7 @@ for name, batched in [("naive", False), ("dynamic batching", True)]:
 
 naive, batch = results["naive"], results["dynamic batching"]
 print(f"throughput at least 2x higher with batching: {batch[0] >= 2 * naive[0]}")
-print(f"median latency under load at least 2x lower: {batch[1] * 2 <= naive[1]}")
+print(f"median latency under load at least 1.5x lower: {batch[1] * 1.5 <= naive[1]}")
 print(
     "light load: batching adds at most max_wait + 100 ms: "
     f"{batch[2] <= naive[2] + 0.110}"
