@@ -7,8 +7,13 @@
 // those are wrapped like arithmatex's first (tests/test_math.py finds the same formulas).
 // document$ is Material's observable: it fires on first load and after every instant navigation.
 const KATEX_JS = new URL("../assets/vendor/katex/katex.min.js", document.currentScript.src);
+// The two fonts nearly every formula uses. Formulas wait for them, so they do not reflow again
+// when the fonts swap in (a layout shift); they are fetched only once a formula nears the screen,
+// so a page whose formulas are all far below does not pay for them on its first screen.
+const KATEX_FONTS = ["1em KaTeX_Main", "italic 1em KaTeX_Math"];
 const NOTEBOOK_MATH = /\$\$([^]+?)\$\$|(?<![\\$])\$([^$\n]+?)\$/g;
 let katexReady;
+let fontsReady;
 let observer;
 
 function render(element) {
@@ -69,11 +74,11 @@ document$.subscribe(({ body }) => {
   katexReady.then(() => {
     observer = new IntersectionObserver(
       (entries) => {
-        for (const entry of entries) {
-          if (!entry.isIntersecting) continue;
-          observer.unobserve(entry.target);
-          render(entry.target);
-        }
+        const near = entries.filter((entry) => entry.isIntersecting).map((entry) => entry.target);
+        if (!near.length) return;
+        for (const element of near) observer.unobserve(element);
+        fontsReady ??= Promise.all(KATEX_FONTS.map((font) => document.fonts.load(font).catch(() => {})));
+        fontsReady.then(() => near.forEach(render));
       },
       { rootMargin: "1000px 0px" },
     );
