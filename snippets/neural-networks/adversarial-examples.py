@@ -35,19 +35,15 @@ def pgd(model, x, y, eps, steps):
 
 
 def fit(train_eps=0.0, steps=120, lr=1e-2):
-    """Full-batch Adam, written out (torch.optim would add a second of imports).
-    With train_eps > 0, every step trains on PGD examples: the min-max problem."""
+    """Full-batch Adam. With train_eps > 0, every step trains on PGD examples:
+    the min-max problem."""
     model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
-    params = list(model.parameters())
-    moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
-    for t in range(1, steps + 1):
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(steps):
         x = pgd(model, x_train, y_train, train_eps, 3) if train_eps else x_train
-        grads = torch.autograd.grad(cross_entropy(model(x), y_train), params)
-        with torch.no_grad():
-            for p, g, (m, v) in zip(params, grads, moments):
-                m.lerp_(g, 0.1)
-                v.lerp_(g * g, 0.001)
-                p -= lr * (m / (1 - 0.9**t)) / ((v / (1 - 0.999**t)).sqrt() + 1e-8)
+        opt.zero_grad()
+        cross_entropy(model(x), y_train).backward()
+        opt.step()
     return model
 
 

@@ -18,17 +18,13 @@ far = rng.random((500, 64), dtype=np.float32)  # far-OOD: uniform pixel noise
 body = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU())
 head = nn.Linear(128, 5)
 params = [*body.parameters(), *head.parameters()]
-# full-batch Adam written out (torch.optim would add a second of imports)
-moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
+opt = torch.optim.Adam(params, lr=3e-3)
 x_train, y_train = torch.tensor(X[tr]), torch.tensor(y[tr])
-for t in range(1, 201):
-    loss = nn.functional.cross_entropy(head(body(x_train)), y_train)
-    grads = torch.autograd.grad(loss, params)
-    with torch.no_grad():
-        for p, g, (m, v) in zip(params, grads, moments):
-            m.lerp_(g, 0.1)
-            v.lerp_(g * g, 0.001)
-            p -= 3e-3 * (m / (1 - 0.9**t)) / ((v / (1 - 0.999**t)).sqrt() + 1e-8)
+# full batch, 200 steps
+for _ in range(200):
+    opt.zero_grad()
+    nn.functional.cross_entropy(head(body(x_train)), y_train).backward()
+    opt.step()
 
 
 def features_logits(x):

@@ -55,18 +55,14 @@ def gaussian_nll(mu, var, y):
 
 
 def train(params, p_drop=0.0, steps=800, lr=1e-2):
-    # full-batch Adam written out (torch.optim would add a second of imports);
-    # the loss sums the members' mean NLLs, so each member trains independently
-    moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
-    for t in range(1, steps + 1):
+    # full-batch Adam; the loss sums the members' mean NLLs, so each member
+    # trains independently
+    opt = torch.optim.Adam(params, lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
         mu, var = forward(params, x_train, p_drop)
-        loss = gaussian_nll(mu, var, y_train.T).mean(1).sum()
-        grads = torch.autograd.grad(loss, params)
-        with torch.no_grad():
-            for p, g, (m, v) in zip(params, grads, moments):
-                m.lerp_(g, 0.1)
-                v.lerp_(g * g, 0.001)
-                p -= lr * (m / (1 - 0.9**t)) / ((v / (1 - 0.999**t)).sqrt() + 1e-8)
+        gaussian_nll(mu, var, y_train.T).mean(1).sum().backward()
+        opt.step()
     return params
 
 
