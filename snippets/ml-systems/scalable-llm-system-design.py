@@ -13,10 +13,20 @@ from fastapi import FastAPI
 
 class StandInLLM:
     """Stands in for a real model call: 50 ms per call, no CPU used (like a GPU or a
-    remote inference server), so any slowdown below comes from the serving code."""
+    remote inference server), so any slowdown below comes from the serving code.
+    It counts how many calls run at once, which, unlike wall time, does not depend
+    on how busy the machine is."""
+
+    in_flight = peak = 0
+    lock = threading.Lock()
 
     def generate(self, prompt: str) -> str:
+        with StandInLLM.lock:
+            StandInLLM.in_flight += 1
+            StandInLLM.peak = max(StandInLLM.peak, StandInLLM.in_flight)
         time.sleep(0.05)
+        with StandInLLM.lock:
+            StandInLLM.in_flight -= 1
         return prompt + " ... (generated)"
 
 
@@ -66,9 +76,7 @@ try:
     codes, wall = asyncio.run(burst(base + "/generate", n=8, params={"prompt": "hi"}))
     print(f"8 concurrent requests -> {sorted(set(codes))}", file=sys.stderr)
     print(f"wall {wall:.3f}s", file=sys.stderr)
-    print(
-        f"8 concurrent requests were served one at a time (>= 8 x 50 ms): {wall >= 0.4}"
-    )
+    print(f"8 concurrent requests: at most {StandInLLM.peak} model call at a time")
 finally:
     server.should_exit = True
     thread.join(timeout=5)
@@ -111,8 +119,16 @@ from pydantic import BaseModel, Field
 
 
 class StandInLLM:
+    in_flight = peak = 0
+    lock = threading.Lock()
+
     def generate(self, prompt: str, max_tokens: int = 64) -> str:
+        with StandInLLM.lock:
+            StandInLLM.in_flight += 1
+            StandInLLM.peak = max(StandInLLM.peak, StandInLLM.in_flight)
         time.sleep(0.05)
+        with StandInLLM.lock:
+            StandInLLM.in_flight -= 1
         return prompt + " ... (generated)"
 
 
@@ -186,9 +202,10 @@ try:
     codes, wall = asyncio.run(burst(base + "/generate", 8, {"prompt": "hi"}))
     print(f"8 concurrent requests -> HTTP {sorted(set(codes))}")
     print(f"wall {wall:.3f}s", file=sys.stderr)
+    # Under load the requests may arrive spread out, so the peak can be 2, 3 or 4.
     print(
-        "8 concurrent requests took less than 8 x 50 ms in series (< 0.35 s): "
-        f"{wall < 0.35}"
+        "8 concurrent requests: more than one model call at a time, "
+        f"never more than the 4 replicas: {1 < StandInLLM.peak <= 4}"
     )
 finally:
     server.should_exit = True
