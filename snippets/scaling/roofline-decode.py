@@ -47,7 +47,7 @@ def _timed(fn) -> float:
 
 
 # One thread (a multi-threaded matmul waits for its slowest thread, which on a busy
-# machine is any of them); both batch sizes timed in alternation, the fastest of 10 kept.
+# machine is any of them); both batch sizes timed in turn, the fastest of 10 kept.
 threads = torch.get_num_threads()
 torch.set_num_threads(1)
 x1, x256 = torch.randn(1, 4096), torch.randn(256, 4096)
