@@ -54,6 +54,11 @@ def open_page(browser, url: str, scheme: str):
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready.then(() => true)")
     page.wait_for_selector("body[data-code-focusable]", state="attached")
+    # Material fades colours in over 0.125-0.25 s; axe once read a summary mid-fade (dark text on a
+    # light background). Checked colours must be the final ones, so no transition is left running.
+    still = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+    page.add_style_tag(content=still)
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return context, page
 
 
