@@ -1,4 +1,4 @@
-"""The ML coding round: Neural-network building blocks. Practice file with 7 exercises.
+"""The ML coding round: Neural-network building blocks. Practice file with 9 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -433,3 +433,318 @@ def test_adam_matches_torch_adam_and_adamw():
             (0.5 * t @ torch.tensor(A) @ t).backward()
             opt.step()
         np.testing.assert_allclose(x, t.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# 8. Implement reverse-mode automatic differentiation for scalars.
+# Handbook: coding/neural-network-layers/#scalar-autograd
+# --------------------------------------------------------------------------------------
+
+
+class Value:
+    """A scalar that records how it was computed, for reverse-mode autodiff.
+
+    Value(data) holds .data (a float) and .grad (0.0 until backward() fills it in).
+    The primitives are v + w, v * w, v ** k (k a plain int or float), v.tanh() and
+    v.exp(); a plain number on either side of + and * is wrapped in a Value. The
+    derived operations below are built from them and are given.
+    v.backward() sets v.grad = 1 and then, visiting the graph in reverse topological
+    order, adds to every Value that v depends on its contribution to dv/d(that Value):
+    a Value used several times gets the sum over its uses. It must not recurse once
+    per node (graphs can be thousands of operations deep).
+    """
+
+    def __init__(self, data: float, children: tuple = ()):
+        raise NotImplementedError
+
+    def __add__(self, other: "Value | float") -> "Value":
+        raise NotImplementedError
+
+    def __mul__(self, other: "Value | float") -> "Value":
+        raise NotImplementedError
+
+    def __pow__(self, k: float) -> "Value":
+        raise NotImplementedError
+
+    def tanh(self) -> "Value":
+        raise NotImplementedError
+
+    def exp(self) -> "Value":
+        raise NotImplementedError
+
+    def backward(self) -> None:
+        raise NotImplementedError
+
+    # derived operations, given: each one is built from the primitives
+    def __neg__(self):
+        return self * -1.0
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return other + (-self)
+
+    def __truediv__(self, other):
+        return self * other**-1
+
+    def __rtruediv__(self, other):
+        return other * self**-1
+
+
+POINTS = [(0.7, -1.3, 1.1), (-0.4, 0.9, 2.0), (1.5, 0.2, -0.8)]
+
+
+def value_expression(a, b, c):
+    """Uses every operation; runs unchanged on Values and on torch tensors."""
+    d = a * b + c**3
+    e = (d / (1 + a**2)).tanh()
+    f = e * (-b).exp() - d * 0.5 + a / c
+    return f * f + 2 * f - 1
+
+
+def value_mlp(seed, n_in=2, n_hidden=8):
+    """Parameters of an n_in-n_hidden-1 tanh MLP as nested lists of floats."""
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(0, 1 / np.sqrt(n_in), (n_hidden, n_in))
+    W2 = rng.normal(0, 1 / np.sqrt(n_hidden), n_hidden)
+    return [W1.tolist(), [0.0] * n_hidden, W2.tolist(), 0.0]
+
+
+def value_mlp_loss(params, X, y):
+    """Mean squared error of the MLP, one scalar operation at a time."""
+    W1, b1, W2, b2 = params
+    loss = 0.0
+    for x, target in zip(X, y):
+        h = [sum((w * xi for w, xi in zip(row, x)), b).tanh() for row, b in zip(W1, b1)]
+        out = sum((w * hj for w, hj in zip(W2, h)), b2)
+        loss = loss + (out - target) ** 2
+    return loss / len(X)
+
+
+def xor_data(seed, n=12):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, (n, 2))
+    return X.tolist(), np.sign(X[:, 0] * X[:, 1]).tolist()
+
+
+def train_value_mlp(steps, lr=0.2, seed=0):
+    """Full-batch gradient descent with Values; returns the loss before each step."""
+    W1, b1, W2, b2 = value_mlp(seed)
+    W1 = [[Value(w) for w in row] for row in W1]
+    b1, W2, b2 = [Value(b) for b in b1], [Value(w) for w in W2], Value(b2)
+    params = [w for row in W1 for w in row] + b1 + W2 + [b2]
+    X, y = xor_data(seed)
+    losses = []
+    for _ in range(steps):
+        loss = value_mlp_loss([W1, b1, W2, b2], X, y)
+        for p in params:
+            # the graph is new each step, but the parameters persist: reset them
+            p.grad = 0.0
+        loss.backward()
+        for p in params:
+            p.data -= lr * p.grad
+        losses.append(loss.data)
+    return losses
+
+
+def test_value_worked_example():
+    a, b = Value(2.0), Value(-3.0)
+    L = (a * b + 10) * -2
+    L.backward()
+    assert (L.data, a.grad, b.grad) == (-8.0, 6.0, -4.0)
+    x = Value(3.0)
+    y = x * x + x
+    y.backward()
+    assert (y.data, x.grad) == (12.0, 7.0)
+
+
+def test_value_accumulates_over_shared_nodes():
+    a = Value(2.0)
+    b = a * 3
+    # b feeds c twice and directly: dc/da = (2b + 1) * 3 = 39
+    c = b * b + b
+    c.backward()
+    assert c.grad == 1.0 and b.grad == 13.0 and a.grad == 39.0
+    z = Value(5.0)
+    (z + z).backward()
+    assert z.grad == 2.0
+
+
+def test_value_matches_torch_autograd():
+    for point in POINTS:
+        vals = [Value(v) for v in point]
+        out = value_expression(*vals)
+        out.backward()
+        ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+        ref = value_expression(*ts)
+        ref.backward()
+        assert out.data == pytest.approx(ref.item(), rel=1e-12)
+        for v, t in zip(vals, ts):
+            assert v.grad == pytest.approx(t.grad.item(), rel=1e-12)
+
+
+def test_value_matches_finite_differences():
+    eps = 1e-6
+    for point in POINTS:
+        vals = [Value(v) for v in point]
+        value_expression(*vals).backward()
+        for i in range(3):
+            up, down = list(point), list(point)
+            up[i] += eps
+            down[i] -= eps
+            f_up = value_expression(*map(Value, up)).data
+            f_down = value_expression(*map(Value, down)).data
+            numeric = (f_up - f_down) / (2 * eps)
+            assert vals[i].grad == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+
+
+def test_value_backward_through_a_deep_graph():
+    x = Value(1.0)
+    y = x
+    for _ in range(3000):
+        y = y * 1.001
+    # a recursive topological sort raises RecursionError at this depth
+    y.backward()
+    assert x.grad == pytest.approx(1.001**3000, rel=1e-9)
+
+
+def test_value_mlp_gradients_match_torch():
+    params = value_mlp(1)
+    X, y = xor_data(1, n=6)
+    W1, b1, W2, b2 = params
+    vW1 = [[Value(w) for w in row] for row in W1]
+    vb1, vW2, vb2 = [Value(b) for b in b1], [Value(w) for w in W2], Value(b2)
+    loss = value_mlp_loss([vW1, vb1, vW2, vb2], X, y)
+    loss.backward()
+    t = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params]
+    X64, y64 = (
+        torch.tensor(X, dtype=torch.float64),
+        torch.tensor(y, dtype=torch.float64),
+    )
+    out = torch.tanh(X64 @ t[0].T + t[1]) @ t[2] + t[3]
+    ref = torch.mean((out - y64) ** 2)
+    ref.backward()
+    assert loss.data == pytest.approx(ref.item(), rel=1e-12)
+    mine = [[[w.grad for w in row] for row in vW1], [b.grad for b in vb1]]
+    mine += [[w.grad for w in vW2], vb2.grad]
+    for g, tensor in zip(mine, t):
+        np.testing.assert_allclose(g, tensor.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_value_mlp_training_lowers_the_loss():
+    losses = train_value_mlp(15)
+    assert losses[-1] < 0.5 * losses[0]
+
+
+# --------------------------------------------------------------------------------------
+# 9. Implement an LSTM cell's forward pass.
+# Handbook: coding/neural-network-layers/#lstm-cell-forward
+# --------------------------------------------------------------------------------------
+
+
+def lstm_cell(
+    x: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray,
+    W_ih: np.ndarray,
+    W_hh: np.ndarray,
+    b_ih: np.ndarray,
+    b_hh: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One LSTM step for a batch, with torch.nn.LSTM's weight layout.
+
+    x (B, D); h, c (B, H); W_ih (4H, D), W_hh (4H, H), b_ih, b_hh (4H,): the four
+    gates' rows stacked in the order input, forget, cell candidate, output (i, f, g, o).
+        z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh, split into four (B, H) blocks
+        i, f, o = sigmoid of their blocks; g = tanh of its block
+        c_new = f * c + i * g;  h_new = o * tanh(c_new)
+    Returns (h_new, c_new). The sigmoid must not overflow for large inputs.
+    """
+    raise NotImplementedError
+
+
+def lstm_forward(
+    xs: np.ndarray,
+    h0: np.ndarray,
+    c0: np.ndarray,
+    W_ih: np.ndarray,
+    W_hh: np.ndarray,
+    b_ih: np.ndarray,
+    b_hh: np.ndarray,
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Run lstm_cell over a sequence xs (T, B, D), time first as in torch.nn.LSTM,
+    from the state (h0, c0), each (B, H). Returns (outputs, (h_T, c_T)), where
+    outputs (T, B, H) stacks every step's h."""
+    raise NotImplementedError
+
+
+def lstm_weights(module):
+    """(W_ih, W_hh, b_ih, b_hh) of a torch LSTM or LSTMCell (one layer) as arrays."""
+    return [p.detach().numpy() for p in module.parameters()]
+
+
+def test_lstm_cell_worked_example():
+    # one unit, every gate's input weight 1, no recurrent weights or biases
+    W_ih, W_hh, b = np.ones((4, 1)), np.zeros((4, 1)), np.zeros(4)
+    h, c = lstm_cell(
+        np.ones((1, 1)), np.zeros((1, 1)), np.full((1, 1), 0.5), W_ih, W_hh, b, b
+    )
+    s, t = 1 / (1 + np.exp(-1.0)), np.tanh(1.0)
+    # i = f = o = sigmoid(1), g = tanh(1)
+    assert c[0, 0] == pytest.approx(s * 0.5 + s * t, rel=1e-12)
+    assert h[0, 0] == pytest.approx(s * np.tanh(s * 0.5 + s * t), rel=1e-12)
+
+
+def test_lstm_cell_matches_torch_lstm_cell():
+    torch.manual_seed(0)
+    cell = torch.nn.LSTMCell(5, 4).double()
+    x, h, c = (torch.randn(3, n, dtype=torch.float64) for n in (5, 4, 4))
+    ref_h, ref_c = cell(x, (h, c))
+    mine = lstm_cell(x.numpy(), h.numpy(), c.numpy(), *lstm_weights(cell))
+    np.testing.assert_allclose(mine[0], ref_h.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mine[1], ref_c.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_lstm_forward_matches_torch_lstm():
+    torch.manual_seed(1)
+    lstm = torch.nn.LSTM(5, 4).double()
+    xs = torch.randn(7, 3, 5, dtype=torch.float64)
+    h0, c0 = (torch.randn(1, 3, 4, dtype=torch.float64) for _ in range(2))
+    ref_out, (ref_h, ref_c) = lstm(xs, (h0, c0))
+    out, (h, c) = lstm_forward(
+        xs.numpy(), h0[0].numpy(), c0[0].numpy(), *lstm_weights(lstm)
+    )
+    assert out.shape == (7, 3, 4)
+    np.testing.assert_allclose(out, ref_out.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(h, ref_h[0].detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(c, ref_c[0].detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_lstm_open_forget_gate_carries_the_cell():
+    # forget gate saturated open, input gate shut: the cell state passes unchanged,
+    # which fails if the gate blocks are read in another order
+    rng = np.random.default_rng(2)
+    W_ih, W_hh = rng.normal(0, 0.3, (16, 3)), rng.normal(0, 0.3, (16, 4))
+    b_ih = np.zeros(16)
+    b_ih[:4], b_ih[4:8] = -50.0, 50.0
+    c0 = rng.normal(size=(2, 4))
+    xs = rng.normal(size=(20, 2, 3))
+    _, (_, c) = lstm_forward(xs, np.zeros((2, 4)), c0, W_ih, W_hh, b_ih, np.zeros(16))
+    np.testing.assert_allclose(c, c0, rtol=1e-12)
+
+
+def test_lstm_large_inputs_do_not_overflow():
+    rng = np.random.default_rng(3)
+    W_ih, x = rng.normal(size=(8, 2)) * 1e4, np.ones((1, 2))
+    zero_state, W_hh, b = np.zeros((1, 2)), np.zeros((8, 2)), np.zeros(8)
+    # pre-activations of about +-1e4: exp(-z) overflows in a naive sigmoid
+    with np.errstate(all="raise"):
+        h, c = lstm_cell(x, zero_state, zero_state, W_ih, W_hh, b, b)
+    assert np.all(np.isfinite(h)) and np.all(np.isfinite(c))

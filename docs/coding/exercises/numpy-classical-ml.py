@@ -1,4 +1,4 @@
-"""The ML coding round: NumPy and classical ML. Practice file with 12 exercises.
+"""The ML coding round: NumPy and classical ML. Practice file with 13 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,6 +12,8 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
@@ -21,6 +23,7 @@ from sklearn.datasets import load_diabetes
 from sklearn.datasets import load_digits
 from sklearn.datasets import load_iris
 from sklearn.decomposition import PCA
+from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LinearRegression
 from sklearn.linear_model import LogisticRegression
@@ -32,6 +35,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeRegressor
 
 
 # --------------------------------------------------------------------------------------
@@ -629,3 +633,80 @@ def test_cross_val_mse_matches_a_sklearn_pipeline():
     model = make_pipeline(StandardScaler(), Ridge(alpha=10.0))
     ref = -cross_val_score(model, X, y, cv=KFold(5), scoring="neg_mean_squared_error")
     np.testing.assert_allclose(cross_val_mse(X, y, 5, 10.0), ref, rtol=1e-8)
+
+
+# --------------------------------------------------------------------------------------
+# 13. Implement gradient boosting for regression from scratch.
+# Handbook: coding/numpy-classical-ml/#gradient-boosting-regression
+# --------------------------------------------------------------------------------------
+
+
+def fit_regression_tree(
+    X: np.ndarray, y: np.ndarray, max_depth: int
+) -> Callable[[np.ndarray], np.ndarray]:
+    """A least-squares regression tree (CART), grown depth-first to max_depth.
+
+    Each node takes the split `X[:, j] <= t` that most reduces the sum of squared errors
+    of y, with t the midpoint between two consecutive distinct values of feature j. A
+    node is a leaf at max_depth, with fewer than two rows, when its targets are all
+    equal, or when no feature has two distinct values; it predicts its rows' mean.
+    Returns a function that maps an (m, d) array to the (m,) predictions.
+    """
+    raise NotImplementedError
+
+
+def gradient_boosting_regression(
+    X: np.ndarray,
+    y: np.ndarray,
+    X_test: np.ndarray,
+    n_estimators: int = 100,
+    learning_rate: float = 0.1,
+    max_depth: int = 3,
+) -> np.ndarray:
+    """Gradient boosting for squared error (Friedman, 2001).
+
+    F starts at the mean of y. Each of n_estimators rounds fits a regression tree of
+    depth max_depth to the residuals y - F(X), the negative gradient of (y - F)^2 / 2,
+    and adds learning_rate times its predictions to F. Returns the predictions for
+    X_test after 0, 1, ..., n_estimators trees: shape (n_estimators + 1, len(X_test)).
+    """
+    raise NotImplementedError
+
+
+def float32_data(seed, n, d):
+    # scikit-learn's trees store X as float32; values exact in float32 give the same
+    # thresholds and the same comparisons in both implementations
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(np.float32).astype(np.float64)
+    y = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + 0.3 * rng.normal(size=n)
+    return X, y
+
+
+def test_gradient_boosting_worked_example():
+    X, y = np.array([[1.0], [2.0], [3.0], [4.0]]), np.array([0.0, 0.0, 4.0, 4.0])
+    np.testing.assert_allclose(fit_regression_tree(X, y, 1)(X), y, atol=1e-12)
+    staged = gradient_boosting_regression(
+        X, y, np.array([[0.0], [5.0]]), n_estimators=2, learning_rate=0.5, max_depth=1
+    )
+    np.testing.assert_allclose(staged, [[2, 2], [1, 3], [0.5, 3.5]], atol=1e-12)
+
+
+def test_regression_tree_matches_sklearn_on_training_rows():
+    # on new rows, splits that tie on the training rows may route differently
+    X, y = float32_data(0, 300, 4)
+    for depth in (1, 3, 6):
+        ref = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(X, y)
+        tree = fit_regression_tree(X, y, depth)
+        np.testing.assert_allclose(tree(X), ref.predict(X), atol=1e-10)
+
+
+def test_gradient_boosting_matches_sklearn_at_every_stage():
+    X, y = float32_data(1, 300, 4)
+    staged = gradient_boosting_regression(
+        X, y, X, n_estimators=40, learning_rate=0.2, max_depth=3
+    )
+    ref = GradientBoostingRegressor(
+        n_estimators=40, learning_rate=0.2, max_depth=3, random_state=0
+    ).fit(X, y)
+    np.testing.assert_allclose(staged[0], y.mean(), atol=1e-12)
+    np.testing.assert_allclose(staged[1:], list(ref.staged_predict(X)), atol=1e-8)

@@ -1,4 +1,4 @@
-"""The ML coding round: Transformers and language models. Practice file with 11 exercises.
+"""The ML coding round: Transformers and language models. Practice file with 12 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -746,3 +746,94 @@ def test_spelling_on_the_python_docs():
     assert sc.correct("wich") == "with"
     assert sc.correct("wich", prev="in") == "which"
     assert sc.correct("lock", prev="code") == "block"
+
+
+# --------------------------------------------------------------------------------------
+# 12. Implement a LoRA linear layer and merge it for inference.
+# Handbook: coding/transformers-llms/#lora-linear-layer
+# --------------------------------------------------------------------------------------
+
+
+class LoRALinear(nn.Module):
+    """A frozen nn.Linear plus a trainable low-rank update (Hu et al., 2022).
+
+    forward(x) = base(x) + (alpha / r) * x @ A.T @ B.T with lora_A (r, in_features),
+    initialised at random, and lora_B (out_features, r), initialised to zeros, so the
+    layer starts out equal to base. The base weight and bias are frozen
+    (requires_grad False); lora_A and lora_B are the only trainable parameters.
+    merge() returns a new nn.Linear with weight W + (alpha / r) * B @ A and the base
+    bias, and leaves this module unchanged.
+    """
+
+    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0):
+        super().__init__()
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def merge(self) -> nn.Linear:
+        raise NotImplementedError
+
+
+def low_rank_task(d_in, d_out, rank, seed, n=256):
+    # targets from the base layer's weights plus a rank-`rank` update
+    torch.manual_seed(seed)
+    base = nn.Linear(d_in, d_out)
+    delta = torch.randn(d_out, rank) @ torch.randn(rank, d_in) / d_in
+    x = torch.randn(n, d_in)
+    with torch.no_grad():
+        y = base(x) + x @ delta.T
+    return base, x, y, delta
+
+
+def train(layer, x, y, steps, lr=1e-2):
+    trainable = [p for p in layer.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(trainable, lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = nn.functional.mse_loss(layer(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_lora_linear_worked_example():
+    torch.manual_seed(0)
+    base = nn.Linear(4, 3)
+    layer = LoRALinear(base, r=2, alpha=4)
+    x = torch.randn(5, 4)
+    assert torch.equal(layer(x), base(x))
+    assert layer.lora_A.shape == (2, 4) and layer.lora_B.shape == (3, 2)
+    assert layer.lora_A.abs().sum() > 0 and layer.lora_B.abs().sum() == 0
+    trainable = sum(p.numel() for p in layer.parameters() if p.requires_grad)
+    frozen = sum(p.numel() for p in layer.parameters() if not p.requires_grad)
+    assert (trainable, frozen) == (2 * (4 + 3), 4 * 3 + 3)
+
+
+def test_lora_linear_trains_only_a_and_b():
+    base, x, y, _ = low_rank_task(16, 12, rank=2, seed=1)
+    weight, bias = base.weight.clone(), base.bias.clone()
+    layer = LoRALinear(base, r=2, alpha=4)
+    losses = train(layer, x, y, steps=200)
+    assert losses[-1] < 0.01 * losses[0]
+    assert torch.equal(base.weight, weight) and torch.equal(base.bias, bias)
+    assert base.weight.grad is None and layer.lora_B.grad is not None
+
+
+def test_lora_linear_merge_gives_the_same_outputs():
+    base, x, y, _ = low_rank_task(16, 12, rank=2, seed=2)
+    layer = LoRALinear(base.double(), r=2, alpha=4)
+    train(layer, x.double(), y.double(), steps=50)
+    merged = layer.merge()
+    assert type(merged) is nn.Linear
+    assert sum(p.numel() for p in merged.parameters()) == 16 * 12 + 12
+    x_new = torch.randn(7, 16, dtype=torch.float64)
+    with torch.no_grad():
+        torch.testing.assert_close(merged(x_new), layer(x_new), rtol=0, atol=1e-12)
+        expected = nn.functional.linear(
+            x_new, base.weight + 2.0 * layer.lora_B @ layer.lora_A, base.bias
+        )
+        torch.testing.assert_close(layer(x_new), expected, rtol=0, atol=1e-12)
