@@ -220,3 +220,16 @@ addEventListener("message", (event) => {
 // iframe-worker shim, where a relative path would resolve against the page instead.
 const HERE = self.document?.currentScript?.src ?? self.location.href;
 importScripts(new URL("../assets/javascripts/workers/search.a7633da7.min.js", HERE).href);
+
+// lunr names each node of its word automaton by its edges' labels and child ids run together, and
+// merges nodes with equal names while it builds the index. With digits as labels two different
+// nodes can share a name ("1" to node 2 and "3" to node 4, or "1" to node 234: both "01234"), and
+// the merged automaton then holds words the index does not: once the handbook grew, a query for
+// "b" failed inside lunr ("Cannot read properties of undefined (reading '_index')") and found
+// nothing. A separator after each id makes the names unique.
+lunr.TokenSet.prototype.toString = function () {
+  if (this._str) return this._str;
+  let name = this.final ? "1" : "0";
+  for (const label of Object.keys(this.edges).sort()) name += `${label}${this.edges[label].id},`;
+  return (this._str = name);
+};
