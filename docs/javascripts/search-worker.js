@@ -213,7 +213,10 @@ addEventListener("message", (event) => {
     lastQuery = message.data;
     message.data = withoutNoise(message.data);
   }
-  if (message && message.type === SETUP && Array.isArray(message.data?.docs)) remember(message.data);
+  if (message && message.type === SETUP && Array.isArray(message.data?.docs)) {
+    uniqueNodeNames();
+    remember(message.data);
+  }
 });
 
 // Resolved against this file's own address: the offline site (file://) runs workers through the
@@ -226,10 +229,14 @@ importScripts(new URL("../assets/javascripts/workers/search.a7633da7.min.js", HE
 // nodes can share a name ("1" to node 2 and "3" to node 4, or "1" to node 234: both "01234"), and
 // the merged automaton then holds words the index does not: once the handbook grew, a query for
 // "b" failed inside lunr ("Cannot read properties of undefined (reading '_index')") and found
-// nothing. A separator after each id makes the names unique.
-lunr.TokenSet.prototype.toString = function () {
-  if (this._str) return this._str;
-  let name = this.final ? "1" : "0";
-  for (const label of Object.keys(this.edges).sort()) name += `${label}${this.edges[label].id},`;
-  return (this._str = name);
-};
+// nothing. A separator after each id makes the names unique. It is set when the index arrives,
+// not here: in the offline site importScripts is the iframe-worker shim's, and lunr may not be
+// loaded yet when this file's last line runs.
+function uniqueNodeNames() {
+  lunr.TokenSet.prototype.toString = function () {
+    if (this._str) return this._str;
+    let name = this.final ? "1" : "0";
+    for (const label of Object.keys(this.edges).sort()) name += `${label}${this.edges[label].id},`;
+    return (this._str = name);
+  };
+}
