@@ -1,4 +1,4 @@
-"""The ML coding round: Transformers and language models. Practice file with 12 exercises.
+"""The ML coding round: Transformers and language models. Practice file with 13 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -353,7 +353,166 @@ def test_tfidf_matches_sklearn():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you build a bigram language model with smoothing and compute perplexity?
+# 7. Implement word2vec skip-gram with negative sampling.
+# Handbook: coding/transformers-llms/#word2vec-skipgram-negative-sampling
+# --------------------------------------------------------------------------------------
+
+
+def sgns_loss_and_grads(
+    v_c: np.ndarray, u_o: np.ndarray, u_neg: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Skip-gram negative-sampling loss of B (centre, context) pairs, and its gradients.
+
+    v_c (B, d): the centre words' vectors; u_o (B, d): the true context words' vectors;
+    u_neg (B, k, d): the context vectors of k noise words per pair.
+    loss = sum over pairs of -log sigmoid(u_o . v_c) - sum_k log sigmoid(-u_k . v_c),
+    with u_k = u_neg[b, k] for pair b.
+    Returns (loss, dv_c, du_o, du_neg), each gradient with its input's shape. Finite for
+    scores of any size (no overflow).
+    """
+    raise NotImplementedError
+
+
+def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
+    """P_n(w) = counts[w] ** power / sum over w' of counts[w'] ** power."""
+    raise NotImplementedError
+
+
+def train_sgns(
+    sentences: list[np.ndarray],
+    vocab_size: int,
+    dim: int = 16,
+    window: int = 2,
+    k: int = 5,
+    lr: float = 0.05,
+    epochs: int = 5,
+    batch_size: int = 128,
+    subsample: float = 0.0,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Word vectors by skip-gram with negative sampling (SGNS), trained with SGD.
+
+    sentences: arrays of word ids in [0, vocab_size). The pairs are every (centre,
+    context) with the context at most `window` positions away in the same sentence;
+    each pair gets k noise words drawn from noise_distribution(word counts).
+    Initialisation as in word2vec: W_in uniform in [-0.5 / dim, 0.5 / dim), W_out zeros.
+    Each epoch shuffles the pairs and steps on mini-batches of batch_size pairs: every
+    row of W_in and W_out moves by -lr_t times the sum of its gradients in the batch,
+    with lr_t decaying linearly from lr towards 0 over training.
+    Optional: subsample = t > 0 drops each token of a word of frequency f (its share of
+    the tokens) with probability 1 - sqrt(t / f), drawn again each epoch; 0 = off.
+    Returns W_in (vocab_size, dim), the centre (input) vectors; W_out (vocab_size, dim),
+    the context (output) vectors; and the mean loss per pair of each epoch.
+    """
+    raise NotImplementedError
+
+
+def sgns_corpus(seed, n_sentences=1500, n_topics=4, per_topic=10, n_common=5):
+    """Sentences of 8 word ids. Each sentence picks a topic and draws its words from
+    that topic's 10 words (Zipf weights), except that each position is, with
+    probability 0.4, one of 5 common words shared by all topics. Returns the sentences
+    and every word's topic (-1 for the common words)."""
+    rng = np.random.default_rng(seed)
+    topic = np.repeat(np.arange(-1, n_topics), [n_common] + [per_topic] * n_topics)
+    zipf = 1.0 / np.arange(1, per_topic + 1)
+    zipf /= zipf.sum()
+    sentences = []
+    for _ in range(n_sentences):
+        t = rng.integers(n_topics)
+        words = n_common + t * per_topic + rng.choice(per_topic, size=8, p=zipf)
+        common = rng.random(8) < 0.4
+        words[common] = rng.integers(n_common, size=common.sum())
+        sentences.append(words)
+    return sentences, topic
+
+
+def topic_cosines(W, topic):
+    """Over the topic words: the mean cosine similarity of two words of the same topic,
+    of two words of different topics, and the share of words whose nearest neighbour
+    (by cosine) is in their own topic."""
+    E = W[topic >= 0] / np.linalg.norm(W[topic >= 0], axis=1, keepdims=True)
+    t = topic[topic >= 0]
+    cos = E @ E.T
+    same = (t[:, None] == t[None, :]) & ~np.eye(len(t), dtype=bool)
+    np.fill_diagonal(cos, -np.inf)
+    nearest_same = np.mean(t[cos.argmax(axis=1)] == t)
+    np.fill_diagonal(cos, 1.0)
+    return cos[same].mean(), cos[t[:, None] != t[None, :]].mean(), nearest_same
+
+
+def central_differences(f, x, eps=1e-6):
+    """(f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for every entry i of x, in place."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f()
+        x[i] = old - eps
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+
+
+def test_sgns_worked_example():
+    # one pair, d = 2, k = 1: scores u_o . v_c = 2 and u_1 . v_c = 0
+    v_c, u_o, u_neg = (
+        np.array([[1.0, 0.0]]),
+        np.array([[2.0, 0.0]]),
+        np.array([[[0.0, 1.0]]]),
+    )
+    loss, dv_c, du_o, du_neg = sgns_loss_and_grads(v_c, u_o, u_neg)
+    s = 1 / (1 + math.exp(-2))
+    assert loss == pytest.approx(-math.log(s) + math.log(2))
+    np.testing.assert_allclose(dv_c, [[2 * (s - 1), 0.5]])
+    np.testing.assert_allclose(du_o, [[s - 1, 0.0]])
+    np.testing.assert_allclose(du_neg, [[[0.5, 0.0]]])
+    # word2vec's initialisation, every context vector zero: (k + 1) ln 2, dv_c = 0
+    zeros = sgns_loss_and_grads(np.ones((1, 2)), np.zeros((1, 2)), np.zeros((1, 5, 2)))
+    assert zeros[0] == pytest.approx(6 * math.log(2)) and not zeros[1].any()
+    expected = np.array([1, 8, 27]) / 36  # 1, 16 ** 0.75, 81 ** 0.75, normalised
+    np.testing.assert_allclose(noise_distribution(np.array([1, 16, 81])), expected)
+
+
+def test_sgns_gradients_match_central_differences():
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=shape) for shape in [(3, 5), (3, 5), (3, 4, 5)]]
+    _, *grads = sgns_loss_and_grads(*arrays)
+    for x, grad in zip(arrays, grads):
+        numeric = central_differences(lambda: sgns_loss_and_grads(*arrays)[0], x)
+        assert grad.shape == x.shape
+        assert np.abs(numeric - grad).max() / np.abs(grad).max() < 1e-6
+
+
+def test_sgns_loss_is_finite_for_large_scores():
+    # scores -1000 for the true context and +1000 for the noise word: about 1000 each
+    loss, dv_c, _, _ = sgns_loss_and_grads(
+        np.array([[10.0]]), np.array([[-100.0]]), np.array([[[100.0]]])
+    )
+    assert loss == pytest.approx(2000.0)
+    np.testing.assert_allclose(dv_c, [[200.0]])
+
+
+def test_sgns_training_loss_falls():
+    sentences, topic = sgns_corpus(seed=1)
+    W_in, W_out, losses = train_sgns(sentences, len(topic), k=5, epochs=5, seed=1)
+    assert W_in.shape == W_out.shape == (len(topic), 16)
+    assert len(losses) == 5 and np.isfinite(losses).all()
+    # at initialisation (W_out = 0) every pair costs (k + 1) ln 2
+    assert losses[-1] < losses[0] < 6 * math.log(2)
+    assert losses[-1] < 0.6 * 6 * math.log(2)
+
+
+def test_sgns_same_topic_words_are_closer():
+    sentences, topic = sgns_corpus(seed=2)
+    W_in, _, _ = train_sgns(sentences, len(topic), seed=2)
+    within, across, nearest_same = topic_cosines(W_in, topic)
+    assert within > across + 0.4
+    assert nearest_same >= 0.9
+
+
+# --------------------------------------------------------------------------------------
+# 8. How do you build a bigram language model with smoothing and compute perplexity?
 # Handbook: coding/transformers-llms/#bigram-language-model
 # --------------------------------------------------------------------------------------
 
@@ -411,7 +570,7 @@ def test_bigram_less_smoothing_fits_training_data_better():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you implement beam search?
+# 9. How do you implement beam search?
 # Handbook: coding/transformers-llms/#beam-search
 # --------------------------------------------------------------------------------------
 
@@ -499,7 +658,7 @@ def test_beam_search_width_one_is_greedy():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How do you implement temperature, top-k and top-p (nucleus) sampling?
+# 10. How do you implement temperature, top-k and top-p (nucleus) sampling?
 # Handbook: coding/transformers-llms/#top-k-top-p-sampling
 # --------------------------------------------------------------------------------------
 
@@ -559,7 +718,7 @@ def test_sample_token_frequencies_follow_the_renormalised_nucleus():
 
 
 # --------------------------------------------------------------------------------------
-# 10. How do you add a KV cache to a toy decoder?
+# 11. How do you add a KV cache to a toy decoder?
 # Handbook: coding/transformers-llms/#kv-cache-decoder
 # --------------------------------------------------------------------------------------
 
@@ -638,7 +797,7 @@ def test_generate_equals_greedy_decoding_without_a_cache():
 
 
 # --------------------------------------------------------------------------------------
-# 11. Implement a noisy-channel spelling corrector.
+# 12. Implement a noisy-channel spelling corrector.
 # Handbook: coding/transformers-llms/#noisy-channel-spelling
 # --------------------------------------------------------------------------------------
 
@@ -749,7 +908,7 @@ def test_spelling_on_the_python_docs():
 
 
 # --------------------------------------------------------------------------------------
-# 12. Implement a LoRA linear layer and merge it for inference.
+# 13. Implement a LoRA linear layer and merge it for inference.
 # Handbook: coding/transformers-llms/#lora-linear-layer
 # --------------------------------------------------------------------------------------
 
