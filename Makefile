@@ -72,9 +72,10 @@ lint: $(VENV)/.all
 	$(BIN)/ruff check snippets tests handbook
 	$(BIN)/ruff format --check snippets tests handbook
 
+# The tests read the site this build wrote (HANDBOOK_SITE) instead of building it again per worker.
 test: $(VENV)/.all lint
 	$(BIN)/mkdocs build --strict
-	$(BIN)/pytest -n $(WORKERS) --durations=10
+	HANDBOOK_SITE=$(CURDIR)/site $(BIN)/pytest -n $(WORKERS) --durations=10
 
 page: $(VENV)/.all
 	@test -n "$(PAGE)" || (echo "usage: make page PAGE=docs/<chapter>/<page>.md" && false)

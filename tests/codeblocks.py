@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import io
 import os
 import random
@@ -83,6 +84,24 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     os.environ.update(OFFLINE)
     os.environ.update(ONE_THREAD)
+    parse_each_gguf_file_once()
+
+
+def parse_each_gguf_file_once() -> None:
+    """Memoise gguf's file parser and tensor-name map for the whole test process.
+
+    transformers parses SmolLM2's GGUF file in full (its 49,152-entry vocabulary, one numpy
+    view per entry) for the config, again for the tokenizer and again for the weights, and
+    rebuilds gguf's tensor-name map for each of the 272 tensors: about 17 s of CPU per load,
+    paid by every example that loads the model. Both are read-only and depend only on their
+    arguments, so caching them changes nothing an example prints, only how long it takes.
+    """
+    try:
+        import gguf
+    except ImportError:
+        return
+    gguf.GGUFReader = functools.cache(gguf.GGUFReader)
+    gguf.get_tensor_name_map = functools.cache(gguf.get_tensor_name_map)
 
 
 def reset_numeric_state() -> None:

@@ -24,7 +24,8 @@ def run(args: list[str], cwd: Path = ROOT, timeout: int = 300) -> subprocess.Com
 def site(tmp_path_factory) -> Path:
     """The site, built once with --strict from the real pages.
 
-    HANDBOOK_SITE=<dir> reuses a site you built yourself (for iterating on browser tests only).
+    HANDBOOK_SITE=<dir> reuses a site already built from these sources: `make test` passes the
+    one it has just built, so the xdist workers do not each build it again.
     """
     if os.environ.get("HANDBOOK_SITE"):
         return Path(os.environ["HANDBOOK_SITE"])
