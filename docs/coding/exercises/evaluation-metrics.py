@@ -1,4 +1,4 @@
-"""The ML coding round: Metrics. Practice file with 8 exercises.
+"""The ML coding round: Metrics. Practice file with 9 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -11,6 +11,9 @@ Hints and reference solutions: the handbook answer named above each exercise (a 
 from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
+
+import math
+import random
 
 import numpy as np
 import pytest
@@ -395,3 +398,116 @@ def test_detection_ap_image_ids_and_empty_input():
         np.zeros((0, 4)), np.zeros(0), np.zeros(0), gt_boxes, np.zeros(1)
     )
     assert empty == 0.0
+
+
+# --------------------------------------------------------------------------------------
+# 9. Implement corpus BLEU with clipped n-gram precision and the brevity penalty.
+# Handbook: coding/evaluation-metrics/#bleu-from-scratch
+# --------------------------------------------------------------------------------------
+
+
+def corpus_bleu(
+    hypotheses: list[list[str]],
+    references: list[list[list[str]]],
+    max_n: int = 4,
+) -> float:
+    """Corpus BLEU (Papineni et al., 2002) on tokenised text, in [0, 1], no smoothing.
+
+    hypotheses[i] is a list of tokens; references[i] is a list of one or more token
+    lists, the references of hypotheses[i]. For each n in 1..max_n, every hypothesis
+    n-gram is credited at most as many times as it occurs in a single reference (its
+    count is clipped to the largest count over that segment's references). Clipped
+    matches and hypothesis n-gram counts are each summed over the whole corpus, and
+    p_n = matches / total. BLEU = BP * exp(mean over n of log p_n), and 0.0 if any p_n
+    is 0 or has no hypothesis n-grams. BP = 1 if c > r, else exp(1 - r / c) (0.0 if
+    c == 0), where c is the total hypothesis length and r the sum over segments of the
+    reference length closest to the hypothesis length; on a tie, the shorter one.
+    """
+    raise NotImplementedError
+
+
+# two segments: the first repeats "the" and "the cat" (clipped), the second is short
+WORKED_HYPS = [h.split() for h in ["the cat the cat on the mat", "on the mat"]]
+WORKED_REFS = [
+    [r.split() for r in refs]
+    for refs in [
+        ["the cat is on the mat", "there is a cat on the mat"],
+        ["the cat sat on the mat", "a cat is on the mat"],
+    ]
+]
+
+
+def noisy_copy(rng: random.Random, tokens: list[str], p_drop: float) -> list[str]:
+    vocab = [f"w{i}" for i in range(12)]
+    out = []
+    for token in tokens:
+        u = rng.random()
+        if u < p_drop:
+            continue
+        out.append(rng.choice(vocab) if u < p_drop + 0.2 else token)
+        if u > 0.95:
+            out.append(rng.choice(vocab))
+    return out
+
+
+def random_corpus(seed: int, n_refs: int, n_segments: int = 40):
+    """Hypotheses and references that are noisy copies of hidden source sentences."""
+    rng = random.Random(seed)
+    p_drop = 0.05 + 0.05 * (seed % 4)
+    hyps, refs = [], []
+    for _ in range(n_segments):
+        source = [f"w{rng.randrange(12)}" for _ in range(rng.randint(1, 15))]
+        refs.append([noisy_copy(rng, source, 0.05) for _ in range(n_refs)])
+        hyps.append(noisy_copy(rng, source, p_drop))
+    return hyps, refs
+
+
+def test_corpus_bleu_worked_example():
+    # p1 = 8/10, p2 = 6/8, p3 = 3/6, p4 = 1/4; c = 7 + 3 = 10, r = 7 + 6 = 13
+    expected = math.exp(1 - 13 / 10) * (8 / 10 * 6 / 8 * 3 / 6 * 1 / 4) ** 0.25
+    assert corpus_bleu(WORKED_HYPS, WORKED_REFS) == pytest.approx(expected)
+
+
+def test_corpus_bleu_clips_repeated_words():
+    # Papineni et al.'s example: "the" x 7 is credited twice (reference 1 has it twice)
+    hyp = ["the"] * 7
+    refs = WORKED_REFS[0]
+    assert corpus_bleu([hyp], [refs], max_n=1) == pytest.approx(2 / 7)
+
+
+def test_corpus_bleu_closest_reference_length_and_ties():
+    hyp = list("abcde")
+    # 5 tokens, references of 4 and 6: a tie, the shorter (4) wins, so BP = 1
+    tie = [list("abcd"), list("abcdef")]
+    assert corpus_bleu([hyp], [tie], max_n=1) == pytest.approx(1.0)
+    # references of 3 and 6: 6 is closer, so BP = exp(1 - 6 / 5)
+    closer_longer = [list("abc"), list("abcdef")]
+    bleu = corpus_bleu([hyp], [closer_longer], max_n=1)
+    assert bleu == pytest.approx(math.exp(1 - 6 / 5))
+
+
+def test_corpus_bleu_matches_sacrebleu():
+    sacrebleu = pytest.importorskip("sacrebleu")
+    for n_refs in (1, 3):
+        for seed in range(8):
+            hyps, refs = random_corpus(seed, n_refs)
+            ours = corpus_bleu(hyps, refs)
+            # sacrebleu wants strings and one reference *stream* per reference set
+            streams = [[" ".join(r[k]) for r in refs] for k in range(n_refs)]
+            theirs = sacrebleu.corpus_bleu(
+                [" ".join(h) for h in hyps],
+                streams,
+                tokenize="none",
+                smooth_method="none",
+            )
+            assert ours > 0.0
+            assert abs(ours - theirs.score / 100) < 1e-9
+
+
+def test_corpus_bleu_is_not_the_mean_of_sentence_bleus():
+    corpus = corpus_bleu(WORKED_HYPS, WORKED_REFS)
+    sentences = [corpus_bleu([h], [r]) for h, r in zip(WORKED_HYPS, WORKED_REFS)]
+    # the 3-token hypothesis has no 4-gram: its sentence BLEU is 0, its n-grams still
+    # count in the corpus totals
+    assert sentences[1] == 0.0
+    assert sum(sentences) / len(sentences) < corpus - 0.1
