@@ -14,6 +14,9 @@ QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 def run(args: list[str], cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run a tool from this virtual environment; stdout and stderr come back together as .stdout."""
     env = {**os.environ, **QUIET, "PYTHONPATH": str(cwd)}  # the project's `handbook` package
+    # A tool run on another project (the bad-input copies) must build that project's site, not
+    # read the one `make test` built for this project.
+    env.pop("HANDBOOK_SITE", None)
     tool = [str(BIN / args[0]), *args[1:]]
     return subprocess.run(
         tool, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout
