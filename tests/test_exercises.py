@@ -11,6 +11,7 @@ files (started together), so numpy, scikit-learn and torch are imported twice, n
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from handbook import exercises
+from handbook.pages import questions
 
 PAGES = exercises.topic_pages()
 IDS = [page.stem for page in PAGES]
@@ -123,3 +125,13 @@ def test_stubs_fail_every_test(page: Path, runs):
     assert sorted(ran) == sorted(expected), f"pytest did not run the page's tests:\n{log}"
     passing = sorted(name for name, outcome in ran.items() if "NotImplementedError" not in outcome)
     assert not passing, f"tests that do not fail on the stubs with NotImplementedError: {passing}"
+
+
+def test_chapter_index_counts_the_exercises():
+    index = exercises.DOCS / "index.md"
+    said = re.search(r"This\s+chapter\s+has\s+(\d+)\s+such\s+exercises", index.read_text(encoding="utf-8"))
+    assert said, f"{index.relative_to(exercises.ROOT)} no longer says how many exercises the chapter has"
+    total = sum(len(questions(page.read_text(encoding="utf-8").splitlines())) for page in PAGES)
+    assert int(said.group(1)) == total, (
+        f"{index.relative_to(exercises.ROOT)} says {said.group(1)} exercises; the coding pages hold {total}"
+    )

@@ -1,4 +1,4 @@
-"""The ML coding round: Neural-network building blocks. Practice file with 9 exercises.
+"""The ML coding round: Neural-network building blocks. Practice file with 11 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,12 +12,15 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from torch.ao.quantization.observer import MinMaxObserver, PerChannelMinMaxObserver
 
 
 # --------------------------------------------------------------------------------------
@@ -106,7 +109,179 @@ def test_numerical_gradient_of_a_cubic():
 
 
 # --------------------------------------------------------------------------------------
-# 2. How do you implement the forward pass of a 2-D convolution?
+# 2. Implement CLIP's symmetric contrastive (InfoNCE) loss.
+# Handbook: coding/neural-network-layers/#clip-contrastive-loss
+# --------------------------------------------------------------------------------------
+
+
+def info_nce(logits: np.ndarray) -> tuple[float, np.ndarray]:
+    """InfoNCE as an N-way classification: row i of the (N, N) logits must pick
+    column i. Returns the mean cross-entropy over the rows,
+        mean over i of (logsumexp_j logits[i, j] - logits[i, i]),
+    and its gradient with respect to the logits, (N, N). Must not overflow or
+    return nan for logits of any size.
+    """
+    raise NotImplementedError
+
+
+def clip_loss(
+    image_emb: np.ndarray, text_emb: np.ndarray, log_scale: float
+) -> tuple[float, np.ndarray, np.ndarray, float]:
+    """CLIP's symmetric contrastive loss of N (image, text) pairs, and its gradients.
+
+    image_emb, text_emb (N, D): row i of each is pair i, not normalised.
+        u, v   = the rows of image_emb and text_emb divided by their L2 norms
+        scale  = exp(min(log_scale, log 100))     # the learnable 1/temperature
+        logits = scale * u @ v.T                  # (N, N); [i, j] = image i, text j
+        loss   = (info_nce(logits) + info_nce(logits.T)) / 2
+    Returns (loss, dloss/dimage_emb, dloss/dtext_emb, dloss/dlog_scale); the last
+    is 0 while the clip is active (log_scale > log 100).
+    """
+    raise NotImplementedError
+
+
+def clip_batch(seed, n=6, d=4):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)), rng.normal(size=(n, d))
+
+
+def torch_clip_loss(image_emb, text_emb, log_scale):
+    """The reference: autograd through F.normalize, clamp and F.cross_entropy."""
+    a = torch.tensor(image_emb, requires_grad=True)
+    b = torch.tensor(text_emb, requires_grad=True)
+    t = torch.tensor(log_scale, dtype=torch.float64, requires_grad=True)
+    cos = F.normalize(a, dim=1) @ F.normalize(b, dim=1).T
+    logits = t.clamp(max=math.log(100.0)).exp() * cos
+    labels = torch.arange(len(a))
+    loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels)) / 2
+    loss.backward()
+    return loss.item(), a.grad.numpy(), b.grad.numpy(), t.grad.item()
+
+
+def central_differences(f, x, eps=1e-6):
+    """(f(x + eps) - f(x - eps)) / (2 eps) for every entry of the array x."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f()
+        x[i] = old - eps
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+
+
+def test_clip_loss_worked_example():
+    image, text = np.array([[3.0, 0.0], [0.0, 2.0]]), np.eye(2)
+    loss, dimage, dtext, dlog_scale = clip_loss(image, text, 0.0)
+    s = 1 / (1 + math.exp(1.0))  # sigmoid(-1)
+    assert loss == pytest.approx(math.log(1 + math.exp(-1.0)), rel=1e-12)
+    assert dlog_scale == pytest.approx(-s, rel=1e-12)
+    np.testing.assert_allclose(dimage, [[0, s / 6], [s / 4, 0]], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(dtext, [[0, s / 2], [s / 2, 0]], rtol=1e-12, atol=1e-15)
+    # cosines 1/sqrt(1.81) and 0.9/sqrt(1.81); log_scale = log 1000 acts as log 100
+    close = np.array([[1.0, 0.9], [0.9, 1.0]])
+    loss, _, _, dlog_scale = clip_loss(np.eye(2), close, math.log(1000.0))
+    gap = 100 * 0.1 / math.sqrt(1.81)
+    assert loss == pytest.approx(math.log1p(math.exp(-gap)), rel=1e-9)
+    assert dlog_scale == 0.0
+
+
+def test_clip_loss_matches_torch():
+    for seed, log_scale in [(0, math.log(1 / 0.07)), (1, 0.3), (2, 5.0)]:
+        image, text = clip_batch(seed)
+        mine = clip_loss(image, text, log_scale)
+        ref = torch_clip_loss(image, text, log_scale)
+        assert mine[0] == pytest.approx(ref[0], rel=1e-12)
+        np.testing.assert_allclose(mine[1], ref[1], rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(mine[2], ref[2], rtol=1e-10, atol=1e-13)
+        assert mine[3] == pytest.approx(ref[3], rel=1e-10, abs=1e-13)
+    # info_nce alone against F.cross_entropy with the diagonal as targets
+    logits = np.random.default_rng(3).normal(size=(7, 7)) * 5
+    loss, grad = info_nce(logits)
+    t = torch.tensor(logits, requires_grad=True)
+    ref = F.cross_entropy(t, torch.arange(7))
+    ref.backward()
+    assert loss == pytest.approx(ref.item(), rel=1e-12)
+    np.testing.assert_allclose(grad, t.grad.numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_clip_loss_of_identical_embeddings_is_log_n():
+    # every image and every text points the same way (norms differ): no pair
+    # can be told apart, so each row is a uniform guess among N
+    direction = np.array([0.6, -0.8, 0.0])
+    norms = np.arange(1.0, 9.0)[:, None]
+    for log_scale in [0.0, math.log(1 / 0.07), math.log(100.0)]:
+        loss, dimage, dtext, dlog_scale = clip_loss(
+            norms * direction, norms[::-1] * direction, log_scale
+        )
+        assert loss == pytest.approx(math.log(8), rel=1e-12)
+        # and the collapsed point is stationary: every gradient is zero
+        assert np.abs(dimage).max() < 1e-15 and np.abs(dtext).max() < 1e-15
+        assert abs(dlog_scale) < 1e-12
+
+
+def test_clip_loss_is_stable_at_large_scale():
+    # logits of +-1000: exp overflows without the log-sum-exp shift
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        loss, grad = info_nce(np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]))
+        assert loss == 0.0 and np.all(np.isfinite(grad))
+        loss, grad = info_nce(np.array([[-1000.0, 1000.0], [1000.0, -1000.0]]))
+        assert loss == pytest.approx(2000.0) and np.all(np.isfinite(grad))
+    # float32, as in mixed precision, at the largest scale CLIP allows (100):
+    # exp(100) is beyond float32's range (about 3.4e38)
+    image, text = clip_batch(4, n=16, d=8)
+    ref = clip_loss(image, text, math.log(100.0))
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        mine = clip_loss(
+            image.astype(np.float32), text.astype(np.float32), math.log(100.0)
+        )
+    assert mine[1].dtype == np.float32
+    assert mine[0] == pytest.approx(ref[0], rel=1e-5)
+    np.testing.assert_allclose(mine[1], ref[1], rtol=1e-3, atol=1e-5)
+
+
+def test_clip_loss_passes_a_gradient_check():
+    image, text = clip_batch(5, n=5, d=3)
+    t = np.zeros(1)
+
+    def loss():
+        return clip_loss(image, text, t[0])[0]
+
+    # CLIP's initial scale 1/0.07, then a clipped one (exp(5) > 100)
+    for log_scale in [math.log(1 / 0.07), 5.0]:
+        t[0] = log_scale
+        _, dimage, dtext, dlog_scale = clip_loss(image, text, log_scale)
+        for x, analytic in [(image, dimage), (text, dtext)]:
+            numeric = central_differences(loss, x)
+            rel = np.abs(numeric - analytic).max() / np.abs(analytic).max()
+            assert rel < 1e-6
+        numeric = central_differences(loss, t)[0]
+        assert dlog_scale == pytest.approx(numeric, rel=1e-6, abs=1e-10)
+
+
+def test_clip_loss_swapping_the_modalities():
+    image, text = clip_batch(6)
+    loss, dimage, dtext, dlog_scale = clip_loss(image, text, 2.0)
+    # the mean of the two directions does not change when they swap roles
+    swapped = clip_loss(text, image, 2.0)
+    assert swapped[0] == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(swapped[1], dtext, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(swapped[2], dimage, rtol=1e-10, atol=1e-15)
+    # but the two directions differ unless the logits matrix is symmetric
+    u = image / np.linalg.norm(image, axis=1, keepdims=True)
+    v = text / np.linalg.norm(text, axis=1, keepdims=True)
+    logits = math.exp(2.0) * u @ v.T
+    assert abs(info_nce(logits)[0] - info_nce(logits.T)[0]) > 1e-3
+    # text = image makes it symmetric: both directions, and the mean, are equal
+    symmetric = math.exp(2.0) * u @ u.T
+    assert clip_loss(image, image, 2.0)[0] == pytest.approx(info_nce(symmetric)[0])
+    assert info_nce(symmetric.T)[0] == pytest.approx(info_nce(symmetric)[0])
+
+
+# --------------------------------------------------------------------------------------
+# 3. How do you implement the forward pass of a 2-D convolution?
 # Handbook: coding/neural-network-layers/#conv2d-forward
 # --------------------------------------------------------------------------------------
 
@@ -157,7 +332,7 @@ def test_conv2d_matches_torch():
 
 
 # --------------------------------------------------------------------------------------
-# 3. How does batch normalisation's forward pass work in training and at inference?
+# 4. How does batch normalisation's forward pass work in training and at inference?
 # Handbook: coding/neural-network-layers/#batchnorm-forward
 # --------------------------------------------------------------------------------------
 
@@ -226,7 +401,7 @@ def test_batchnorm_does_not_modify_its_inputs():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you implement layer normalisation and RMSNorm?
+# 5. How do you implement layer normalisation and RMSNorm?
 # Handbook: coding/neural-network-layers/#layernorm-forward
 # --------------------------------------------------------------------------------------
 
@@ -280,7 +455,7 @@ def test_layer_norm_is_independent_of_the_batch():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you implement dropout, and why scale at training time?
+# 6. How do you implement dropout, and why scale at training time?
 # Handbook: coding/neural-network-layers/#inverted-dropout
 # --------------------------------------------------------------------------------------
 
@@ -316,7 +491,7 @@ def test_dropout_eval_and_edge_cases():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you implement SGD with momentum?
+# 7. How do you implement SGD with momentum?
 # Handbook: coding/neural-network-layers/#sgd-momentum-step
 # --------------------------------------------------------------------------------------
 
@@ -372,7 +547,7 @@ def test_sgd_momentum_matches_torch_optim_sgd():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you implement Adam (and AdamW)?
+# 8. How do you implement Adam (and AdamW)?
 # Handbook: coding/neural-network-layers/#adam-step
 # --------------------------------------------------------------------------------------
 
@@ -436,7 +611,7 @@ def test_adam_matches_torch_adam_and_adamw():
 
 
 # --------------------------------------------------------------------------------------
-# 8. Implement reverse-mode automatic differentiation for scalars.
+# 9. Implement reverse-mode automatic differentiation for scalars.
 # Handbook: coding/neural-network-layers/#scalar-autograd
 # --------------------------------------------------------------------------------------
 
@@ -644,7 +819,7 @@ def test_value_mlp_training_lowers_the_loss():
 
 
 # --------------------------------------------------------------------------------------
-# 9. Implement an LSTM cell's forward pass.
+# 10. Implement an LSTM cell's forward pass.
 # Handbook: coding/neural-network-layers/#lstm-cell-forward
 # --------------------------------------------------------------------------------------
 
@@ -748,3 +923,231 @@ def test_lstm_large_inputs_do_not_overflow():
     with np.errstate(all="raise"):
         h, c = lstm_cell(x, zero_state, zero_state, W_ih, W_hh, b, b)
     assert np.all(np.isfinite(h)) and np.all(np.isfinite(c))
+
+
+# --------------------------------------------------------------------------------------
+# 11. Implement int8 quantisation of a weight matrix: symmetric and asymmetric, per-tensor and per-channel.
+# Handbook: coding/neural-network-layers/#int8-weight-quantization
+# --------------------------------------------------------------------------------------
+
+
+def quantize(
+    w: np.ndarray, axis: int | None = None, symmetric: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """int8 codes of a float32 array w,
+        q = clamp(round(w / scale) + zero_point, qmin, qmax),
+    with one (scale, zero_point) for the whole tensor (axis=None) or one per index
+    along `axis` (axis=0: per output channel, the rows of an (out, in) weight matrix).
+
+    symmetric:  qmin, qmax = -127, 127;  zero_point = 0;  scale = max|w| / 127
+    asymmetric: qmin, qmax = -128, 127;  lo = min(w.min(), 0), hi = max(w.max(), 0);
+                scale = (hi - lo) / 255;  zero_point = qmin - round(lo / scale)
+    The range always contains 0, so 0.0 maps to the code zero_point exactly. Every
+    scale is at least float32's machine epsilon (a tensor of zeros must not divide
+    by 0). Compute in float32 and round half to even, as PyTorch's kernels do; they
+    multiply by the float32 reciprocal, round(w * (1 / scale)), and so must you for
+    the codes to match theirs bit for bit.
+    Returns (q int8, scale float32, zero_point int32). scale and zero_point have
+    shape () per tensor; per channel, w's shape with size 1 on every other axis, so
+    that they broadcast against w.
+    """
+    raise NotImplementedError
+
+
+def dequantize(q: np.ndarray, scale: np.ndarray, zero_point: np.ndarray) -> np.ndarray:
+    """The float32 values (q - zero_point) * scale, computed in float32."""
+    raise NotImplementedError
+
+
+def int8_matmul(
+    qx: np.ndarray,
+    scale_x: np.ndarray,
+    zp_x: np.ndarray,
+    qw: np.ndarray,
+    scale_w: np.ndarray,
+    zp_w: np.ndarray,
+) -> np.ndarray:
+    """y = x @ w.T from int8 codes: x (n, k) quantised per tensor or per row
+    (scale_x, zp_x of shape () or (n, 1)), w (m, k) per tensor or per output
+    channel (shape () or (m, 1)), as `quantize` returns them.
+        acc[i, j] = sum over k of (qx[i, k] - zp_x) * (qw[j, k] - zp_w)   in int32
+        y = scale_x * scale_w.T * acc                                    in float64
+    Returns y, float64 of shape (n, m).
+    """
+    raise NotImplementedError
+
+
+def int8_test_weights(seed, rows=16, cols=40):
+    """float32 rows with different ranges and offsets, so per-channel matters."""
+    rng = np.random.default_rng(seed)
+    spread = rng.uniform(0.01, 3.0, size=(rows, 1))
+    w = rng.normal(size=(rows, cols)) * spread + rng.normal(size=(rows, 1))
+    return w.astype(np.float32)
+
+
+def test_quantize_worked_example():
+    w = np.array([-0.51, 0.0, 0.3, 2.04], dtype=np.float32)
+    q, scale, zero_point = quantize(w)
+    assert q.dtype == np.int8 and scale.shape == () and zero_point == 0
+    assert q.tolist() == [-32, 0, 19, 127]
+    assert scale == pytest.approx(2.04 / 127, rel=1e-6)
+    q, scale, zero_point = quantize(w, symmetric=False)
+    assert q.tolist() == [-128, -77, -47, 127] and zero_point == -77
+    assert scale == pytest.approx(0.01, rel=1e-6)
+    np.testing.assert_allclose(dequantize(q, scale, zero_point), w, atol=1e-7)
+    # a row 50x smaller: per tensor its codes are 1 and 3, per channel 50 and 127
+    w = np.array([[0.5, -1.27], [0.01, 0.0254]], dtype=np.float32)
+    assert quantize(w)[0].tolist() == [[50, -127], [1, 3]]
+    q, scale, zero_point = quantize(w, axis=0)
+    assert q.tolist() == [[50, -127], [50, 127]] and scale.shape == (2, 1)
+    np.testing.assert_allclose(scale.ravel(), [0.01, 0.0002], rtol=1e-6)
+
+
+def test_quantize_round_trip_is_within_half_a_step():
+    w = int8_test_weights(0)
+    w[3] = 0.0  # a channel of zeros
+    for axis in [None, 0, 1]:
+        for symmetric in [True, False]:
+            q, scale, zero_point = quantize(w, axis=axis, symmetric=symmetric)
+            shape = () if axis is None else (16, 1) if axis == 0 else (1, 40)
+            assert q.dtype == np.int8 and q.shape == w.shape
+            assert scale.dtype == np.float32 and scale.shape == shape
+            assert zero_point.shape == shape and np.all(scale > 0)
+            # rounding to the nearest of the grid's points: at most half a step
+            error = np.abs(dequantize(q, scale, zero_point) - w)
+            assert np.all(error <= scale / 2 * (1 + 1e-5))
+            if symmetric:
+                # the largest |w| of each channel maps to +-127; -128 is never used
+                assert q.min() >= -127 and np.abs(q).max() == 127
+            elif axis is None:
+                # min and max map to the two ends of the range
+                assert q.min() == -128 and q.max() == 127
+    q, scale, _ = quantize(w, axis=0)
+    # a symmetric grid: -w gets exactly the negated codes
+    q_neg, scale_neg, _ = quantize(-w, axis=0)
+    assert np.array_equal(q_neg, -q) and np.array_equal(scale_neg, scale)
+
+
+def test_quantize_matches_torch():
+    w = int8_test_weights(1)
+    t = torch.from_numpy(w)
+    with warnings.catch_warnings():
+        # torch 2.13 deprecates quantized tensors (torch.qint8); fake_quantize is not
+        warnings.simplefilter("ignore")
+        for symmetric in [True, False]:
+            qmin = -127 if symmetric else -128
+            q, scale, zero_point = quantize(w, symmetric=symmetric)
+            ref = torch.quantize_per_tensor(
+                t, float(scale), int(zero_point), torch.qint8
+            )
+            assert np.array_equal(q, ref.int_repr().numpy())
+            mine = dequantize(q, scale, zero_point)
+            assert np.array_equal(mine, ref.dequantize().numpy())
+            fake = torch.fake_quantize_per_tensor_affine(
+                t, float(scale), int(zero_point), qmin, 127
+            )
+            assert np.array_equal(mine, fake.numpy())
+            q, scale, zero_point = quantize(w, axis=0, symmetric=symmetric)
+            scales = torch.from_numpy(scale.ravel())
+            zero_points = torch.from_numpy(zero_point.ravel())
+            ref = torch.quantize_per_channel(
+                t, scales.double(), zero_points.long(), 0, torch.qint8
+            )
+            assert np.array_equal(q, ref.int_repr().numpy())
+            mine = dequantize(q, scale, zero_point)
+            assert np.array_equal(mine, ref.dequantize().numpy())
+            fake = torch.fake_quantize_per_channel_affine(
+                t, scales, zero_points, 0, qmin, 127
+            )
+            assert np.array_equal(mine, fake.numpy())
+    # and the same scales and zero points as PyTorch's min-max observers
+    for symmetric in [True, False]:
+        qmin = -127 if symmetric else -128
+        for axis in [None, 0]:
+            scheme = {
+                (True, None): torch.per_tensor_symmetric,
+                (False, None): torch.per_tensor_affine,
+                (True, 0): torch.per_channel_symmetric,
+                (False, 0): torch.per_channel_affine,
+            }[symmetric, axis]
+            kwargs = dict(
+                dtype=torch.qint8, qscheme=scheme, quant_min=qmin, quant_max=127
+            )
+            if axis is None:
+                observer = MinMaxObserver(**kwargs)
+            else:
+                observer = PerChannelMinMaxObserver(ch_axis=0, **kwargs)
+            observer(t)
+            ref_scale, ref_zero_point = observer.calculate_qparams()
+            _, scale, zero_point = quantize(w, axis=axis, symmetric=symmetric)
+            assert np.array_equal(scale.ravel(), ref_scale.numpy())
+            assert np.array_equal(zero_point.ravel(), ref_zero_point.numpy())
+
+
+def test_quantize_represents_zero_exactly():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(6, 20)).astype(np.float32)
+    with_zero_row = x.copy()
+    with_zero_row[2] = 0.0
+    negative = -np.abs(x) - 0.5
+    negative[:, 0] = 0.0
+    cases = {
+        "relu output": np.maximum(x, 0),
+        "zero-padded": np.pad(x, 1),
+        "negative but for zeros": negative,
+        "a channel of zeros": with_zero_row,
+    }
+    for name, w in cases.items():
+        zeros = w == 0
+        for axis in [None, 0]:
+            for symmetric in [True, False]:
+                q, scale, zero_point = quantize(w, axis=axis, symmetric=symmetric)
+                # 0.0 gets the code zero_point and comes back as exactly 0.0
+                expected = np.broadcast_to(zero_point, w.shape)[zeros]
+                assert np.array_equal(q[zeros], expected), name
+                assert np.all(dequantize(q, scale, zero_point)[zeros] == 0.0), name
+    # ReLU outputs: the asymmetric grid starts at 0, so no code is wasted on negatives
+    q, scale, zero_point = quantize(np.maximum(x, 0), symmetric=False)
+    assert zero_point == -128 and q.min() == -128 and q.max() == 127
+
+
+def test_int8_matmul_equals_the_dequantised_matmul():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(5, 300)).astype(np.float32)
+    w = int8_test_weights(4, rows=7, cols=300)
+    for x_axis, w_axis in [(None, None), (0, 0), (None, 0)]:
+        for symmetric in [True, False]:
+            qx, sx, zx = quantize(x, axis=x_axis, symmetric=False)
+            qw, sw, zw = quantize(w, axis=w_axis, symmetric=symmetric)
+            y = int8_matmul(qx, sx, zx, qw, sw, zw)
+            assert y.dtype == np.float64 and y.shape == (5, 7)
+            # the dequantised operands in float64 (exact: 8-bit times 24-bit)
+            xd = (qx.astype(np.float64) - zx) * sx.astype(np.float64)
+            wd = (qw.astype(np.float64) - zw) * sw.astype(np.float64)
+            np.testing.assert_allclose(y, xd @ wd.T, rtol=1e-12, atol=1e-12)
+            # and close to the float product: int8 loses little here
+            rel = np.linalg.norm(y - x @ w.T) / np.linalg.norm(x @ w.T)
+            assert rel < 0.02
+    # power-of-two scales: every dequantised value and every partial sum is exact
+    # in floating point, so the float matmul equals the integer one exactly
+    qx = rng.integers(-128, 128, size=(4, 1024)).astype(np.int8)
+    qw = rng.integers(-127, 128, size=(6, 1024)).astype(np.int8)
+    sx, sw = np.float32(2.0**-7), np.full((6, 1), 2.0**-9, dtype=np.float32)
+    zx, zw = np.int32(-5), np.zeros((6, 1), dtype=np.int32)
+    y = int8_matmul(qx, sx, zx, qw, sw, zw)
+    xd = dequantize(qx, sx, zx).astype(np.float64)
+    wd = dequantize(qw, sw, zw).astype(np.float64)
+    assert np.array_equal(y, xd @ wd.T)
+
+
+def test_int8_matmul_accumulates_in_int32():
+    # 1024 products of 127 * 127: the sum, 16,516,096, needs 25 bits with its sign
+    q = np.full((2, 1024), 127, dtype=np.int8)
+    one, zero = np.float32(1.0), np.int32(0)
+    y = int8_matmul(q, one, zero, q, one, zero)
+    assert np.array_equal(y, np.full((2, 2), 1024.0 * 127 * 127))
+    # with zero points the codes' differences reach 255, the products 65,025
+    low = np.full((1, 512), -128, dtype=np.int8)
+    high = np.full((1, 512), 127, dtype=np.int8)
+    y = int8_matmul(low, one, np.int32(127), high, one, np.int32(-128))
+    assert y[0, 0] == 512 * (-255) * 255
