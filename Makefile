@@ -26,7 +26,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 PIN := -c constraints.txt
 SITE_PYTHONS := (3, 11) <= sys.version_info[:2] <= (3, 13)
 
-.PHONY: help serve build offline test page lint format outputs anchors bench clean
+.PHONY: help serve build offline test page lint format outputs diagrams anchors bench clean
 
 help:
 	@echo "make serve [PORT=8000]  build and serve the site on http://127.0.0.1:PORT (site stack only)"
@@ -37,6 +37,7 @@ help:
 	@echo "make page PAGE=docs/x/y.md  after editing one page: its snippets linted, the strict build,"
 	@echo "                        the page structure checks and the page's examples (changed blocks only)"
 	@echo "make outputs            re-run every example and rewrite the outputs shown on the pages"
+	@echo "make diagrams           draw the \`\`\`mermaid diagrams that have no stored SVG (ARGS=--all: every one)"
 	@echo "make anchors            record newly published question anchors in tests/anchors.txt"
 	@echo "make format             ruff: fix and format snippets, tests and the engine"
 	@echo "make bench              build time, example-suite time, slowest examples, search recall"
@@ -90,6 +91,10 @@ format: $(VENV)/.all
 
 outputs: $(VENV)/.all
 	$(BIN)/pytest docs -n $(WORKERS) --update-outputs
+
+# Drawing needs Playwright and Chromium (the test stack); the site stack only reads the stored SVGs.
+diagrams: $(VENV)/.all
+	$(BIN)/python -m handbook.diagrams $(ARGS)
 
 anchors: $(VENV)/.docs
 	$(BIN)/python -m tests.anchors --update

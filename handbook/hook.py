@@ -1,7 +1,8 @@
 """MkDocs hook: the glue between MkDocs and the handbook's own modules, which need no MkDocs.
 
-- Each page's question headings are checked (handbook/pages.py); a bad one fails the build with
-  its file and line. The page's tags go to Material's tags plugin.
+- Each page's question headings are checked (handbook/pages.py), and its diagrams are drawn
+  (handbook/diagrams.py); a bad heading or an undrawn diagram fails the build with its file and
+  line. The page's tags go to Material's tags plugin.
 - Under a topic page's title: a link to the page's examples as a notebook.
 - Material's search index leaves out code, intros and chapter indexes (handbook/search_exclude.py).
 - After the build: questions.json, the page notebooks, the flashcards, the Drill page's data and
@@ -22,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 # `handbook` is importable because the build runs with the repository on PYTHONPATH (the Makefile
 # and the tests set it): mkdocs.yml's Markdown extensions load from it before any hook does.
-from handbook import after_build, search_exclude
+from handbook import after_build, diagrams, search_exclude
 from handbook.notebooks import notebook_path
 from handbook.pages import PageError, heading_problems, tags_of
 
@@ -47,6 +48,7 @@ def on_pre_build(config):
 
 def on_page_markdown(markdown, page, config, files):
     problems, found = heading_problems(page.file.src_uri, markdown.splitlines(), _seen)
+    problems += diagrams.problems(page.file.src_uri, markdown)
     if problems:
         raise PluginError("\n".join(problems))
     if found:

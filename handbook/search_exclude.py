@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight"|<pre class="hb-mermaid"')
+CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight"|<figure class="hb-diagram"')
 INTRO_BLOCK = re.compile(r"<(p|ul|ol|table|div|blockquote)\b")
 SECTION_OR_BLOCK = re.compile(r"<(h[2-6]|p|ul|ol|table|div|blockquote)\b")
 

@@ -167,6 +167,16 @@ def test_anchor_that_is_not_lowercase_words(project):
     fails(build(project), "docs/ch/topic.md:5: anchor #3-Questions must be lowercase words joined by hyphens")
 
 
+def test_diagram_that_is_not_drawn(project):
+    edit(
+        project,
+        "docs/ch/topic.md",
+        "**Short answer.**",
+        "```mermaid\nflowchart TB\n  A[Nowhere drawn] --> B\n```\n\n**Short answer.**",
+    )
+    fails(build(project), "docs/ch/topic.md:7: this diagram is not drawn: run make diagrams")
+
+
 def test_tag_outside_the_vocabulary(project):
     edit(project, "docs/ch/topic.md", 'data-tags="numpy"', 'data-tags="numpy, made-up-tag"')
     fails(build(project), "docs/ch/topic.md:5: tag(s) made-up-tag not in handbook/tags.yml")
