@@ -1,4 +1,4 @@
-"""The ML coding round: Neural-network building blocks. Practice file with 11 exercises.
+"""The ML coding round: Neural-network building blocks. Practice file with 12 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 from torch.ao.quantization.observer import MinMaxObserver, PerChannelMinMaxObserver
+from torch.func import functional_call
 
 
 # --------------------------------------------------------------------------------------
@@ -926,7 +928,199 @@ def test_lstm_large_inputs_do_not_overflow():
 
 
 # --------------------------------------------------------------------------------------
-# 11. Implement int8 quantisation of a weight matrix: symmetric and asymmetric, per-tensor and per-channel.
+# 11. Implement a top-k mixture-of-experts layer with a load-balancing loss.
+# Handbook: coding/neural-network-layers/#moe-top-k-router
+# --------------------------------------------------------------------------------------
+
+
+def route_top_k(
+    logits: torch.Tensor, k: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Top-k routing of N tokens over E experts, from the router's logits (N, E).
+
+    probs = softmax(logits) over the E experts, (N, E)
+    experts (N, k): each token's k most probable experts, most probable first
+    gates (N, k): their probabilities renormalised to sum to 1 over the k chosen
+    Returns (gates, experts, probs); gradients must flow from gates to logits.
+    """
+    raise NotImplementedError
+
+
+def load_balancing_loss(probs: torch.Tensor, experts: torch.Tensor) -> torch.Tensor:
+    """Switch Transformer auxiliary loss E * sum_i f_i * P_i, a scalar.
+
+    probs (N, E) router probabilities; experts (N, k) the experts each token chose.
+    f_i: the fraction of the N * k assignments that chose expert i (sums to 1);
+    P_i: the mean router probability of expert i over the N tokens.
+    1.0 when the routing is uniform; E when every token goes to one expert (k = 1)
+    with probability 1. Only P carries a gradient.
+    """
+    raise NotImplementedError
+
+
+class TopKMoE(nn.Module):
+    """A sparse mixture-of-experts feed-forward layer: each token goes to k of E
+    experts (small MLPs), and its output is the gate-weighted sum of their outputs.
+
+    With capacity_factor set, each expert takes at most
+        capacity = ceil(capacity_factor * k * N / E)
+    assignments per batch: all first choices are served before any second choice,
+    and within a rank tokens are served in order. An assignment over capacity is
+    dropped: it adds nothing to the token's output (the gates are not renormalised),
+    and a token with all k dropped gets 0, so it passes through the residual
+    connection around the layer unchanged.
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        d_hidden: int,
+        n_experts: int,
+        k: int,
+        capacity_factor: float | None = None,
+    ):
+        super().__init__()
+        self.k, self.capacity_factor = k, capacity_factor
+        self.router = nn.Linear(d_model, n_experts, bias=False)
+        self.experts = nn.ModuleList(
+            nn.Sequential(
+                nn.Linear(d_model, d_hidden), nn.GELU(), nn.Linear(d_hidden, d_model)
+            )
+            for _ in range(n_experts)
+        )
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, int]:
+        """x (N, d_model) -> (y (N, d_model), load-balancing loss, number of dropped
+        assignments). Each expert runs once, on the tokens routed to it."""
+        raise NotImplementedError
+
+
+def moe_loop_reference(moe, x):
+    """The layer by its definition, one token and one assignment at a time."""
+    n_tokens, n_experts, k = x.shape[0], len(moe.experts), moe.k
+    capacity = math.inf
+    if moe.capacity_factor is not None:
+        capacity = math.ceil(moe.capacity_factor * k * n_tokens / n_experts)
+    probs = torch.softmax(moe.router(x), dim=-1).tolist()
+    chosen = [sorted(range(n_experts), key=lambda e: -p[e])[:k] for p in probs]
+    load, dropped, y = [0] * n_experts, 0, torch.zeros_like(x)
+    for rank in range(k):
+        for t in range(n_tokens):
+            e = chosen[t][rank]
+            if load[e] >= capacity:
+                dropped += 1
+                continue
+            load[e] += 1
+            gate = probs[t][e] / sum(probs[t][j] for j in chosen[t])
+            y[t] += gate * moe.experts[e](x[t])
+    return y, dropped
+
+
+def test_route_top_k_worked_example():
+    gates, experts, probs = route_top_k(torch.tensor([[2.0, 1.0, 0.0]]), k=2)
+    assert experts.tolist() == [[0, 1]]
+    assert probs[0].tolist() == pytest.approx([0.665241, 0.244728, 0.090031], abs=1e-6)
+    assert gates[0].tolist() == pytest.approx([0.731059, 0.268941], abs=1e-6)
+    # Shazeer et al.'s form: a softmax over the top-k logits only
+    logits = torch.randn(50, 6, dtype=torch.float64, generator=torch.manual_seed(0))
+    gates, experts, _ = route_top_k(logits, k=3)
+    top_logits = logits.gather(1, experts)
+    torch.testing.assert_close(gates, top_logits.softmax(dim=-1), rtol=1e-12, atol=0)
+
+
+def test_load_balancing_loss_uniform_and_collapsed():
+    n_experts, n_tokens = 8, 64
+    # perfectly uniform: equal probabilities and equal counts
+    uniform = torch.full((n_tokens, n_experts), 1 / n_experts, dtype=torch.float64)
+    spread = torch.arange(n_tokens)[:, None] % n_experts
+    assert load_balancing_loss(uniform, spread).item() == pytest.approx(1.0, rel=1e-12)
+    # every token to expert 0 with probability 1: the maximum, E
+    collapsed = torch.zeros(n_tokens, n_experts, dtype=torch.float64)
+    collapsed[:, 0] = 1.0
+    to_zero = torch.zeros(n_tokens, 1, dtype=torch.long)
+    assert load_balancing_loss(collapsed, to_zero).item() == pytest.approx(8.0)
+    # the worked example: f = [1, 0], P = [0.75, 0.25] -> 2 * 0.75
+    probs = torch.tensor([[0.75, 0.25]] * 4, dtype=torch.float64)
+    loss = load_balancing_loss(probs, torch.zeros(4, 1, dtype=torch.long))
+    assert loss.item() == pytest.approx(1.5, rel=1e-12)
+    # k = E: every expert gets every token, so f is uniform and the loss is 1
+    probs = torch.softmax(torch.randn(n_tokens, n_experts, dtype=torch.float64), -1)
+    everyone = torch.arange(n_experts).repeat(n_tokens, 1)
+    assert load_balancing_loss(probs, everyone).item() == pytest.approx(1.0, rel=1e-12)
+
+
+def test_moe_matches_token_by_token_reference():
+    torch.manual_seed(1)
+    x = torch.randn(40, 6, dtype=torch.float64)
+    for k, capacity_factor in [(1, None), (2, None), (2, 0.5), (3, 0.75)]:
+        moe = TopKMoE(6, 10, 4, k, capacity_factor).double()
+        with torch.no_grad():
+            y, aux, dropped = moe(x)
+            y_ref, dropped_ref = moe_loop_reference(moe, x)
+        torch.testing.assert_close(y, y_ref, rtol=1e-10, atol=1e-12)
+        assert dropped == dropped_ref
+        assert (dropped > 0) == (capacity_factor is not None)
+
+
+def test_moe_with_all_experts_is_the_softmax_mixture():
+    torch.manual_seed(2)
+    n_experts = 5
+    moe = TopKMoE(6, 10, n_experts, k=n_experts).double()
+    x = torch.randn(30, 6, dtype=torch.float64)
+    y, aux, dropped = moe(x)
+    probs = torch.softmax(moe.router(x), dim=-1)
+    outputs = torch.stack([expert(x) for expert in moe.experts], dim=1)
+    dense = (probs[:, :, None] * outputs).sum(dim=1)
+    torch.testing.assert_close(y, dense, rtol=1e-10, atol=1e-12)
+    assert aux.item() == pytest.approx(1.0, rel=1e-12) and dropped == 0
+
+
+def test_moe_router_gets_gradients_through_the_gates():
+    torch.manual_seed(3)
+    moe = TopKMoE(6, 10, 4, k=2).double()
+    x = torch.randn(12, 6, dtype=torch.float64)
+    weight = moe.router.weight.detach().clone().requires_grad_()
+
+    def output(w):
+        return functional_call(moe, {"router.weight": w}, (x,))[0]
+
+    # finite differences move the gates, not the top-k choice: the analytic
+    # gradient must agree, so a detached or non-differentiable gate fails here
+    assert torch.autograd.gradcheck(output, (weight,), eps=1e-6, atol=1e-7)
+    # the auxiliary loss reaches the router too, through P
+    moe.zero_grad()
+    moe(x)[1].backward()
+    assert moe.router.weight.grad.abs().sum() > 0
+
+
+def test_moe_capacity_drops_are_counted():
+    torch.manual_seed(4)
+    moe = TopKMoE(6, 10, 4, k=1, capacity_factor=0.5).double()
+    x = torch.randn(64, 6, dtype=torch.float64)
+    with torch.no_grad():
+        y, _, dropped = moe(x)
+        moe.capacity_factor = None
+        y_all, _, none_dropped = moe(x)
+        _, experts, _ = route_top_k(moe.router(x), k=1)
+    capacity = math.ceil(0.5 * 1 * 64 / 4)
+    load = torch.bincount(experts.flatten(), minlength=4)
+    assert dropped == int((load - capacity).clamp(min=0).sum()) > 0
+    assert none_dropped == 0
+    # the first `capacity` tokens of each expert are served, in token order
+    served = torch.zeros(64, dtype=torch.bool)
+    for e in range(4):
+        served[torch.nonzero(experts[:, 0] == e).flatten()[:capacity]] = True
+    assert int((~served).sum()) == dropped
+    torch.testing.assert_close(y[served], y_all[served], rtol=1e-12, atol=0)
+    assert torch.all(y[~served] == 0)
+    # capacity factor E / k: every expert may take every assignment
+    moe.capacity_factor = 4.0
+    assert moe(x)[2] == 0
+    assert F.one_hot(experts.flatten(), 4).sum(0).tolist() == load.tolist()
+
+
+# --------------------------------------------------------------------------------------
+# 12. Implement int8 quantisation of a weight matrix: symmetric and asymmetric, per-tensor and per-channel.
 # Handbook: coding/neural-network-layers/#int8-weight-quantization
 # --------------------------------------------------------------------------------------
 
