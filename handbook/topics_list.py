@@ -3,6 +3,8 @@
 A page writes `<div id="topics"></div>` on a line of its own; the line becomes one section per tag
 (alphabetical): the tag, what it covers, and a link to each question that carries it. Section ids
 are `tag:<tag>`, the addresses Material's tag chips have always linked to, so old links still land.
+Each list carries its length (`--items`), from which the stylesheet estimates its height until it
+is laid out (handbook.css, `.hb-topic-questions`).
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ def topics(questions: list[dict], vocabulary: dict[str, str]) -> str:
             f'<span class="hb-topic-chapter">{escape(q["chapter"])}</span></li>'
             for q in by_tag[tag]
         )
+        count = len(by_tag[tag])
         sections.append(
             f'<h2 id="tag:{tag}">{escape(tag)}</h2>'
-            f'<p class="hb-topic-about">{escape(vocabulary[tag])} · '
-            f"{len(by_tag[tag])} questions</p><ul>{items}</ul>"
+            f'<p class="hb-topic-about">{escape(vocabulary[tag])} · {count} questions</p>'
+            f'<ul class="hb-topic-questions" style="--items: {count}">{items}</ul>'
         )
     return f'<p class="hb-topic-index">{index}</p>' + "".join(sections)
 
