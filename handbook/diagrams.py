@@ -146,9 +146,10 @@ def draw(page, source: str) -> str:
 
 def open_mermaid(playwright):
     """A headless Chromium page with the vendored Mermaid loaded (close its browser when done)."""
-    executable = (
-        os.environ.get("HANDBOOK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    # As in tests/browser/conftest.py: a path, "playwright" for Playwright's own browser, or the system's.
+    chosen = os.environ.get("HANDBOOK_CHROMIUM", "")
+    system = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = None if chosen == "playwright" else chosen or system
     browser = playwright.chromium.launch(executable_path=executable)
     page = browser.new_page()
     load_mermaid(page)
