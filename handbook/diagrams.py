@@ -24,10 +24,10 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from handbook.pages import ROOT, docs_pages, scan
+
 STORE = ROOT / "docs" / "assets" / "diagrams"
 MERMAID_JS = Path(__file__).resolve().parent / "vendor" / "mermaid" / "mermaid.min.js"
-FENCE = re.compile(r"^(?P<indent>[ \t]*)```mermaid[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
 STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 DARK = '[data-md-color-scheme="slate"]'
 # Mermaid writes coordinates to 3-10 decimals; a tenth of a pixel is as fine as a screen shows.
@@ -101,12 +101,12 @@ def fence(source, language, class_name, options, md, **kwargs) -> str:
 
 def fences(text: str) -> list[tuple[int, str]]:
     """(line, source) of each ```mermaid fence in a page's Markdown, indentation removed."""
-    found = []
-    for m in FENCE.finditer(text):
-        indent = len(m.group("indent"))
-        body = "".join(line[indent:] for line in m.group("body").splitlines(keepends=True))
-        found.append((text.count("\n", 0, m.start()) + 1, body))
-    return found
+    _, found = scan(text.splitlines())
+    return [
+        (f.line, "".join(line[len(f.indent) :] + "\n" for line in f.body))
+        for f in found
+        if f.language == "mermaid"
+    ]
 
 
 def problems(src_uri: str, text: str) -> list[str]:
@@ -118,10 +118,10 @@ def problems(src_uri: str, text: str) -> list[str]:
     ]
 
 
-def all_sources(docs: Path = ROOT / "docs") -> dict[str, tuple[str, str]]:
+def all_sources() -> dict[str, tuple[str, str]]:
     """key -> (where, source) for every diagram under docs/."""
     found = {}
-    for page in sorted(docs.rglob("*.md")):
+    for page in docs_pages():
         for line, source in fences(page.read_text(encoding="utf-8")):
             found.setdefault(key(source), (f"{page.relative_to(ROOT)}:{line}", source))
     return found
@@ -144,12 +144,21 @@ def draw(page, source: str) -> str:
     )
 
 
+def chromium_executable() -> str | None:
+    """The browser to draw with, and to test with (tests/browser/conftest.py): HANDBOOK_CHROMIUM's
+    path, None for the one Playwright installs (HANDBOOK_CHROMIUM=playwright), else the system's
+    Chromium; "" when there is none."""
+    chosen = os.environ.get("HANDBOOK_CHROMIUM", "")
+    if chosen == "playwright":
+        return None
+    return chosen or shutil.which("chromium") or shutil.which("chromium-browser") or ""
+
+
 def open_mermaid(playwright):
     """A headless Chromium page with the vendored Mermaid loaded (close its browser when done)."""
-    # As in tests/browser/conftest.py: a path, "playwright" for Playwright's own browser, or the system's.
-    chosen = os.environ.get("HANDBOOK_CHROMIUM", "")
-    system = shutil.which("chromium") or shutil.which("chromium-browser")
-    executable = None if chosen == "playwright" else chosen or system
+    executable = chromium_executable()
+    if executable == "":
+        raise SystemExit("chromium is not installed (apt-get install -y chromium)")
     browser = playwright.chromium.launch(executable_path=executable)
     page = browser.new_page()
     load_mermaid(page)

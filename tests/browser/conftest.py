@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from handbook.diagrams import chromium_executable
 from tests.browser.serve import serve
 
 CHROMIUM_ARGS = [
@@ -30,11 +30,8 @@ def chromium() -> str | None:
     `python -m playwright install chromium`'s (GitHub's workflow: Ubuntu has no Chromium deb).
     CI sets HANDBOOK_REQUIRE_BROWSER=1, so there a missing browser fails the run instead of
     skipping the browser tests."""
-    chosen = os.environ.get("HANDBOOK_CHROMIUM", "")
-    if chosen == "playwright":
-        return None
-    path = chosen or shutil.which("chromium") or shutil.which("chromium-browser")
-    if path:
+    path = chromium_executable()
+    if path != "":
         return path
     message = "chromium is not installed (apt-get install -y chromium); .ci/run installs it"
     if os.environ.get("HANDBOOK_REQUIRE_BROWSER") == "1":
