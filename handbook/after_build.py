@@ -1,6 +1,7 @@
 """What the handbook adds to a built site, from the page sources (no site generator's API):
 questions.json, a notebook per topic page, the flashcards (an Anki deck), the Drill page's data
-(drill-data.js), the search-index tuning for Material and a fix to its navigation markup.
+(drill-data.js), the search-index tuning for Material, a fix to its navigation markup and the
+Labs' stylesheets cut to the rules they use.
 
     python -m handbook.after_build SITE_DIR SITE_URL
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from handbook import drill, flashcards, nav_markup, questions, search_index
+from handbook import drill, flashcards, lab_styles, nav_markup, questions, search_index
 from handbook.notebooks import notebook_path, page_notebook
 from handbook.pages import ROOT, is_topic_page
 
@@ -27,6 +28,7 @@ def run(site_dir: Path, site_url: str, root: Path = ROOT) -> None:
     flashcards.write(site_dir, site_url, root)
     drill.write(site_dir, root, found)
     nav_markup.drop_empty_tabindex(site_dir)
+    lab_styles.prune(site_dir, (root / "docs" / "stylesheets" / "handbook.css").read_text(encoding="utf-8"))
     pages = {(q["url"].split("#")[0], q["page"]) for q in found}
     for src in sorted({p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md")}):
         if not is_topic_page(src):
