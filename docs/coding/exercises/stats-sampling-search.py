@@ -1,4 +1,4 @@
-"""The ML coding round: Statistics, sampling and search. Practice file with 8 exercises.
+"""The ML coding round: Statistics, sampling and search. Practice file with 9 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -15,6 +15,7 @@ Generated from the handbook's snippets by handbook/exercises.py; edit those, not
 import math
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -154,7 +155,142 @@ def test_reservoir_sample_reads_a_generator_once():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you find the top-k most similar vectors with a heap?
+# 4. Implement weighted random sampling: prefix sums with binary search, and the alias method.
+# Handbook: coding/stats-sampling-search/#weighted-sampling-alias
+# --------------------------------------------------------------------------------------
+
+
+def validate_weights(weights: Sequence[float]) -> np.ndarray:
+    """The weights as a 1-D float64 array. Raise ValueError with a message that names
+    the problem: "empty" for no weights, "negative" for a weight below 0, "finite" for
+    a NaN or an infinity, "all zero" when they sum to 0."""
+    raise NotImplementedError
+
+
+class PrefixSumSampler:
+    """Draw index i with probability w[i] / sum(w): cumulative sums built once in O(n),
+    then one uniform and a hand-written binary search per draw, O(log n).
+
+    pick(u) maps a uniform u in [0, 1) to the first index i whose cumulative sum
+    exceeds u * total (no bisect, no np.searchsorted); sample(rng) is
+    pick(rng.random()). An index with weight 0 is never returned, for any u."""
+
+    def __init__(self, weights: Sequence[float]):
+        raise NotImplementedError
+
+    def pick(self, u: float) -> int:
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator) -> int:
+        raise NotImplementedError
+
+
+class AliasSampler:
+    """Vose's alias method: O(n) set-up, O(1) per draw.
+
+    Set-up fills two tables of length n: self.prob (floats in [0, 1]) and self.alias
+    (valid indices). sample(rng) draws a column j uniformly from range(n), then
+    returns j with probability prob[j] and alias[j] otherwise, so index i is drawn
+    with probability (prob[i] + sum of 1 - prob[j] over columns j with alias[j] == i)
+    / n, which must equal w[i] / sum(w)."""
+
+    def __init__(self, weights: Sequence[float]):
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator) -> int:
+        raise NotImplementedError
+
+
+def alias_implied_probabilities(sampler) -> np.ndarray:
+    """What the tables draw: column j gives prob[j] / n to j, the rest to alias[j]."""
+    prob, alias = np.asarray(sampler.prob, float), np.asarray(sampler.alias)
+    n = len(prob)
+    assert prob.shape == alias.shape == (n,)
+    assert ((prob >= 0) & (prob <= 1)).all() and ((alias >= 0) & (alias < n)).all()
+    implied = prob / n
+    np.add.at(implied, alias, (1 - prob) / n)
+    return implied
+
+
+def test_weighted_samplers_worked_example():
+    prefix = PrefixSumSampler([1, 3, 0, 4])
+    picks = [prefix.pick(u) for u in (0.0, 0.12, 0.125, 0.49, 0.5, 0.999)]
+    assert picks == [0, 0, 1, 1, 3, 3]
+    alias = AliasSampler([1, 3, 0, 4])
+    expected = [0.125, 0.375, 0.0, 0.5]
+    np.testing.assert_allclose(alias_implied_probabilities(alias), expected, atol=1e-12)
+
+
+def test_alias_tables_imply_exactly_the_weights():
+    rng = np.random.default_rng(0)
+    cases = [
+        [2.0, 2.0],
+        [5, 1, 0, 3, 8, 2, 0.5, 4],
+        rng.exponential(size=1000) * (rng.random(1000) > 0.1),  # 10% zeros
+        rng.lognormal(sigma=4.0, size=1000),  # about 10 orders of magnitude
+    ]
+    for w in cases:
+        w = np.asarray(w, dtype=float)
+        implied = alias_implied_probabilities(AliasSampler(w))
+        np.testing.assert_allclose(implied, w / w.sum(), rtol=0, atol=1e-12)
+
+
+def test_weighted_samplers_pass_chi_square():
+    w = np.array([5, 1, 0, 3, 8, 2, 0.5, 4])
+    expected = 100_000 * w / w.sum()
+    for seed, sampler in enumerate([PrefixSumSampler(w), AliasSampler(w)]):
+        rng = np.random.default_rng(seed)
+        draws = [sampler.sample(rng) for _ in range(100_000)]
+        counts = np.bincount(draws, minlength=len(w))
+        assert counts[w == 0].sum() == 0
+        # a correct sampler fails this with probability 1e-3 for a given seed
+        p = stats.chisquare(counts[w > 0], expected[w > 0]).pvalue
+        assert p > 1e-3, (type(sampler).__name__, p)
+
+
+def test_zero_weights_are_never_drawn():
+    w = [0, 2, 0, 0, 1, 0]
+    prefix = PrefixSumSampler(w)
+    # u = 0 lands on the first positive weight; u just below 1 on the last one
+    assert prefix.pick(0.0) == 1 and prefix.pick(np.nextafter(1.0, 0.0)) == 4
+    assert alias_implied_probabilities(AliasSampler(w))[[0, 2, 3, 5]].max() == 0
+    rng = np.random.default_rng(1)
+    for sampler in (prefix, AliasSampler(w)):
+        draws = {sampler.sample(rng) for _ in range(20_000)}
+        assert draws == {1, 4}
+
+
+def test_one_item_and_very_skewed_weights():
+    rng = np.random.default_rng(2)
+    for sampler in (PrefixSumSampler([7.0]), AliasSampler([7.0])):
+        assert {sampler.sample(rng) for _ in range(100)} == {0}
+    p_small = 1e-9 / (1 + 1e-9)
+    prefix = PrefixSumSampler([1e-9, 1.0])
+    assert prefix.pick(0.0) == 0 and prefix.pick(0.5 * p_small) == 0
+    assert prefix.pick(2 * p_small) == 1
+    implied = alias_implied_probabilities(AliasSampler([1e-9, 1.0]))
+    assert implied[0] == pytest.approx(p_small, rel=1e-6)
+    implied = alias_implied_probabilities(AliasSampler([1.0, 1e-9, 1.0]))
+    assert implied[1] == pytest.approx(1e-9 / (2 + 1e-9), rel=1e-6)
+
+
+def test_invalid_weights_raise_value_error():
+    bad = {
+        "negative": [1.0, -0.5, 2.0],
+        "finite": [1.0, float("nan")],
+        "all zero": [0.0, 0.0, 0.0],
+        "empty": [],
+    }
+    for message, w in bad.items():
+        for cls in (PrefixSumSampler, AliasSampler):
+            with pytest.raises(ValueError, match=message):
+                cls(w)
+    with pytest.raises(ValueError, match="finite"):
+        AliasSampler([1.0, float("inf")])
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you find the top-k most similar vectors with a heap?
 # Handbook: coding/stats-sampling-search/#cosine-top-k-heap
 # --------------------------------------------------------------------------------------
 
@@ -201,7 +337,7 @@ def test_cosine_top_k_fewer_items_than_k_and_zero_vectors():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you implement matrix factorisation with alternating least squares?
+# 6. How do you implement matrix factorisation with alternating least squares?
 # Handbook: coding/stats-sampling-search/#als-matrix-factorization
 # --------------------------------------------------------------------------------------
 
@@ -263,7 +399,7 @@ def test_als_recovers_hidden_entries_of_a_low_rank_matrix():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you implement tabular Q-learning on a grid world?
+# 7. How do you implement tabular Q-learning on a grid world?
 # Handbook: coding/stats-sampling-search/#q-learning-grid
 # --------------------------------------------------------------------------------------
 
@@ -338,7 +474,7 @@ def test_q_learning_grid_start_value_is_the_optimal_return():
 
 
 # --------------------------------------------------------------------------------------
-# 7. Compute generalised advantage estimates (GAE) for a batch of rollouts with episode ends.
+# 8. Compute generalised advantage estimates (GAE) for a batch of rollouts with episode ends.
 # Handbook: coding/stats-sampling-search/#gae-advantages
 # --------------------------------------------------------------------------------------
 
@@ -523,7 +659,7 @@ def test_gae_truncation_bootstraps_from_the_final_observation():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you compute a running mean and variance in one pass?
+# 9. How do you compute a running mean and variance in one pass?
 # Handbook: coding/stats-sampling-search/#welford-variance
 # --------------------------------------------------------------------------------------
 
