@@ -1,4 +1,4 @@
-"""The ML coding round: Metrics. Practice file with 9 exercises.
+"""The ML coding round: Metrics. Practice file with 10 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -141,7 +141,195 @@ def test_average_precision_perfect_and_reversed():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you compute NDCG@k?
+# 4. Implement expected calibration error and fit temperature scaling.
+# Handbook: coding/evaluation-metrics/#ece-temperature-scaling
+# --------------------------------------------------------------------------------------
+
+
+def expected_calibration_error(
+    probs: np.ndarray,
+    labels: np.ndarray,
+    n_bins: int = 15,
+    strategy: str = "uniform",
+) -> float:
+    """Top-label expected calibration error of multi-class probabilities.
+
+    probs is (n, K), rows summing to 1; labels is (n,), ints in 0..K-1. The confidence
+    of row i is c_i = max_k probs[i, k]; it is correct if argmax_k probs[i, k] (the
+    first index on a tie) equals labels[i]. Bin edges e_0 <= ... <= e_B, B = n_bins:
+      "uniform":  e = np.linspace(0, 1, B + 1)                   (equal width)
+      "quantile": e = np.quantile(c, np.linspace(0, 1, B + 1))   (equal mass)
+    Bin b holds the confidences in (e_b, e_{b+1}]: right-closed, so a confidence equal
+    to an edge goes to the bin below it, 1.0 to the last bin, and c = e_0 to bin 0.
+    ECE = sum over non-empty bins of (n_b / n) * |accuracy_b - mean confidence_b|.
+    Any other strategy raises ValueError.
+    """
+    raise NotImplementedError
+
+
+def fit_temperature(
+    logits: np.ndarray,
+    labels: np.ndarray,
+    t_min: float = 0.01,
+    t_max: float = 100.0,
+) -> float:
+    """Temperature scaling (Guo et al., 2017): the T in [t_min, t_max] minimising the
+    mean negative log-likelihood -mean_i log softmax(logits[i] / T)[labels[i]] on
+    held-out data. logits is (n, K). Search over log T and locate the minimum to 1e-6
+    in log T; return t_min or t_max if the NLL is still falling at that bound.
+    """
+    raise NotImplementedError
+
+
+# conf 0.5 and 0.75 sit exactly on edges of 4 uniform bins; conf 1.0 is the top edge
+WORKED_PROBS = np.array(
+    [
+        [0.5, 0.3, 0.2],
+        [0.2, 0.7, 0.1],
+        [1.0, 0.0, 0.0],
+        [0.1, 0.1, 0.8],
+        [0.4, 0.35, 0.25],
+        [0.25, 0.75, 0.0],
+    ]
+)
+WORKED_LABELS = np.array([0, 2, 0, 2, 1, 1])
+
+
+def softmax_rows(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sample_labels(rng, probs):
+    """One label per row, drawn from that row's probabilities."""
+    u = rng.random(len(probs))[:, None]
+    return np.minimum((probs.cumsum(axis=1) < u).sum(axis=1), probs.shape[1] - 1)
+
+
+def reference_ece_loop(probs, labels, n_bins, strategy):
+    conf = [max(row) for row in probs]
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.quantile(conf, np.linspace(0.0, 1.0, n_bins + 1))
+    members = [[] for _ in range(n_bins)]
+    for row, label, c in zip(probs, labels, conf):
+        predicted = max(range(len(row)), key=lambda k: row[k])  # first on a tie
+        for b in range(n_bins):
+            if edges[b] < c <= edges[b + 1] or (b == 0 and c <= edges[0]):
+                members[b].append((c, predicted == label))
+                break
+    total = 0.0
+    for bin_members in members:
+        if bin_members:
+            mean_conf = sum(c for c, _ in bin_members) / len(bin_members)
+            accuracy = sum(ok for _, ok in bin_members) / len(bin_members)
+            total += len(bin_members) / len(probs) * abs(accuracy - mean_conf)
+    return total
+
+
+def calibrated_ece_bias(probs, n_bins, strategy):
+    """Expected ECE of a perfectly calibrated model with these confidences: per bin,
+    acc_b - conf_b has mean 0 and variance sum_i c_i (1 - c_i) / n_b^2, and
+    E|N(0, s^2)| = s * sqrt(2 / pi); weighted by n_b / n and summed over bins."""
+    conf = probs.max(axis=1)
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.quantile(conf, np.linspace(0.0, 1.0, n_bins + 1))
+    bins = np.clip(np.searchsorted(edges, conf) - 1, 0, n_bins - 1)
+    var_sum = np.bincount(bins, weights=conf * (1 - conf), minlength=n_bins)
+    return float(np.sqrt(2 / np.pi * var_sum).sum() / len(conf))
+
+
+def test_ece_worked_example():
+    ece = expected_calibration_error(WORKED_PROBS, WORKED_LABELS, n_bins=4)
+    # bins (0.25, 0.5], (0.5, 0.75], (0.75, 1]: gaps 0.05, 0.225, 0.1, two rows each
+    assert ece == pytest.approx(0.125)
+
+
+def test_ece_uniform_against_quantile_bins():
+    p, y = WORKED_PROBS, WORKED_LABELS
+    # median edge 0.725: {0.4, 0.5, 0.7} and {0.75, 0.8, 1.0}, gaps 0.2 and 0.15
+    assert expected_calibration_error(p, y, 2, "quantile") == pytest.approx(0.175)
+    # one bin: |accuracy - mean confidence| = |4/6 - 4.15/6|, whatever the strategy
+    for strategy in ("uniform", "quantile"):
+        assert expected_calibration_error(p, y, 1, strategy) == pytest.approx(0.025)
+    with pytest.raises(ValueError):
+        expected_calibration_error(p, y, 4, "equal-width")
+
+
+def test_ece_matches_a_reference_loop():
+    rng = np.random.default_rng(0)
+    for trial in range(3):
+        # continuous confidences; 301 = 7 * 43, so no quantile edge lands on a sample
+        z = rng.normal(scale=1.0 + trial, size=(302, 5))
+        probs = softmax_rows(z)
+        labels = rng.integers(0, 5, size=302)
+        for n_bins in (1, 4, 10, 15, 30):
+            for strategy in ("uniform", "quantile"):
+                assert expected_calibration_error(
+                    probs, labels, n_bins, strategy
+                ) == pytest.approx(reference_ece_loop(probs, labels, n_bins, strategy))
+    # probabilities in eighths: confidences on the edges, tied maxima, tied quantiles
+    probs = rng.multinomial(8, [0.4, 0.3, 0.2, 0.1], size=300) / 8
+    labels = rng.integers(0, 4, size=300)
+    for n_bins in (4, 8):
+        for strategy in ("uniform", "quantile"):
+            assert expected_calibration_error(
+                probs, labels, n_bins, strategy
+            ) == pytest.approx(reference_ece_loop(probs, labels, n_bins, strategy))
+
+
+def test_ece_of_a_calibrated_model_is_its_sampling_bias():
+    rng = np.random.default_rng(1)
+    probs = softmax_rows(2.0 * rng.standard_normal((20_000, 10)))
+    # labels drawn from the model's own probabilities: calibrated by construction
+    eces = [
+        expected_calibration_error(probs, sample_labels(rng, probs)) for _ in range(10)
+    ]
+    assert max(eces) < 0.02
+    assert np.mean(eces) == pytest.approx(
+        calibrated_ece_bias(probs, 15, "uniform"), rel=0.2
+    )
+
+
+def test_fit_temperature_recovers_the_overconfidence_factor():
+    rng = np.random.default_rng(2)
+    z = 2.0 * rng.standard_normal((10_000, 10))
+    y = sample_labels(rng, softmax_rows(z))
+    t3, t1 = fit_temperature(3 * z, y), fit_temperature(z, y)
+    assert t3 == pytest.approx(3.0, rel=0.05)
+    assert t1 == pytest.approx(1.0, rel=0.05)
+    # NLL(c z, T) = NLL(z, T / c): the fitted T scales exactly with the logits
+    assert t3 / t1 == pytest.approx(3.0, rel=1e-5)
+
+    def nll(t):
+        return -np.log(softmax_rows(3 * z / t)[np.arange(len(y)), y]).mean()
+
+    assert nll(t3) <= min(nll(t3 * 1.01), nll(t3 / 1.01))
+    # right on every example with a margin: the NLL falls all the way to T = t_min
+    separable = 5.0 * np.eye(10)[y]
+    assert fit_temperature(separable, y) == pytest.approx(0.01)
+
+
+def test_temperature_scaling_keeps_the_argmax():
+    rng = np.random.default_rng(3)
+    z_val, z_test = (2.0 * rng.standard_normal((5_000, 10)) for _ in range(2))
+    y_val = sample_labels(rng, softmax_rows(z_val))
+    y_test = sample_labels(rng, softmax_rows(z_test))
+    t = fit_temperature(3 * z_val, y_val)
+    before, after = softmax_rows(3 * z_test), softmax_rows(3 * z_test / t)
+    assert np.array_equal(before.argmax(axis=1), after.argmax(axis=1))
+    accuracy = (before.argmax(axis=1) == y_test).mean()
+    assert (after.argmax(axis=1) == y_test).mean() == accuracy
+    ece_before = expected_calibration_error(before, y_test)
+    ece_after = expected_calibration_error(after, y_test)
+    assert ece_after < ece_before / 5
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you compute NDCG@k?
 # Handbook: coding/evaluation-metrics/#ndcg-at-k
 # --------------------------------------------------------------------------------------
 
@@ -187,7 +375,7 @@ def test_ndcg_at_k_ideal_uses_all_candidates_and_handles_no_relevance():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you compute mean average precision for ranked lists?
+# 6. How do you compute mean average precision for ranked lists?
 # Handbook: coding/evaluation-metrics/#mean-average-precision
 # --------------------------------------------------------------------------------------
 
@@ -234,7 +422,7 @@ def test_mean_average_precision_at_k_denominator():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you compute IoU for two sets of boxes?
+# 7. How do you compute IoU for two sets of boxes?
 # Handbook: coding/evaluation-metrics/#box-iou
 # --------------------------------------------------------------------------------------
 
@@ -278,7 +466,7 @@ def test_box_iou_degenerate_boxes_give_zero_not_nan():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you implement non-maximum suppression?
+# 8. How do you implement non-maximum suppression?
 # Handbook: coding/evaluation-metrics/#nms-greedy
 # --------------------------------------------------------------------------------------
 
@@ -328,7 +516,7 @@ def test_nms_empty_input():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you compute average precision for one class of object detections?
+# 9. How do you compute average precision for one class of object detections?
 # Handbook: coding/evaluation-metrics/#detection-ap
 # --------------------------------------------------------------------------------------
 
@@ -401,7 +589,7 @@ def test_detection_ap_image_ids_and_empty_input():
 
 
 # --------------------------------------------------------------------------------------
-# 9. Implement corpus BLEU with clipped n-gram precision and the brevity penalty.
+# 10. Implement corpus BLEU with clipped n-gram precision and the brevity penalty.
 # Handbook: coding/evaluation-metrics/#bleu-from-scratch
 # --------------------------------------------------------------------------------------
 
