@@ -1,4 +1,4 @@
-"""The ML coding round: Statistics, sampling and search. Practice file with 9 exercises.
+"""The ML coding round: Statistics, sampling and search. Practice file with 10 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,10 +12,12 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import itertools
 import math
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -113,7 +115,174 @@ def test_two_proportion_z_test_degenerate_rates():
 
 
 # --------------------------------------------------------------------------------------
-# 3. How do you sample k items uniformly from a stream of unknown length?
+# 3. Implement a permutation test for the difference between two groups.
+# Handbook: coding/stats-sampling-search/#permutation-test
+# --------------------------------------------------------------------------------------
+
+
+def mean_difference(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The default statistic: mean(x) - mean(y) along the last axis, so that it takes
+    one split (1-D arrays) or a batch of splits (one per row) alike."""
+    return x.mean(axis=-1) - y.mean(axis=-1)
+
+
+def permutation_test(
+    x: np.ndarray,
+    y: np.ndarray,
+    statistic: Callable[[np.ndarray, np.ndarray], np.ndarray] = mean_difference,
+    alternative: str = "two-sided",
+    n_resamples: int = 10_000,
+    rng: np.random.Generator | int | None = None,
+    max_exact: int = 20_000,
+) -> tuple[float, float]:
+    """Two-sample permutation test of H0: x and y come from one distribution.
+
+    Returns (observed statistic(x, y), p-value). The null distribution is the statistic
+    over relabellings of the pooled data into groups of len(x) and len(y): all
+    comb(n, len(x)) of them when that is at most max_exact (exact p = share of splits,
+    the observed one included, at least as extreme), otherwise n_resamples random
+    permutations drawn in batches, with p = (b + 1) / (n_resamples + 1), b the number
+    at least as extreme. "greater": statistic >= observed; "less": <= observed;
+    "two-sided": min(1, 2 * min(p_greater, p_less)). Statistic values equal to the
+    observed one up to rounding count as ties. statistic works along the last axis."""
+    raise NotImplementedError
+
+
+def scipy_mean_difference(a, b, axis):
+    return a.mean(axis=axis) - b.mean(axis=axis)
+
+
+def test_permutation_test_worked_example():
+    # 20 splits of 1..6 into 3 + 3; x's sum is 7, and only {1, 2, 3} has a lower sum
+    x, y = [1.0, 2.0, 4.0], [3.0, 5.0, 6.0]
+    for seed in (0, 1):
+        t, p = permutation_test(x, y, alternative="less", rng=seed)
+        assert t == pytest.approx(-7 / 3) and p == pytest.approx(2 / 20)
+    assert permutation_test(x, y, alternative="greater")[1] == pytest.approx(19 / 20)
+    assert permutation_test(x, y)[1] == pytest.approx(4 / 20)
+
+
+def test_permutation_test_matches_scipy_exact_and_monte_carlo():
+    rng = np.random.default_rng(0)
+    for n_x, n_y in [(4, 5), (6, 6), (3, 9), (2, 7)]:
+        x, y = rng.lognormal(size=n_x), rng.lognormal(size=n_y) + 0.5
+        for alternative in ("two-sided", "greater", "less"):
+            t, p = permutation_test(x, y, alternative=alternative)
+            ref = stats.permutation_test(
+                (x, y),
+                scipy_mean_difference,
+                n_resamples=np.inf,
+                alternative=alternative,
+                vectorized=True,
+            )
+            assert t == pytest.approx(ref.statistic)
+            assert p == pytest.approx(ref.pvalue, rel=1e-12)
+    # comb(70, 30) splits: both draw 10,000 random permutations. A one-sided p is a
+    # share q of 10,000 draws, so two estimates differ with a standard error of
+    # sqrt(2 q (1 - q) / 10,000); a two-sided p is twice a one-sided share
+    x, y = rng.lognormal(size=30), rng.lognormal(size=40) + 1.3
+    for alternative in ("two-sided", "greater", "less"):
+        _, p = permutation_test(x, y, alternative=alternative, rng=1)
+        ref = stats.permutation_test(
+            (x, y),
+            scipy_mean_difference,
+            n_resamples=10_000,
+            alternative=alternative,
+            vectorized=True,
+            rng=2,
+        )
+        k = 2 if alternative == "two-sided" else 1
+        q = ref.pvalue / k
+        assert abs(p - ref.pvalue) < 4 * k * np.sqrt(2 * q * (1 - q) / 10_000)
+
+
+def test_permutation_test_p_value_is_never_zero():
+    # no random relabelling is as extreme as the observed one, yet p = 1 / (m + 1)
+    x, y = np.arange(30.0) + 100, np.arange(30.0)
+    _, greater = permutation_test(x, y, alternative="greater", n_resamples=999, rng=0)
+    _, two_sided = permutation_test(x, y, n_resamples=999, rng=0)
+    assert greater == pytest.approx(1 / 1000)
+    assert two_sided == pytest.approx(2 / 1000)
+
+
+def test_permutation_test_keeps_its_level_under_the_null():
+    # 2,000 null datasets from one skewed distribution; 199 permutations make
+    # p <= 0.05 happen with probability exactly 0.05 (0.025 * 200 is an integer)
+    rng = np.random.default_rng(3)
+    pvalues = [
+        permutation_test(
+            rng.exponential(size=7), rng.exponential(size=13), n_resamples=199, rng=rng
+        )[1]
+        for _ in range(2000)
+    ]
+    rate = np.mean(np.array(pvalues) <= 0.05)
+    # four binomial standard errors: sqrt(0.05 * 0.95 / 2000) = 0.0049
+    assert abs(rate - 0.05) < 4 * 0.0049
+
+
+def test_permutation_test_one_sided_and_two_sided():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=5), rng.normal(size=5) + 0.8
+    # equal sizes: swapping the groups negates the statistic, so the null distribution
+    # is symmetric and the two-sided p is the share of |statistic| >= |observed|
+    _, two = permutation_test(x, y)
+    _, greater = permutation_test(x, y, alternative="greater")
+    _, less = permutation_test(x, y, alternative="less")
+    _, abs_greater = permutation_test(
+        x,
+        y,
+        statistic=lambda a, b: np.abs(mean_difference(a, b)),
+        alternative="greater",
+    )
+    assert two == pytest.approx(2 * min(greater, less))
+    assert two == pytest.approx(abs_greater)
+    # only the observed split ties with itself: 252 splits
+    assert greater + less == pytest.approx(1 + 1 / 252)
+    # Monte Carlo, same random relabellings: each one-sided p counts the observed once
+    x, y = rng.normal(size=20), rng.normal(size=20)
+    _, greater = permutation_test(x, y, alternative="greater", n_resamples=999, rng=5)
+    _, less = permutation_test(x, y, alternative="less", n_resamples=999, rng=5)
+    assert greater + less == pytest.approx(1001 / 1000)
+
+
+def exact_p_values_with_fractions(x, y):
+    """P(T >= t), P(T <= t) over all splits, in exact rational arithmetic."""
+    pooled = [Fraction(str(v)) for v in [*x, *y]]
+    n, k = len(pooled), len(x)
+
+    def diff(xs):
+        return sum(xs) / k - (sum(pooled) - sum(xs)) / (n - k)
+
+    t = diff(pooled[:k])
+    null = [
+        diff([pooled[i] for i in idx]) for idx in itertools.combinations(range(n), k)
+    ]
+    return (
+        sum(s >= t for s in null) / len(null),
+        sum(s <= t for s in null) / len(null),
+    )
+
+
+def test_permutation_test_handles_ties():
+    cases = [
+        ([0.1, 0.2, 0.3], [0.3, 0.2, 0.1]),  # observed 0, up to rounding
+        ([0.1, 0.2, 0.3, 0.3], [0.3, 0.2, 0.1, 0.1, 0.2]),
+        ([0.1, 0.7, 0.3, 0.3], [0.3, 0.2, 0.1, 0.7, 0.2]),
+    ]
+    for x, y in cases:
+        greater, less = exact_p_values_with_fractions(x, y)
+        assert permutation_test(x, y, alternative="greater")[1] == pytest.approx(
+            greater
+        )
+        assert permutation_test(x, y, alternative="less")[1] == pytest.approx(less)
+        two_sided = min(1.0, 2 * min(greater, less))
+        assert permutation_test(x, y)[1] == pytest.approx(two_sided)
+    # identical groups: no evidence at all
+    assert permutation_test([2.0, 2.0, 2.0], [2.0, 2.0])[1] == 1.0
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you sample k items uniformly from a stream of unknown length?
 # Handbook: coding/stats-sampling-search/#reservoir-sample-stream
 # --------------------------------------------------------------------------------------
 
@@ -155,7 +324,7 @@ def test_reservoir_sample_reads_a_generator_once():
 
 
 # --------------------------------------------------------------------------------------
-# 4. Implement weighted random sampling: prefix sums with binary search, and the alias method.
+# 5. Implement weighted random sampling: prefix sums with binary search, and the alias method.
 # Handbook: coding/stats-sampling-search/#weighted-sampling-alias
 # --------------------------------------------------------------------------------------
 
@@ -290,7 +459,7 @@ def test_invalid_weights_raise_value_error():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you find the top-k most similar vectors with a heap?
+# 6. How do you find the top-k most similar vectors with a heap?
 # Handbook: coding/stats-sampling-search/#cosine-top-k-heap
 # --------------------------------------------------------------------------------------
 
@@ -337,7 +506,7 @@ def test_cosine_top_k_fewer_items_than_k_and_zero_vectors():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you implement matrix factorisation with alternating least squares?
+# 7. How do you implement matrix factorisation with alternating least squares?
 # Handbook: coding/stats-sampling-search/#als-matrix-factorization
 # --------------------------------------------------------------------------------------
 
@@ -399,7 +568,7 @@ def test_als_recovers_hidden_entries_of_a_low_rank_matrix():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you implement tabular Q-learning on a grid world?
+# 8. How do you implement tabular Q-learning on a grid world?
 # Handbook: coding/stats-sampling-search/#q-learning-grid
 # --------------------------------------------------------------------------------------
 
@@ -474,7 +643,7 @@ def test_q_learning_grid_start_value_is_the_optimal_return():
 
 
 # --------------------------------------------------------------------------------------
-# 8. Compute generalised advantage estimates (GAE) for a batch of rollouts with episode ends.
+# 9. Compute generalised advantage estimates (GAE) for a batch of rollouts with episode ends.
 # Handbook: coding/stats-sampling-search/#gae-advantages
 # --------------------------------------------------------------------------------------
 
@@ -659,7 +828,7 @@ def test_gae_truncation_bootstraps_from_the_final_observation():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How do you compute a running mean and variance in one pass?
+# 10. How do you compute a running mean and variance in one pass?
 # Handbook: coding/stats-sampling-search/#welford-variance
 # --------------------------------------------------------------------------------------
 
