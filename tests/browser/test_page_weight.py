@@ -1,26 +1,41 @@
 """Page weight: a page carries no search index until the reader goes to search, and stays light.
 
-Measured as a first visit over loopback with gzip (tests/browser/serve.py): every response's
-encoded body and headers, until the network is idle. docs/javascripts/search-on-demand.js holds
-back Material's index request until search is opened.
+Every page in the navigation is measured, as a first visit over loopback with gzip
+(tests/browser/serve.py): every response's encoded body and headers, until the network is idle.
+docs/javascripts/search-on-demand.js holds back Material's index request until search is opened.
 """
 
 import pytest
 
+from handbook.pages import mkdocs_config
+from handbook.questions import nav_pages, page_url
 from tests.browser.search import search
 
 BUDGET = 300_000  # bytes transferred on a first visit (issue #14)
-PAGES = [
-    ("", BUDGET),  # home
-    ("questions/", BUDGET),  # the All-questions table, every question
-    ("neural-networks/fundamentals/", BUDGET),  # formulas
-    ("rag/pipeline/", BUDGET),  # long, code-heavy
-    ("ml-systems/serving/", BUDGET),  # long, prose and tables
-    ("labs/rag-pipeline/", BUDGET),  # a Lab (notebook)
-    # Nine system designs and nine diagrams: 311 KB, of which 93 KB is the page itself (28 KB of it
-    # the diagrams). Over the target, and measured so that it cannot grow unnoticed.
-    ("system-design/trust-safety-operations/", 320_000),
-]
+# Pages measured over the budget (2026-12-05), each capped a little above its measure so that
+# growth fails the test. Most of the excess is KaTeX (its script and, when a formula is near the
+# top, two or three fonts: 50 KB) on long pages. Over the target, and stated as such.
+OVER_BUDGET = {
+    "generative-models/diffusion/": 335_000,  # 330,596
+    "classical-ml/linear-svm-knn-bayes/": 330_000,  # 326,182
+    "reinforcement-learning/algorithms/": 330_000,  # 325,997
+    "statistics/inference-testing/": 328_000,  # 324,196
+    "system-design/trust-safety-operations/": 320_000,  # 311,823: nine diagrams, 28 KB
+    "coding/neural-network-layers/": 312_000,  # 308,402
+    "ml-fundamentals/generalisation-validation/": 310_000,  # 305,485
+}
+
+
+def every_page() -> list[str]:
+    urls = [page_url(src) for src, _, _ in nav_pages(mkdocs_config()["nav"])]
+    return ["" if url in (".", "./") else url for url in urls]
+
+
+PAGES = [(url, OVER_BUDGET.get(url, BUDGET)) for url in every_page()]
+
+
+def test_every_capped_page_is_in_the_navigation():
+    assert set(OVER_BUDGET) <= set(every_page()), set(OVER_BUDGET) - set(every_page())
 
 
 def transferred(page, url: str) -> tuple[int, list[str]]:
