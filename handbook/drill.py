@@ -1,20 +1,27 @@
-"""Drill mode's data: every question with its short answer as HTML, for the Drill page.
+"""Drill mode's data: every question, and its short answer as HTML, for the Drill page.
 
-The build writes it into the site as a script, `drill-data.js`, that sets a global;
-docs/javascripts/drill.js adds a `<script src>` for it on the Drill page. A script and not JSON:
-a page opened from file:// (`make offline`) can load a script but cannot fetch() a file.
+The build writes it into the site as scripts that set globals, which docs/javascripts/drill.js
+loads with `<script src>` on the Drill page. Scripts and not JSON: a page opened from file://
+(`make offline`) can load a script but cannot fetch() a file.
+
+- `drill-data.js`: one entry per question (question, link, chapter, difficulty, topics, a coding
+  exercise's task) and the file that holds its answer. The page needs all of it to filter.
+- `drill-answers/<page>.js`: the short answers of one page's questions. The Drill page loads only
+  the file of the question it shows, so a first visit does not carry 600 KB of answers the reader
+  has not asked for (issue #14: 300 KB per page).
 
 The answers are the flashcards' (handbook/flashcards.py): the **Short answer.** paragraph, or a
 coding exercise's **Task.** (shown with the question) and **Complexity.** Links become their text
 (they are relative to their page; the card links to the full answer), and formulas are written as
 the site writes them (pymdownx.arithmatex, generic), for docs/javascripts/drill.js to typeset.
 
-    python -m handbook.drill SITE_DIR   # writes SITE_DIR/drill-data.js
+    python -m handbook.drill SITE_DIR   # writes SITE_DIR/drill-data.js and SITE_DIR/drill-answers/
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,7 +32,9 @@ from handbook.pages import ROOT
 from handbook.questions import collect
 
 FILE = "drill-data.js"
+ANSWERS = "drill-answers"
 GLOBAL = "HANDBOOK_DRILL"
+ANSWERS_GLOBAL = "HANDBOOK_DRILL_ANSWERS"
 MATH = {"pymdownx.arithmatex": {"generic": True}}
 
 
@@ -33,38 +42,69 @@ def to_html(text: str) -> str:
     return markdown.markdown(LINK.sub(r"\1", text), extensions=list(MATH), extension_configs=MATH)
 
 
+def answers_file(url: str) -> str:
+    """The answers' script of the page a question is on: `rag/pipeline/#x` -> `drill-answers/rag/pipeline.js`."""
+    return f"{ANSWERS}/{url.split('#')[0].strip('/')}.js"
+
+
 def entries(root: Path = ROOT, found: list[dict] | None = None) -> list[dict]:
-    """One entry per question, in reading order."""
+    """One entry per question, in reading order, with its answer."""
     found = collect(root) if found is None else found
     parts = sides(root, found)
     result = []
     for q in found:
         task, answer = parts[q["id"]]
-        entry = {k: q[k] for k in ("id", "question", "url", "page", "chapter", "difficulty", "tags")}
+        entry = {k: q[k] for k in ("id", "question", "url", "chapter", "difficulty", "tags")}
         result.append({**entry, "task": to_html(task) if task else "", "answer": to_html(answer)})
     return result
 
 
-def script(data: list[dict]) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def as_js(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     # JSON allows these two line separators inside strings; older JavaScript engines do not.
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{GLOBAL} = {text};\n"
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def read(path: Path) -> list[dict]:
-    """The entries back from a written file (for the tests)."""
+def scripts(data: list[dict]) -> dict[str, str]:
+    """The files to write, by path in the site."""
+    index, answers = [], {}
+    for entry in data:
+        source = answers_file(entry["url"])
+        index.append({**{k: v for k, v in entry.items() if k != "answer"}, "answers": source})
+        answers.setdefault(source, {})[entry["id"]] = entry["answer"]
+    files = {FILE: f"window.{GLOBAL} = {as_js(index)};\n"}
+    for source, by_id in answers.items():
+        files[source] = f"window.{ANSWERS_GLOBAL} = Object.assign(window.{ANSWERS_GLOBAL} || {{}}, {as_js(by_id)});\n"
+    return files
+
+
+def payload(path: Path, prefix: str, suffix: str):
     text = path.read_text(encoding="utf-8")
-    prefix = f"window.{GLOBAL} = "
-    assert text.startswith(prefix) and text.endswith(";\n"), f"{path} is not a drill data file"
-    return json.loads(text[len(prefix) : -2])
+    assert text.startswith(prefix) and text.endswith(suffix), f"{path} is not a drill data file"
+    return json.loads(text[len(prefix) : -len(suffix)])
 
 
-def write(site_dir: Path, root: Path = ROOT, found: list[dict] | None = None) -> Path:
-    target = site_dir / FILE
-    target.write_text(script(entries(root, found)), encoding="utf-8")
-    return target
+def read(site_dir: Path) -> list[dict]:
+    """The entries back from a written site, each with its answer (for the tests)."""
+    index = payload(site_dir / FILE, f"window.{GLOBAL} = ", ";\n")
+    answers: dict[str, dict] = {}
+    for entry in index:
+        if entry["answers"] not in answers:
+            prefix = f"window.{ANSWERS_GLOBAL} = Object.assign(window.{ANSWERS_GLOBAL} || {{}}, "
+            answers[entry["answers"]] = payload(site_dir / entry["answers"], prefix, ");\n")
+    return [{**entry, "answer": answers[entry["answers"]][entry["id"]]} for entry in index]
+
+
+def write(site_dir: Path, root: Path = ROOT, found: list[dict] | None = None) -> list[Path]:
+    shutil.rmtree(site_dir / ANSWERS, ignore_errors=True)  # no answers left from pages since removed
+    written = []
+    for name, text in scripts(entries(root, found)).items():
+        target = site_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
 
 
 if __name__ == "__main__":
-    print(write(Path(sys.argv[1])))
+    print(*write(Path(sys.argv[1])), sep="\n")

@@ -9,7 +9,7 @@ from tests.test_bad_input import build, edit, fails, project  # noqa: F401 (proj
 
 
 def test_drill_data_holds_every_question_in_reading_order(site):
-    entries = drill.read(site / drill.FILE)
+    entries = drill.read(site)
     found = collect()
     assert [e["id"] for e in entries] == [q["id"] for q in found]
     for entry, q in zip(entries, found, strict=True):
@@ -21,7 +21,7 @@ def test_drill_data_holds_every_question_in_reading_order(site):
 
 def test_every_drill_answer_is_html_and_its_link_opens_the_question(site):
     pages: dict[str, str] = {}
-    for entry in drill.read(site / drill.FILE):
+    for entry in drill.read(site):
         answer = re.sub(r"<[^>]+>", "", entry["answer"]).strip()
         assert entry["answer"].startswith("<p>") and answer.strip(" ."), f"{entry['id']}: empty answer"
         # Markdown left as text: a link, bold, or a formula that was not turned into a math span.
@@ -31,15 +31,26 @@ def test_every_drill_answer_is_html_and_its_link_opens_the_question(site):
         if page not in pages:
             pages[page] = (site / page / "index.html").read_text(encoding="utf-8")
         assert re.search(rf'<h2[^>]*\bid="{re.escape(anchor)}"', pages[page]), entry["url"]
-    coding = [e for e in drill.read(site / drill.FILE) if e["url"].startswith("coding/")]
+    coding = [e for e in drill.read(site) if e["url"].startswith("coding/")]
     assert coding and all(e["task"].startswith("<p>") for e in coding), "a coding exercise shows its task"
 
 
 def test_drill_data_in_the_site_is_current(site, tmp_path):
     """The build wrote what the page sources give now (the hook ran handbook/after_build.py)."""
-    written = drill.write(tmp_path).read_text(encoding="utf-8")
-    assert written == (site / drill.FILE).read_text(encoding="utf-8")
-    assert drill.read(tmp_path / drill.FILE)[0]["answer"]
+    written = {path.relative_to(tmp_path): path.read_text(encoding="utf-8") for path in drill.write(tmp_path)}
+    in_site = [site / drill.FILE, *(site / drill.ANSWERS).rglob("*.js")]
+    assert {path.relative_to(site): path.read_text(encoding="utf-8") for path in in_site} == written
+    assert drill.read(tmp_path)[0]["answer"]
+
+
+def test_each_page_answers_file_holds_only_its_page_questions(site):
+    """The Drill page loads one page's answers for the question it shows, not every answer."""
+    by_file: dict[str, set[str]] = {}
+    for entry in drill.read(site):
+        by_file.setdefault(entry["answers"], set()).add(entry["url"].split("#")[0])
+    assert all(len(pages) == 1 for pages in by_file.values()), by_file
+    index = drill.payload(site / drill.FILE, f"window.{drill.GLOBAL} = ", ";\n")
+    assert not [e["id"] for e in index if "answer" in e], "the index carries answers"
 
 
 def test_formulas_become_math_spans_for_katex():
@@ -50,7 +61,7 @@ def test_formulas_become_math_spans_for_katex():
 def test_a_question_without_a_short_answer_fails_the_build_naming_its_line(project):  # noqa: F811
     result = build(project)
     assert result.returncode == 0, result.stdout
-    assert [e["id"] for e in drill.read(project / "site" / drill.FILE)] == ["the-question"]
+    assert [e["id"] for e in drill.read(project / "site")] == ["the-question"]
     edit(project, "docs/ch/topic.md", "**Short answer.** ", "")
     fails(build(project), "docs/ch/topic.md:5: question #the-question has no **Short answer.** paragraph")
 

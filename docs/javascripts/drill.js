@@ -1,8 +1,9 @@
 // Drill mode (docs/drill.md): one random question at a time from the reader's filters (chapter,
 // difficulty, topic), its answer hidden until asked, "Knew it" / "Review again" kept in this
-// browser (localStorage). The questions and their short answers are in drill-data.js, which the
-// build writes (handbook/drill.py) and this script loads with a <script> tag on the Drill page
-// only: a page opened from file:// can load a script but cannot fetch() a file.
+// browser (localStorage). The questions are in drill-data.js and their short answers in one
+// script per page, drill-answers/<page>.js; the build writes both (handbook/drill.py). This script
+// loads them with <script> tags on the Drill page only, the answers of the question shown: a page
+// opened from file:// can load a script but cannot fetch() a file.
 // On the All-questions page: what the reader knows per chapter, and a link to drill the questions
 // the table's filters select. Filters come from the address: drill/?chapter=...&difficulty=...&tag=...
 (function () {
@@ -54,6 +55,17 @@
   }
   let dataReady;
   let katexReady;
+  const answersReady = {}; // by answers file
+
+  // The short answer of a question (HTML), from its page's answers script.
+  function answerOf(q) {
+    const known = () => Boolean(window.HANDBOOK_DRILL_ANSWERS && q.id in window.HANDBOOK_DRILL_ANSWERS);
+    answersReady[q.answers] ??= loadScript(new URL(q.answers, ROOT), known).catch((error) => {
+      delete answersReady[q.answers]; // try again with the next question of that page
+      throw error;
+    });
+    return answersReady[q.answers].then(() => window.HANDBOOK_DRILL_ANSWERS[q.id]);
+  }
 
   // Formulas in an inserted answer, as docs/javascripts/katex.js renders those of a page.
   function typeset(element) {
@@ -117,6 +129,7 @@
     }
     skip.checked = params.get("skip") === "known";
     let current = null;
+    let answered = Promise.resolve(); // the shown question's answer is in the card
 
     const selection = () =>
       questions.filter(
@@ -159,7 +172,15 @@
         `${escape(q.chapter)} · <span class="hb-level" data-level="${escape(q.difficulty)}">${escape(q.difficulty)}</span>`;
       $("question").textContent = q.question;
       $("task").innerHTML = q.task;
-      $("answer-text").innerHTML = q.answer;
+      $("answer-text").innerHTML = "";
+      answered = answerOf(q).then(
+        (html) => {
+          if (current === q) $("answer-text").innerHTML = html;
+        },
+        () => {
+          if (current === q) $("answer-text").textContent = "This short answer did not load; the link below opens the answer.";
+        },
+      );
       $("link").href = siteHref(q.url);
       typeset($("task"));
     }
@@ -199,8 +220,8 @@
     }
     $("show").addEventListener("click", () => {
       reveal(true);
-      typeset($("answer"));
       $("answer").focus();
+      answered.then(() => typeset($("answer")));
     });
     $("knew").addEventListener("click", () => mark("known"));
     $("review").addEventListener("click", () => mark("review"));

@@ -72,6 +72,7 @@ def test_page_kinds_pass_axe_wcag_22_aa(browser, base_url, scheme):
         context, page = open_page(browser, base_url + path, scheme)
         if path == "drill/":  # built by its script: check it with an answer shown
             page.click("#hb-drill-show")
+            page.wait_for_function("document.querySelector('#hb-drill-answer-text').textContent")
         if problems := violations(axe, page):
             found[path or "/"] = problems
         context.close()
