@@ -35,6 +35,7 @@ FILE = "drill-data.js"
 ANSWERS = "drill-answers"
 GLOBAL = "HANDBOOK_DRILL"
 ANSWERS_GLOBAL = "HANDBOOK_DRILL_ANSWERS"
+ANSWERS_START = f"window.{ANSWERS_GLOBAL} = Object.assign(window.{ANSWERS_GLOBAL} || {{}}, "
 MATH = {"pymdownx.arithmatex": {"generic": True}}
 
 
@@ -43,7 +44,7 @@ def to_html(text: str) -> str:
 
 
 def answers_file(url: str) -> str:
-    """The answers' script of the page a question is on: `rag/pipeline/#x` -> `drill-answers/rag/pipeline.js`."""
+    """The answers' script of a question's page: `rag/pipeline/#x` -> `drill-answers/rag/pipeline.js`."""
     return f"{ANSWERS}/{url.split('#')[0].strip('/')}.js"
 
 
@@ -74,7 +75,7 @@ def scripts(data: list[dict]) -> dict[str, str]:
         answers.setdefault(source, {})[entry["id"]] = entry["answer"]
     files = {FILE: f"window.{GLOBAL} = {as_js(index)};\n"}
     for source, by_id in answers.items():
-        files[source] = f"window.{ANSWERS_GLOBAL} = Object.assign(window.{ANSWERS_GLOBAL} || {{}}, {as_js(by_id)});\n"
+        files[source] = f"{ANSWERS_START}{as_js(by_id)});\n"
     return files
 
 
@@ -90,8 +91,7 @@ def read(site_dir: Path) -> list[dict]:
     answers: dict[str, dict] = {}
     for entry in index:
         if entry["answers"] not in answers:
-            prefix = f"window.{ANSWERS_GLOBAL} = Object.assign(window.{ANSWERS_GLOBAL} || {{}}, "
-            answers[entry["answers"]] = payload(site_dir / entry["answers"], prefix, ");\n")
+            answers[entry["answers"]] = payload(site_dir / entry["answers"], ANSWERS_START, ");\n")
     return [{**entry, "answer": answers[entry["answers"]][entry["id"]]} for entry in index]
 
 
