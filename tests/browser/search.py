@@ -81,6 +81,8 @@ WORKER_RANKINGS = """async (queries) => {
 
 def worker_rankings(page, queries: list[str]) -> dict[str, list[str]]:
     """The anchors each query ranks, in order; `page` is any page of the served site."""
+    # Search workers start once the reader goes to search (docs/javascripts/search-on-demand.js).
+    page.click(SEARCH_INPUT)
     groups = page.evaluate(WORKER_RANKINGS, queries)
     ranked = {}
     for query, found in zip(queries, groups, strict=True):

@@ -2,7 +2,8 @@
 
 Every page in the navigation is measured, as a first visit over loopback with gzip
 (tests/browser/serve.py): every response's encoded body and headers, until the network is idle.
-docs/javascripts/search-on-demand.js holds back Material's index request until search is opened.
+docs/javascripts/search-on-demand.js holds back Material's index request and search worker until
+search is opened; docs/javascripts/drill-on-demand.js loads drill mode only where it is used.
 """
 
 import pytest
@@ -56,9 +57,14 @@ def transferred(page, url: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.parametrize(("path", "budget"), PAGES)
-def test_a_first_visit_stays_under_budget_without_the_search_index(page, base_url, path, budget):
+def test_a_first_visit_stays_under_budget_without_search(page, base_url, path, budget):
     total, urls = transferred(page, base_url + path)
     assert not [u for u in urls if "search_index" in u], "the search index loaded before search was opened"
+    assert not [u for u in urls if "search" in u.rsplit("/", 1)[-1] and "on-demand" not in u], (
+        "a search worker started before search was opened"
+    )
+    if path not in ("drill/", "questions/"):
+        assert not [u for u in urls if u.endswith("/drill.js")], "drill mode's script loaded off its pages"
     assert total <= budget, f"/{path}: {total:,} bytes on a first visit (budget {budget:,})"
 
 
@@ -77,6 +83,9 @@ def test_the_drill_page_stays_under_budget_with_its_heaviest_question(page, site
 
 def test_opening_search_loads_the_index_and_answers(page, base_url):
     transferred(page, base_url + "rag/pipeline/")
-    with page.expect_request(lambda r: r.url.endswith("search/search_index.json")):
+    with (
+        page.expect_request(lambda r: r.url.endswith("search/search_index.json")),
+        page.expect_request(lambda r: "/workers/search." in r.url),
+    ):
         page.click("input.md-search__input")
     assert "rag-chunking" in search(page, "chunk size overlap")[:5]
