@@ -32,7 +32,7 @@ STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 DARK = '[data-md-color-scheme="slate"]'
 # Mermaid writes coordinates to 3-10 decimals; a tenth of a pixel is as fine as a screen shows.
 LONG_DECIMAL = re.compile(r"\d+\.\d{2,}")
-WIDTH = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)')
+SIZE = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)')
 
 # Arial's metrics (Liberation Sans is metric-compatible and is what Debian's Chromium draws with):
 # labels are measured when the diagram is drawn, so the font must be one readers' machines have.
@@ -93,10 +93,11 @@ def fence(source, language, class_name, options, md, **kwargs) -> str:
             f"the diagram '{first} ...' is not drawn ({path.relative_to(ROOT)}): run make diagrams"
         )
     svg = path.read_text(encoding="utf-8").strip()
-    width = WIDTH.search(svg).group(1)
+    width, height = SIZE.search(svg).groups()
     # tabindex: on a phone a wide diagram scrolls sideways (handbook.css), and the keyboard must
-    # reach what scrolls.
-    return f'<figure class="hb-diagram" style="--width: {width}px" tabindex="0">{svg}</figure>'
+    # reach what scrolls. The height is the size the page reserves for a diagram not yet laid out.
+    style = f"--width: {width}px; --height: {height}px"
+    return f'<figure class="hb-diagram" style="{style}" tabindex="0">{svg}</figure>'
 
 
 def fences(text: str) -> list[tuple[int, str]]:
