@@ -45,6 +45,11 @@ def page_url(src: str) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+def nav_urls(nav: list) -> list[str]:
+    """The address of every page in the navigation, in order ("" for the home page)."""
+    return [page_url(src) for src, _, _ in nav_pages(nav)]
+
+
 def plain(markdown_text: str) -> str:
     return html.unescape(TAG.sub("", markdown.markdown(markdown_text))).strip()
 

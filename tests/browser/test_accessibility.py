@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from handbook.pages import mkdocs_config
-from handbook.questions import nav_pages, page_url
+from handbook.questions import nav_urls
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = [
@@ -30,7 +30,7 @@ PAGES = [
 
 
 def every_other_page() -> list[str]:
-    return [url for src, _, _ in nav_pages(mkdocs_config()["nav"]) if (url := page_url(src)) not in PAGES]
+    return [url for url in nav_urls(mkdocs_config()["nav"]) if url not in PAGES]
 
 
 # What the colour scheme changes; the other rules look at markup, the same in both schemes.

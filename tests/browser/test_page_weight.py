@@ -10,19 +10,14 @@ import pytest
 
 from handbook import drill
 from handbook.pages import mkdocs_config
-from handbook.questions import nav_pages, page_url
+from handbook.questions import nav_urls
 from tests.browser.search import search
 
 BUDGET = 300_000  # bytes transferred on a first visit (issue #14)
 
 
-def every_page() -> list[str]:
-    urls = [page_url(src) for src, _, _ in nav_pages(mkdocs_config()["nav"])]
-    return ["" if url in (".", "./") else url for url in urls]
-
-
 # The Drill page shows a random question, so its weight varies: it has its own test, below.
-PAGES = [url for url in every_page() if url != "drill/"]
+PAGES = [url for url in nav_urls(mkdocs_config()["nav"]) if url != "drill/"]
 
 
 def transferred(page, url: str) -> tuple[int, list[str]]:
