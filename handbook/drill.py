@@ -35,6 +35,7 @@ FILE = "drill-data.js"
 ANSWERS = "drill-answers"
 GLOBAL = "HANDBOOK_DRILL"
 ANSWERS_GLOBAL = "HANDBOOK_DRILL_ANSWERS"
+INDEX_START = f"window.{GLOBAL} = "
 ANSWERS_START = f"window.{ANSWERS_GLOBAL} = Object.assign(window.{ANSWERS_GLOBAL} || {{}}, "
 MATH = {"pymdownx.arithmatex": {"generic": True}}
 
@@ -73,7 +74,7 @@ def scripts(data: list[dict]) -> dict[str, str]:
         source = answers_file(entry["url"])
         index.append({**{k: v for k, v in entry.items() if k != "answer"}, "answers": source})
         answers.setdefault(source, {})[entry["id"]] = entry["answer"]
-    files = {FILE: f"window.{GLOBAL} = {as_js(index)};\n"}
+    files = {FILE: f"{INDEX_START}{as_js(index)};\n"}
     for source, by_id in answers.items():
         files[source] = f"{ANSWERS_START}{as_js(by_id)});\n"
     return files
@@ -87,7 +88,7 @@ def payload(path: Path, prefix: str, suffix: str):
 
 def read(site_dir: Path) -> list[dict]:
     """The entries back from a written site, each with its answer (for the tests)."""
-    index = payload(site_dir / FILE, f"window.{GLOBAL} = ", ";\n")
+    index = payload(site_dir / FILE, INDEX_START, ";\n")
     answers: dict[str, dict] = {}
     for entry in index:
         if entry["answers"] not in answers:

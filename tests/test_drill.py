@@ -49,7 +49,7 @@ def test_each_page_answers_file_holds_only_its_page_questions(site):
     for entry in drill.read(site):
         by_file.setdefault(entry["answers"], set()).add(entry["url"].split("#")[0])
     assert all(len(pages) == 1 for pages in by_file.values()), by_file
-    index = drill.payload(site / drill.FILE, f"window.{drill.GLOBAL} = ", ";\n")
+    index = drill.payload(site / drill.FILE, drill.INDEX_START, ";\n")
     assert not [e["id"] for e in index if "answer" in e], "the index carries answers"
 
 

@@ -14,6 +14,7 @@ from handbook.questions import nav_urls
 from tests.browser.search import search
 
 BUDGET = 300_000  # bytes transferred on a first visit (issue #14)
+SEARCH_WORKERS = ("/javascripts/search-worker.js", "/assets/javascripts/workers/search.")
 
 
 # The Drill page shows a random question, so its weight varies: it has its own test, below.
@@ -39,10 +40,8 @@ def transferred(page, url: str) -> tuple[int, list[str]]:
 def test_a_first_visit_stays_under_budget_without_search(page, base_url, path):
     total, urls = transferred(page, base_url + path)
     assert not [u for u in urls if "search_index" in u], "the search index loaded before search was opened"
-    assert not [u for u in urls if "search" in u.rsplit("/", 1)[-1] and "on-demand" not in u], (
-        "a search worker started before search was opened"
-    )
-    if path not in ("drill/", "questions/"):
+    assert not [u for u in urls if any(w in u for w in SEARCH_WORKERS)], "a search worker started early"
+    if path != "questions/":
         assert not [u for u in urls if u.endswith("/drill.js")], "drill mode's script loaded off its pages"
     assert total <= BUDGET, f"/{path}: {total:,} bytes on a first visit (budget {BUDGET:,})"
 
