@@ -2,8 +2,10 @@
 
     python -m tests.anchors --update   # add the anchors that pages have now (never removes one)
 
-A listed anchor must stay reachable: on its page, or on the page that page redirects to
-(`redirects` in mkdocs.yml). tests/test_anchors.py enforces this.
+A listed anchor must stay reachable: on its page, on the page that page redirects to
+(`redirects` in mkdocs.yml), or, for a question moved to another page
+(handbook/move_questions.py), through docs/javascripts/moved-answers.js.
+tests/test_pages.py enforces this; tests/browser/test_moved_answers.py follows the moved links.
 """
 
 from __future__ import annotations
@@ -45,14 +47,36 @@ def redirects(root: Path | None = None) -> dict[str, str]:
 
 
 def unreachable(listed: list[str], now: dict[str, int], moved: dict[str, str]) -> list[str]:
-    """Listed anchors that are neither on their page nor on the page it redirects to."""
+    """Listed anchors that an old link `page#anchor` can no longer reach.
+
+    It reaches its answer when the anchor is on its page, on the page that page redirects to
+    (`moved`), or, when its page still exists, on the one page the question moved to:
+    docs/javascripts/moved-answers.js forwards the link there.
+    """
+    pages = {entry.split("#", 1)[0] for entry in now}
+    homes: dict[str, list[str]] = {}
+    for entry in now:
+        page, anchor = entry.split("#", 1)
+        homes.setdefault(anchor, []).append(page)
     lost = []
     for entry in listed:
         page, anchor = entry.split("#", 1)
         if entry in now or f"{moved.get(page, page)}#{anchor}" in now:
             continue
+        if page in pages and len(homes.get(anchor, [])) == 1:
+            continue
         lost.append(entry)
     return lost
+
+
+def moved_answers(listed: list[str], now: dict[str, int]) -> dict[str, str]:
+    """Published `page#anchor` -> the page it moved to, for anchors no longer on their page."""
+    homes = {entry.split("#", 1)[1]: entry.split("#", 1)[0] for entry in now}
+    return {
+        entry: homes[entry.split("#", 1)[1]]
+        for entry in listed
+        if entry not in now and entry.split("#", 1)[1] in homes
+    }
 
 
 def update(path: Path = LIST) -> list[str]:

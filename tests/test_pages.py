@@ -41,6 +41,16 @@ def test_published_anchors_still_reachable():
     )
 
 
+def test_an_anchor_counts_as_reachable_only_if_it_is_on_its_page_or_moved_from_a_live_page():
+    now = {"a/new.md#moved": 1, "a/old.md#kept": 1}
+    assert anchors.unreachable(["a/old.md#kept", "a/old.md#moved"], now, {}) == []
+    assert anchors.unreachable(["a/old.md#removed"], now, {}) == ["a/old.md#removed"]
+    # The forwarding script runs on the old page, so the old page must still exist.
+    assert anchors.unreachable(["a/deleted.md#moved"], now, {}) == ["a/deleted.md#moved"]
+    assert anchors.unreachable(["a/deleted.md#moved"], now, {"a/deleted.md": "a/new.md"}) == []
+    assert anchors.moved_answers(["a/old.md#kept", "a/old.md#moved"], now) == {"a/old.md#moved": "a/new.md"}
+
+
 def test_new_anchors_are_recorded():
     new = sorted(set(anchors.current()) - set(anchors.published()))
     assert not new, "anchors not yet in tests/anchors.txt; run `make anchors`:\n" + "\n".join(
