@@ -77,3 +77,11 @@ def test_offline_question_lists_link_to_existing_answers(offline_site, listing):
         assert target.is_file(), f"{listing} links to {path}, which the offline copy lacks"
         pages.setdefault(path, target.read_text(encoding="utf-8"))
         assert f'id="{anchor}"' in pages[path], f"{listing} links to {path}#{anchor}: no such anchor"
+
+
+def test_offline_old_link_to_a_moved_answer_opens_it_from_file_urls(page, offline_site):
+    # latent-diffusion moved from diffusion.md to diffusion-applications.md (tests/anchors.txt).
+    page.goto((offline_site / "generative-models" / "diffusion.html").as_uri() + "#latent-diffusion")
+    new = "/generative-models/diffusion-applications.html#latent-diffusion"
+    page.wait_for_url(lambda url: url.endswith(new))
+    assert page.locator("h2#latent-diffusion").count() == 1
