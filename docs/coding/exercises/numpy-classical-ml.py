@@ -1,4 +1,4 @@
-"""The ML coding round: NumPy and classical ML. Practice file with 14 exercises.
+"""The ML coding round: NumPy and classical ML. Practice file with 15 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 from scipy.special import softmax as scipy_softmax
+from scipy.stats import multivariate_normal
 from sklearn import datasets
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_diabetes
@@ -32,6 +34,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.linear_model import Ridge
 from sklearn.metrics import log_loss
+from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import KFold, cross_val_score
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.neighbors import KNeighborsClassifier
@@ -385,7 +388,191 @@ def test_kmeans_finds_sklearn_optimum_and_a_fixed_point():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you implement a k-nearest-neighbour classifier?
+# 8. Implement a Gaussian mixture model fitted with EM.
+# Handbook: coding/numpy-classical-ml/#gmm-em-from-scratch
+# --------------------------------------------------------------------------------------
+
+
+def init_gmm(
+    X: np.ndarray, k: int, seed: int, init: str = "kmeans++"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Starting parameters for k full-covariance components on X (n, d), drawn with
+    np.random.default_rng(seed): means are k rows of X, chosen by k-means++ seeding
+    (init="kmeans++") or uniformly without replacement (init="random"); weights are
+    1/k; every covariance is the covariance of X (divided by n). Returns (weights (k,),
+    means (k, d), covs (k, d, d))."""
+    raise NotImplementedError
+
+
+def e_step(
+    X: np.ndarray, weights: np.ndarray, means: np.ndarray, covs: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Responsibilities resp (n, k), resp[i, j] = P(component j | x_i), and the
+    log-likelihood sum_i log sum_j weights[j] N(x_i | means[j], covs[j]). Works in
+    log space (no density is exponentiated before the log-sum-exp) and through a
+    Cholesky factor of each covariance (no explicit inverse or determinant); raises
+    np.linalg.LinAlgError if a covariance is not positive definite."""
+    raise NotImplementedError
+
+
+def m_step(
+    X: np.ndarray, resp: np.ndarray, reg: float = 1e-6
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weights, means and full covariances that maximise the expected complete-data
+    log-likelihood under resp, with reg added to the diagonal of every covariance.
+    Returns (weights (k,), means (k, d), covs (k, d, d))."""
+    raise NotImplementedError
+
+
+def fit_gmm(
+    X: np.ndarray,
+    k: int,
+    seed: int = 0,
+    max_iter: int = 500,
+    tol: float = 1e-6,
+    reg: float = 1e-6,
+    init: str = "kmeans++",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """EM from init_gmm(X, k, seed, init): one iteration is an M-step (m_step with reg)
+    on the current responsibilities followed by an E-step. Stops after the first
+    iteration that raises the log-likelihood by less than tol per row (tol * n in
+    total), or after max_iter iterations. Returns (weights, means, covs, trace), where
+    trace[t] is the log-likelihood after t iterations (trace[0]: the initial
+    parameters), so len(trace) - 1 iterations ran."""
+    raise NotImplementedError
+
+
+def gmm_sample(n, seed):
+    """n rows from a known 2-D mixture of three components: (X, truth parameters)."""
+    weights = np.array([0.5, 0.3, 0.2])
+    means = np.array([[0.0, 0.0], [4.0, 0.0], [2.0, 3.5]])
+    covs = np.array(
+        [[[1.0, 0.5], [0.5, 1.0]], [[0.6, 0.0], [0.0, 1.5]], [[1.0, -0.3], [-0.3, 0.5]]]
+    )
+    rng = np.random.default_rng(seed)
+    z = rng.choice(3, size=n, p=weights)
+    noise = np.einsum("jab,nb->nja", np.linalg.cholesky(covs), rng.normal(size=(n, 2)))
+    return means[z] + noise[np.arange(n), z], (weights, means, covs)
+
+
+def test_gmm_worked_example():
+    X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    weights, means, covs = (
+        np.array([0.5, 0.5]),
+        np.array([[1.0], [3.0]]),
+        np.ones((2, 1, 1)),
+    )
+    resp, ll = e_step(X, weights, means, covs)
+    # equal weights and variances: P(component 0 | x) = sigmoid(4 - 2x)
+    r0 = 1 / (1 + np.exp(2 * X[:, 0] - 4))
+    np.testing.assert_allclose(resp, np.column_stack([r0, 1 - r0]), atol=1e-12)
+    density = 0.5 * (np.exp(-((X - 1) ** 2) / 2) + np.exp(-((X - 3) ** 2) / 2))
+    assert ll == pytest.approx(np.sum(np.log(density / np.sqrt(2 * np.pi))), abs=1e-12)
+    w, mu, var = m_step(X, resp, reg=0.0)
+    np.testing.assert_allclose(w, [0.5, 0.5], atol=1e-12)
+    mu0 = r0 @ X[:, 0] / r0.sum()
+    np.testing.assert_allclose(mu[:, 0], [mu0, 4 - mu0], atol=1e-12)
+    var0 = r0 @ (X[:, 0] - mu0) ** 2 / r0.sum()
+    np.testing.assert_allclose(var[:, 0, 0], [var0, var0], atol=1e-12)
+
+
+def test_e_step_matches_direct_densities_and_survives_underflow():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    weights = np.array([0.2, 0.5, 0.3])
+    means = rng.normal(size=(3, 3))
+    A = rng.normal(size=(3, 3, 3))
+    covs = A @ A.transpose(0, 2, 1) + 0.5 * np.eye(3)
+    dens = np.column_stack(
+        [w * multivariate_normal(m, c).pdf(X) for w, m, c in zip(weights, means, covs)]
+    )
+    resp, ll = e_step(X, weights, means, covs)
+    np.testing.assert_allclose(resp, dens / dens.sum(axis=1, keepdims=True), rtol=1e-9)
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0, atol=1e-12)
+    assert ll == pytest.approx(np.log(dens.sum(axis=1)).sum(), rel=1e-10)
+    # 50 standard deviations out both densities are below 1e-500: 0.0 in float64
+    far = np.array([[50.0]])
+    resp, ll = e_step(
+        far, np.array([0.5, 0.5]), np.array([[0.0], [1.0]]), np.ones((2, 1, 1))
+    )
+    assert np.all(np.isfinite(resp)) and resp.sum() == pytest.approx(1.0, abs=1e-12)
+    assert resp[0, 1] == pytest.approx(1.0, abs=1e-12)
+    exact = np.log(0.5) - 0.5 * np.log(2 * np.pi) + np.logaddexp(-1250.0, -1200.5)
+    assert ll == pytest.approx(exact, rel=1e-12)
+
+
+def test_fit_gmm_log_likelihood_never_decreases():
+    X, _ = gmm_sample(600, seed=1)
+    for init in ("kmeans++", "random"):
+        for seed in range(3):
+            # reg=0 is exact EM, for which the monotonicity theorem holds
+            *_, trace = fit_gmm(X, 3, seed=seed, tol=1e-8, reg=0.0, init=init)
+            assert len(trace) >= 3 and np.all(np.isfinite(trace))
+            assert np.all(np.diff(trace) >= -1e-10 * np.abs(trace[1:]))
+
+
+def test_fit_gmm_recovers_a_known_mixture():
+    X, (weights, means, covs) = gmm_sample(1500, seed=2)
+    # best of five k-means++ starts, as GaussianMixture(n_init=5) would keep
+    fits = [fit_gmm(X, 3, seed=seed) for seed in range(5)]
+    w, mu, cov, _ = max(fits, key=lambda fit: fit[3][-1])
+    # match fitted components to true ones: the Hungarian algorithm on distances
+    cost = np.linalg.norm(mu[:, None] - means[None], axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    # tolerances: about three standard errors of each estimate at n = 1500
+    assert np.max(cost[rows, cols]) < 0.2
+    np.testing.assert_allclose(w[rows], weights[cols], atol=0.04)
+    np.testing.assert_allclose(cov[rows], covs[cols], atol=0.3)
+
+
+def test_fit_gmm_matches_sklearn_from_the_same_start():
+    X, _ = gmm_sample(600, seed=3)
+    w0, mu0, cov0 = init_gmm(X, 3, seed=0)
+    *_, trace = fit_gmm(X, 3, seed=0, max_iter=1000, tol=1e-10, reg=1e-4)
+    ref = GaussianMixture(
+        3,
+        weights_init=w0,
+        means_init=mu0,
+        precisions_init=np.linalg.inv(cov0),
+        reg_covar=1e-4,
+        tol=1e-10,
+        max_iter=1000,
+    ).fit(X)
+    # lower_bounds_ (scikit-learn >= 1.7): the mean log-likelihood before each M-step
+    shared = min(len(trace), len(ref.lower_bounds_))
+    np.testing.assert_allclose(
+        trace[:shared] / len(X), ref.lower_bounds_[:shared], atol=1e-9
+    )
+    assert trace[-1] / len(X) == pytest.approx(ref.score(X), abs=1e-8)
+
+
+def test_m_step_regularisation_prevents_collapse():
+    X, _ = gmm_sample(60, seed=4)
+    X = np.vstack([X, X[:1]])  # row 0, duplicated
+    # component 0 owns only the two copies; component 1 owns everything else
+    resp = np.zeros((len(X), 2))
+    resp[[0, -1], 0] = 1.0
+    resp[1:-1, 1] = 1.0
+    w, mu, covs = m_step(X, resp, reg=0.0)
+    np.testing.assert_allclose(mu[0], X[0], atol=1e-12)
+    # zero spread (up to rounding): a singular covariance, an infinite density
+    assert np.max(np.abs(covs[0])) < 1e-20
+    covs[0] = 0.0
+    with pytest.raises(np.linalg.LinAlgError):
+        e_step(X, w, mu, covs)
+    lls = []
+    for reg in (1e-2, 1e-4, 1e-6):
+        w, mu, covs = m_step(X, resp, reg=reg)
+        assert np.min(np.linalg.eigvalsh(covs)) >= reg * (1 - 1e-9)
+        resp_reg, ll = e_step(X, w, mu, covs)
+        assert np.isfinite(ll) and np.allclose(resp_reg.sum(axis=1), 1.0)
+        lls.append(ll)
+    # finite for every reg > 0, but unbounded as reg -> 0: that is the collapse
+    assert lls[0] < lls[1] < lls[2]
+
+
+# --------------------------------------------------------------------------------------
+# 9. How do you implement a k-nearest-neighbour classifier?
 # Handbook: coding/numpy-classical-ml/#knn-classifier
 # --------------------------------------------------------------------------------------
 
@@ -432,7 +619,7 @@ def test_knn_predict_tie_goes_to_smallest_label():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How does a decision tree choose a split? Implement it with Gini impurity
+# 10. How does a decision tree choose a split? Implement it with Gini impurity
 # Handbook: coding/numpy-classical-ml/#gini-best-split
 # --------------------------------------------------------------------------------------
 
@@ -486,7 +673,7 @@ def test_best_split_repeated_values_never_split_between_equals():
 
 
 # --------------------------------------------------------------------------------------
-# 10. Implement a decision tree classifier: recursive splits, stopping rules and prediction.
+# 11. Implement a decision tree classifier: recursive splits, stopping rules and prediction.
 # Handbook: coding/numpy-classical-ml/#decision-tree-from-scratch
 # --------------------------------------------------------------------------------------
 
@@ -670,7 +857,7 @@ def test_decision_tree_full_depth_fits_the_training_set():
 
 
 # --------------------------------------------------------------------------------------
-# 11. How do you implement multinomial naive Bayes for text?
+# 12. How do you implement multinomial naive Bayes for text?
 # Handbook: coding/numpy-classical-ml/#naive-bayes-text
 # --------------------------------------------------------------------------------------
 
@@ -731,7 +918,7 @@ def test_naive_bayes_long_documents_do_not_underflow():
 
 
 # --------------------------------------------------------------------------------------
-# 12. How do you implement PCA with the SVD?
+# 13. How do you implement PCA with the SVD?
 # Handbook: coding/numpy-classical-ml/#pca-svd
 # --------------------------------------------------------------------------------------
 
@@ -776,7 +963,7 @@ def test_pca_components_orthonormal_and_sign_fixed():
 
 
 # --------------------------------------------------------------------------------------
-# 13. How do you write k-fold cross-validation without leakage?
+# 14. How do you write k-fold cross-validation without leakage?
 # Handbook: coding/numpy-classical-ml/#kfold-without-leakage
 # --------------------------------------------------------------------------------------
 
@@ -823,7 +1010,7 @@ def test_cross_val_mse_matches_a_sklearn_pipeline():
 
 
 # --------------------------------------------------------------------------------------
-# 14. Implement gradient boosting for regression from scratch.
+# 15. Implement gradient boosting for regression from scratch.
 # Handbook: coding/numpy-classical-ml/#gradient-boosting-regression
 # --------------------------------------------------------------------------------------
 
