@@ -1,4 +1,4 @@
-"""The ML coding round: Metrics. Practice file with 10 exercises.
+"""The ML coding round: Metrics. Practice file with 11 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,8 +12,13 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import itertools
 import math
 import random
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -699,3 +704,167 @@ def test_corpus_bleu_is_not_the_mean_of_sentence_bleus():
     # count in the corpus totals
     assert sentences[1] == 0.0
     assert sum(sentences) / len(sentences) < corpus - 0.1
+
+
+# --------------------------------------------------------------------------------------
+# 11. Implement ROUGE-N and ROUGE-L (longest common subsequence) for summaries.
+# Handbook: coding/evaluation-metrics/#rouge-from-scratch
+# --------------------------------------------------------------------------------------
+
+
+class RougeScore(NamedTuple):
+    precision: float
+    recall: float
+    fmeasure: float
+
+
+def rouge_n(candidate: list[str], reference: list[str], n: int = 1) -> RougeScore:
+    """ROUGE-N (Lin, 2004) of a tokenised candidate summary against one reference.
+
+    The overlap credits each n-gram at most as many times as it occurs on either side
+    (the smaller of its two counts). precision = overlap / candidate n-grams, recall =
+    overlap / reference n-grams (0.0 for a side with no n-gram), fmeasure = their
+    harmonic mean, F1 (0.0 when both are 0).
+    """
+    raise NotImplementedError
+
+
+def lcs_length(a: list[str], b: list[str]) -> int:
+    """Length of a longest common subsequence of a and b (same order, gaps allowed),
+    by dynamic programming in O(len(a) * len(b)) time and O(min(len(a), len(b)))
+    memory: two rows of the table, not the table."""
+    raise NotImplementedError
+
+
+def rouge_l(
+    candidate: list[str], reference: list[str], beta: float = 1.0
+) -> RougeScore:
+    """ROUGE-L: precision = LCS / len(candidate), recall = LCS / len(reference) (0.0
+    if that side is empty), fmeasure = (1 + beta**2) P R / (R + beta**2 P), or 0.0 if
+    P or R is 0. beta = 1 gives F1, what rouge-score reports; beta > 1 weights recall
+    (Lin's F_lcs; DUC took beta very large, so only recall counted)."""
+    raise NotImplementedError
+
+
+def rouge_max(
+    candidate: list[str],
+    references: list[list[str]],
+    metric: Callable[[list[str], list[str]], RougeScore],
+) -> RougeScore:
+    """Multi-reference score: metric(candidate, reference) for every reference, and
+    the score with the highest fmeasure (the first one on a tie), precision and
+    recall included, as rouge-score's RougeScorer.score_multi does."""
+    raise NotImplementedError
+
+
+# Lin (2004), section 3.1: same bigram overlap, different meaning
+LIN_TEXTS = [
+    "police killed the gunman",
+    "police kill the gunman",
+    "the gunman kill police",
+]
+LIN_REFERENCE, *LIN_CANDIDATES = [text.split() for text in LIN_TEXTS]
+SENTENCE_PAIRS = [
+    # (candidate, reference): capitals, punctuation, numbers, repeats, a short one
+    (
+        "The council voted 7-2 to close the library.",
+        "Council members voted to close the old library on Tuesday.",
+    ),
+    ("Rain, rain and more rain: the match was called off.", "The match was rained off"),
+    ("A new station opens in 2027", "The new train station will open in 2027."),
+    ("Yes.", "Yes, the vote passed."),
+    ("the the the the", "the cat sat on the mat"),
+    ("Prices rose 3% in May; they fell in June.", "In June prices fell after 3%"),
+]
+
+
+def rouge_tokens(text: str) -> list[str]:
+    # rouge-score's default tokenizer without stemming: lowercase, [a-z0-9] runs
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def lcs_brute_force(a: list[str], b: list[str]) -> int:
+    for k in range(min(len(a), len(b)), 0, -1):
+        # combinations keep the order: these are the subsequences of length k
+        of_b = set(itertools.combinations(b, k))
+        if any(s in of_b for s in itertools.combinations(a, k)):
+            return k
+    return 0
+
+
+def test_rouge_worked_example():
+    kill, swapped = LIN_CANDIDATES
+    for candidate in LIN_CANDIDATES:
+        # 3 of 4 words match; of 3 bigrams only "the gunman" does
+        unigrams, bigrams = (rouge_n(candidate, LIN_REFERENCE, n) for n in (1, 2))
+        assert tuple(unigrams) == pytest.approx((0.75, 0.75, 0.75))
+        assert tuple(bigrams) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    # LCS "police the gunman" (3) against "the gunman" (2)
+    assert lcs_length(kill, LIN_REFERENCE) == 3
+    assert lcs_length(swapped, LIN_REFERENCE) == 2
+    assert tuple(rouge_l(kill, LIN_REFERENCE)) == pytest.approx((0.75,) * 3)
+    assert tuple(rouge_l(swapped, LIN_REFERENCE)) == pytest.approx((0.5,) * 3)
+
+
+def test_rouge_clipping_f_beta_and_empty_input():
+    texts = ["the the the cat", "the cat sat on the mat"]
+    candidate, reference = (text.split() for text in texts)
+    # "the" x3 is credited twice (the reference has it twice), "cat" once: 3 matches
+    assert tuple(rouge_n(candidate, reference, 1)) == pytest.approx((3 / 4, 3 / 6, 0.6))
+    # LCS 2 ("the cat" or "the the"): P = 2/4, R = 2/6, F1 = 0.4
+    assert tuple(rouge_l(candidate, reference)) == pytest.approx((1 / 2, 1 / 3, 0.4))
+    # F_beta with beta = 3: 10 P R / (R + 9 P); a huge beta leaves the recall
+    assert rouge_l(candidate, reference, beta=3.0).fmeasure == pytest.approx(10 / 29)
+    assert rouge_l(candidate, reference, beta=1e6).fmeasure == pytest.approx(1 / 3)
+    # nothing to match: zeros, not a ZeroDivisionError
+    assert tuple(rouge_n([], reference, 1)) == (0.0, 0.0, 0.0)
+    assert tuple(rouge_n(["cat"], ["cat", "sat"], 2)) == (0.0, 0.0, 0.0)
+    assert tuple(rouge_l(candidate, [])) == (0.0, 0.0, 0.0)
+    assert lcs_length([], reference) == 0
+
+
+def test_rouge_swapping_candidate_and_reference_swaps_precision_and_recall():
+    rng = random.Random(0)
+    vocab = list("abcdef")
+    for _ in range(200):
+        a = rng.choices(vocab, k=rng.randint(0, 12))
+        b = rng.choices(vocab, k=rng.randint(0, 12))
+        scores = [partial(rouge_n, n=n) for n in (1, 2, 3)] + [rouge_l]
+        for score in scores:
+            ab, ba = score(a, b), score(b, a)
+            assert ab.precision == ba.recall and ab.recall == ba.precision
+            assert ab.fmeasure == pytest.approx(ba.fmeasure)
+        assert lcs_length(a, b) == lcs_length(b, a)
+
+
+def test_lcs_length_matches_brute_force():
+    rng = random.Random(1)
+    for _ in range(300):
+        a = rng.choices("abc", k=rng.randint(0, 8))
+        b = rng.choices("abc", k=rng.randint(0, 8))
+        assert lcs_length(a, b) == lcs_brute_force(a, b)
+
+
+def test_rouge_matches_rouge_score():
+    rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
+    types = ["rouge1", "rouge2", "rougeL"]
+    scorer = rouge_scorer.RougeScorer(types, use_stemmer=False)
+    ours = {
+        "rouge1": partial(rouge_n, n=1),
+        "rouge2": partial(rouge_n, n=2),
+        "rougeL": rouge_l,
+    }
+    for candidate, reference in SENTENCE_PAIRS:
+        # rouge-score takes the reference (target) first
+        theirs = scorer.score(reference, candidate)
+        for key in types:
+            mine = ours[key](rouge_tokens(candidate), rouge_tokens(reference))
+            assert tuple(mine) == pytest.approx(tuple(theirs[key]), abs=1e-12)
+    # several references: the one with the best F1, as score_multi picks it
+    references = [reference for _, reference in SENTENCE_PAIRS]
+    for candidate, _ in SENTENCE_PAIRS:
+        theirs = scorer.score_multi(references, candidate)
+        for key in types:
+            refs = [rouge_tokens(r) for r in references]
+            mine = rouge_max(rouge_tokens(candidate), refs, ours[key])
+            assert tuple(mine) == pytest.approx(tuple(theirs[key]), abs=1e-12)
