@@ -1,11 +1,11 @@
-"""KaTeX's blackboard-bold capitals come from a cut-down copy of its AMS font
+"""KaTeX's blackboard-bold capitals and empty set come from a cut-down copy of its AMS font
 (docs/stylesheets/handbook.css): the browser fetches it, not the whole font, and lays the letters
 out as the whole font does. tests/test_math_fonts.py compares the glyphs themselves (Chromium's
 auto-hinter, which measures the font it is given, shades the same outlines a little differently)."""
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ\u2205"  # A-Z and the empty set (\\varnothing)
 WHOLE = "assets/vendor/katex/fonts/KaTeX_AMS-Regular.woff2"
-CAPITALS = "assets/vendor/katex/fonts/KaTeX_AMS-Regular-AZ.woff2"
+CAPITALS = "assets/vendor/katex/fonts/KaTeX_AMS-Regular-subset.woff2"
 
 
 def add_letters(page, family: str) -> list[float]:
@@ -34,7 +34,7 @@ def test_blackboard_capitals_draw_as_the_whole_ams_font_draws_them(page, base_ur
         "[...document.fonts].filter(f => f.family === 'KaTeX_AMS' && f.status === 'loaded')"
         ".map(f => f.unicodeRange)"
     )
-    assert loaded == ["U+41-5A"], loaded  # drawn, not document.fonts.load(), which loads every face
+    assert loaded == ["U+41-5A, U+2205"], loaded  # drawn, not document.fonts.load(), which loads every face
     assert any(url.endswith(CAPITALS) for url in fetched)
     assert not any(url.endswith(WHOLE) for url in fetched), "the whole AMS font was fetched for A-Z"
 
