@@ -1,4 +1,4 @@
-"""The ML coding round: Statistics, sampling and search. Practice file with 12 exercises.
+"""The ML coding round: Statistics, sampling and search. Practice file with 9 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,8 +12,11 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import builtins
+import hashlib
 import itertools
 import math
+from collections import Counter
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -695,524 +698,232 @@ def test_lsh_finds_planted_near_duplicates():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you implement matrix factorisation with alternating least squares?
-# Handbook: coding/stats-sampling-search/#als-matrix-factorization
+# 8. Implement a Count-Min sketch for heavy hitters and HyperLogLog for distinct counts.
+# Handbook: coding/stats-sampling-search/#count-min-hyperloglog
 # --------------------------------------------------------------------------------------
 
 
-def als(
-    R: np.ndarray,
-    mask: np.ndarray,
-    rank: int,
-    reg: float,
-    n_iters: int,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed
-    entries.
+# a Mersenne prime: the Count-Min row hashes are computed modulo it
+CMS_PRIME = (1 << 61) - 1
 
-    R (m, n) ratings, mask (m, n) True where observed. Minimises
-    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2
-        + reg * (|U|^2 + |V|^2).
-    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly
-    for every row of U with V fixed, then for every row of V with U fixed. Returns
-    (U, V, losses), losses[t] = L after iteration t.
-    """
+
+def hash64(item: str) -> int:
+    """A stable 64-bit hash of a string: BLAKE2b with an 8-byte digest, read as an
+    unsigned big-endian integer. The same in every process and on every machine;
+    Python's hash() of a str is salted per process (PYTHONHASHSEED), so two workers,
+    or today's and tomorrow's run, would put the same item in different counters."""
+    digest = hashlib.blake2b(item.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def cms_dimensions(epsilon: float, delta: float) -> tuple[int, int]:
+    """(width, depth) = (ceil(e / epsilon), ceil(ln(1 / delta))): a Count-Min sketch
+    of that size overestimates a count by more than epsilon * N (N the total count
+    added) with probability at most delta."""
     raise NotImplementedError
 
 
-def low_rank_problem(seed, m=40, n=30, rank=2, observed=0.5):
+class CountMinSketch:
+    """depth rows of width counters: self.table, int64, shape (depth, width).
+
+    Row j sends an item to column ((a_j * x + b_j) mod CMS_PRIME) mod width, where
+    x = hash64(item) mod CMS_PRIME and a_j in [1, CMS_PRIME), b_j in [0, CMS_PRIME)
+    are drawn once from np.random.default_rng(seed): the same seed gives the same
+    columns. buckets(item) returns the depth columns, one per row. add(item, count)
+    adds count >= 0 to the item's counter in every row and returns the item's new
+    estimate; estimate(item) is the minimum of its depth counters."""
+
+    def __init__(self, width: int, depth: int, seed: int = 0):
+        raise NotImplementedError
+
+    def buckets(self, item: str) -> list[int]:
+        raise NotImplementedError
+
+    def add(self, item: str, count: int = 1) -> int:
+        raise NotImplementedError
+
+    def estimate(self, item: str) -> int:
+        raise NotImplementedError
+
+
+def top_k_heavy_hitters(
+    stream: Iterable[str], k: int, sketch: CountMinSketch
+) -> list[tuple[str, int]]:
+    """One pass over the stream: add each item to the sketch, and keep the k items
+    with the largest estimates as candidates in a min-heap (heapq), so memory is the
+    sketch plus k items. Return (item, sketch.estimate(item)) for the candidates,
+    largest estimate first, ties by item; all items if there are fewer than k."""
+    raise NotImplementedError
+
+
+class HyperLogLog:
+    """m = 2**p one-byte registers, self.registers (uint8, length m), 4 <= p <= 16.
+
+    add(item): x = hash64(item); its top p bits choose register j = x >> (64 - p);
+    the other 64 - p bits w give rank = (leading zeros of w, as a (64 - p)-bit number)
+    + 1, so 64 - p + 1 when w == 0; registers[j] = max(registers[j], rank).
+    count(): E = alpha_m * m**2 / sum(2.0 ** -registers), with alpha_m = 0.673,
+    0.697, 0.709 for m = 16, 32, 64 and 0.7213 / (1 + 1.079 / m) above; if E <= 2.5 m
+    and V > 0 registers are 0, return the linear-counting estimate m * ln(m / V)
+    instead. merge(other): a new sketch whose registers are the element-wise maximum
+    (the sketch of the union); ValueError if the two p differ. Neither input changes."""
+
+    def __init__(self, p: int):
+        raise NotImplementedError
+
+    def add(self, item: str) -> None:
+        raise NotImplementedError
+
+    def count(self) -> float:
+        raise NotImplementedError
+
+    def merge(self, other: "HyperLogLog") -> "HyperLogLog":
+        raise NotImplementedError
+
+
+def zipf_stream(n: int, n_items: int = 100_000, s: float = 1.1, seed: int = 0):
+    """n draws from items "item-0" ... with P(item-i) proportional to 1 / (i + 1)**s."""
     rng = np.random.default_rng(seed)
-    R = rng.normal(size=(m, rank)) @ rng.normal(size=(rank, n))
-    mask = rng.random((m, n)) < observed
-    return R, mask
+    weights = 1.0 / np.arange(1, n_items + 1) ** s
+    ids = rng.choice(n_items, size=n, p=weights / weights.sum())
+    return [f"item-{i}" for i in ids]
 
 
-def test_als_worked_example():
-    R = np.outer([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0])  # rank 1; R[3, 2] = 12
-    mask = np.ones_like(R, dtype=bool)
-    mask[3, 2] = False  # hide one entry
-    U, V, _ = als(R, mask, rank=1, reg=1e-3, n_iters=200, rng=np.random.default_rng(0))
-    assert abs(U[3] @ V[2] - 12.0) < 0.1
-
-
-def test_als_loss_never_increases_and_v_is_optimal():
-    R, mask = low_rank_problem(1)
-    U, V, losses = als(
-        R, mask, rank=2, reg=0.1, n_iters=20, rng=np.random.default_rng(0)
-    )
-    assert len(losses) == 20
-    assert np.all(np.diff(losses) <= 1e-9 * losses[0])
-    # after the last V step, the gradient of L with respect to V is zero
-    residual = np.where(mask, R - U @ V.T, 0.0)
-    grad_V = -2 * residual.T @ U + 2 * 0.1 * V
-    np.testing.assert_allclose(grad_V, 0.0, atol=1e-8)
-
-
-def test_als_recovers_hidden_entries_of_a_low_rank_matrix():
-    R, mask = low_rank_problem(2)
-    U, V, _ = als(R, mask, rank=2, reg=1e-3, n_iters=100, rng=np.random.default_rng(0))
-    rmse = np.sqrt(np.mean((U @ V.T - R)[~mask] ** 2))
-    assert rmse < 0.05
-
-
-# --------------------------------------------------------------------------------------
-# 9. How do you implement tabular Q-learning on a grid world?
-# Handbook: coding/stats-sampling-search/#q-learning-grid
-# --------------------------------------------------------------------------------------
-
-
-MOVES = [(-1, 0), (1, 0), (0, -1), (0, 1)]  # actions 0..3: up, down, left, right
-
-
-def q_update(
-    Q: np.ndarray,
-    s: int,
-    a: int,
-    r: float,
-    s_next: int,
-    done: bool,
-    alpha: float,
-    gamma: float,
-) -> None:
-    """One Q-learning update, in place: Q[s, a] += alpha * (target - Q[s, a]), where
-    target = r if done else r + gamma * max(Q[s_next])."""
-    raise NotImplementedError
-
-
-def q_learning_grid(
-    n_rows: int,
-    n_cols: int,
-    goal: tuple[int, int],
-    episodes: int,
-    rng: np.random.Generator,
-    alpha: float = 0.5,
-    gamma: float = 0.9,
-    epsilon: float = 0.2,
-    max_steps: int = 100,
-) -> np.ndarray:
-    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at
-    (0, 0); actions move as in MOVES, and a move off the grid leaves the agent where it
-    is. Every step gives reward -1; reaching the goal ends the episode. Behaviour is
-    epsilon-greedy (a random action with probability epsilon, else argmax Q). Q starts
-    at zeros. Returns Q of shape (n_rows * n_cols, 4)."""
-    raise NotImplementedError
-
-
-def greedy_path_length(Q, n_rows, n_cols, goal, limit=50):
-    r, c = 0, 0
-    for step in range(1, limit + 1):
-        dr, dc = [(-1, 0), (1, 0), (0, -1), (0, 1)][int(np.argmax(Q[r * n_cols + c]))]
-        r, c = min(max(r + dr, 0), n_rows - 1), min(max(c + dc, 0), n_cols - 1)
-        if (r, c) == goal:
-            return step
-    return None  # the greedy policy never arrives
-
-
-def test_q_learning_worked_example():
-    Q = np.zeros((2, 4))
-    Q[1] = [0.0, -2.0, 1.0, 0.5]
-    q_update(Q, 0, 3, -1.0, 1, False, alpha=0.5, gamma=0.9)
-    assert Q[0, 3] == pytest.approx(0.5 * (-1.0 + 0.9 * 1.0))
-    q_update(Q, 0, 2, -1.0, 1, True, alpha=0.5, gamma=0.9)  # terminal: no bootstrap
-    assert Q[0, 2] == pytest.approx(-0.5)
-
-
-def test_q_learning_grid_learns_a_shortest_path():
-    Q = q_learning_grid(4, 5, (3, 4), episodes=300, rng=np.random.default_rng(0))
-    assert Q.shape == (20, 4)
-    assert greedy_path_length(Q, 4, 5, (3, 4)) == 7  # 3 down and 4 right, in some order
-
-
-def test_q_learning_grid_start_value_is_the_optimal_return():
-    # the optimal return from the start is -(1 + 0.9 + ... + 0.9^6) for 7 steps
-    Q = q_learning_grid(4, 5, (3, 4), episodes=300, rng=np.random.default_rng(1))
-    optimal = -sum(0.9**t for t in range(7))
-    assert Q[0].max() == pytest.approx(optimal, abs=0.05)
-
-
-# --------------------------------------------------------------------------------------
-# 10. Implement ε-greedy, UCB1 and Thompson sampling for a Bernoulli bandit, and compare their regret.
-# Handbook: coding/stats-sampling-search/#bandit-algorithms
-# --------------------------------------------------------------------------------------
-
-
-class EpsilonGreedy:
-    """With probability epsilon, play an arm drawn uniformly from all n_arms (the
-    greedy one included); otherwise the arm with the highest empirical mean, where an
-    arm never played counts as best, so every arm is tried early. Ties go to the
-    lowest index. self.counts[a]: plays of arm a; self.means[a]: its mean reward."""
-
-    def __init__(self, n_arms: int, epsilon: float = 0.1):
-        raise NotImplementedError
-
-    def select(self, rng: np.random.Generator) -> int:
-        raise NotImplementedError
-
-    def update(self, arm: int, reward: float) -> None:
-        raise NotImplementedError
-
-
-class UCB1:
-    """Auer, Cesa-Bianchi and Fischer (2002). index() returns, for every arm,
-    means[a] + sqrt(2 ln t / counts[a]), with t the number of plays so far (all
-    arms), and inf for an arm never played. select(rng) plays the arm with the
-    largest index, the lowest index among ties, so each arm is played once first, in
-    order; it uses no randomness (rng is accepted for the common interface)."""
-
-    def __init__(self, n_arms: int):
-        raise NotImplementedError
-
-    def index(self) -> np.ndarray:
-        raise NotImplementedError
-
-    def select(self, rng: np.random.Generator) -> int:
-        raise NotImplementedError
-
-    def update(self, arm: int, reward: float) -> None:
-        raise NotImplementedError
-
-
-class ThompsonSampling:
-    """Bernoulli Thompson sampling with a Beta(1, 1) prior on every arm. self.alpha[a]
-    is 1 + successes of arm a, self.beta[a] is 1 + failures (rewards are 0 or 1).
-    select(rng) draws one mean per arm from its Beta posterior and plays the largest."""
-
-    def __init__(self, n_arms: int):
-        raise NotImplementedError
-
-    def select(self, rng: np.random.Generator) -> int:
-        raise NotImplementedError
-
-    def update(self, arm: int, reward: float) -> None:
-        raise NotImplementedError
-
-
-def run(policy, probs, horizon: int, rng: np.random.Generator) -> np.ndarray:
-    """Play `horizon` rounds against Bernoulli arms with success probabilities `probs`:
-    arm = policy.select(rng), reward 1 with probability probs[arm] (drawn with rng),
-    else 0, then policy.update(arm, reward). Return the cumulative pseudo-regret after
-    every round, shape (horizon,): regret[t - 1] = t * max(probs) - (sum of
-    probs[arm] over the first t rounds); it uses the means, not the noisy rewards."""
-    raise NotImplementedError
-
-
-def bandit_policies(n_arms):
-    return {
-        "epsilon-greedy": EpsilonGreedy(n_arms, epsilon=0.1),
-        "UCB1": UCB1(n_arms),
-        "Thompson": ThompsonSampling(n_arms),
-    }
-
-
-def test_bandit_worked_example():
-    ucb = UCB1(2)
-    for arm, reward in [(0, 1), (1, 0), (0, 1), (0, 0)]:
-        ucb.update(arm, reward)
-    # t = 4 plays; arm 0: mean 2/3 from 3 plays, arm 1: mean 0 from 1 play
-    expected = [2 / 3 + math.sqrt(2 * math.log(4) / 3), math.sqrt(2 * math.log(4))]
-    assert ucb.index() == pytest.approx(expected)
-    assert ucb.index() == pytest.approx([1.62802, 1.66511], abs=1e-5)
-    assert ucb.select(np.random.default_rng(0)) == 1  # the arm with mean 0 wins
-    ucb.update(1, 0)
-    assert ucb.index() == pytest.approx([1.70251, 1.26864], abs=1e-5)
-    assert ucb.select(np.random.default_rng(0)) == 0
-    ts = ThompsonSampling(2)
-    for arm, reward in [(0, 1), (0, 1), (0, 0), (1, 0)]:
-        ts.update(arm, reward)
-    assert ts.alpha == pytest.approx([3, 1])
-    assert ts.beta == pytest.approx([2, 2])
-
-
-def test_bandit_selection_probabilities():
-    # Thompson, posteriors Beta(3, 2) and Beta(1, 2): P(arm 0) = P(X > Y) = 0.8
-    ts = ThompsonSampling(2)
-    for arm, reward in [(0, 1), (0, 1), (0, 0), (1, 0)]:
-        ts.update(arm, reward)
-    rng = np.random.default_rng(1)
-    share = np.mean([ts.select(rng) == 0 for _ in range(20_000)])
-    assert share == pytest.approx(0.8, abs=0.015)  # 5 standard errors
-    # epsilon-greedy: the greedy arm with probability 1 - 0.3 + 0.3 / 3 = 0.8
-    eg = EpsilonGreedy(3, epsilon=0.3)
-    for arm, reward in [(0, 0), (1, 1), (2, 0), (1, 0)]:
-        eg.update(arm, reward)
-    assert list(eg.counts) == [1, 2, 1]
-    assert eg.means == pytest.approx([0.0, 0.5, 0.0])
-    rng = np.random.default_rng(2)
-    picks = np.bincount([eg.select(rng) for _ in range(20_000)], minlength=3)
-    assert picks / 20_000 == pytest.approx([0.1, 0.8, 0.1], abs=0.015)
-
-
-def test_bandit_ucb1_plays_every_arm_once_and_breaks_ties_by_index():
-    ucb = UCB1(4)
-    assert np.all(np.isinf(ucb.index()))
-    first = []
-    for reward in [1, 0, 1, 0]:
-        first.append(ucb.select(np.random.default_rng(len(first))))
-        ucb.update(first[-1], reward)
-    assert first == [0, 1, 2, 3]
-    # arms 0 and 2 now tie (mean 1, one play each): the lower index, whatever the rng
-    assert ucb.index()[0] == ucb.index()[2]
-    picks = {ucb.select(np.random.default_rng(seed)) for seed in range(5)}
-    assert picks == {0}
-    # selecting changes nothing: only update does
-    assert list(ucb.counts) == [1, 1, 1, 1]
-
-
-def test_bandit_thompson_posterior_counts_successes_and_failures():
-    ts = ThompsonSampling(3)
-    assert ts.alpha == pytest.approx([1, 1, 1])
-    assert ts.beta == pytest.approx([1, 1, 1])
-    rng = np.random.default_rng(3)
-    arms = rng.integers(3, size=200)
-    rewards = (rng.random(200) < 0.4).astype(float)
-    for arm, reward in zip(arms, rewards):
-        ts.update(int(arm), reward)
-    successes = np.bincount(arms, weights=rewards, minlength=3)
-    failures = np.bincount(arms, weights=1 - rewards, minlength=3)
-    assert ts.alpha == pytest.approx(1 + successes)
-    assert ts.beta == pytest.approx(1 + failures)
-    # through run(): every round adds exactly one observation
-    ts = ThompsonSampling(3)
-    run(ts, [0.2, 0.5, 0.7], 500, np.random.default_rng(4))
-    assert np.sum(ts.alpha + ts.beta - 2) == pytest.approx(500)
-
-
-def test_bandit_run_returns_the_pseudo_regret():
-    class AlwaysArmOne:
-        def __init__(self):
-            self.rewards = []
-
-        def select(self, rng):
-            return 1
-
-        def update(self, arm, reward):
-            self.rewards.append(reward)
-
-    policy = AlwaysArmOne()
-    regret = run(policy, [0.7, 0.3], 10_000, np.random.default_rng(5))
-    assert regret.shape == (10_000,)
-    # the gap 0.4 per round, exactly: no reward noise in the pseudo-regret
-    assert regret == pytest.approx(0.4 * np.arange(1, 10_001))
-    assert set(policy.rewards) == {0.0, 1.0}
-    assert np.mean(policy.rewards) == pytest.approx(0.3, abs=0.025)  # 5 s.e.
-
-
-def test_bandit_policies_beat_uniform_random_play():
-    # 2 arms, gap 0.4: playing uniformly at random costs 0.2 per round, 2,000 in all
-    for name, policy in bandit_policies(2).items():
-        regret = run(policy, [0.7, 0.3], 10_000, np.random.default_rng(6))
-        assert regret[-1] < 0.25 * 2_000, name
-
-
-def test_bandit_regret_growth_sublinear_or_linear():
-    # 3 runs each; regret summed over the runs at T = 1,000 and at 10T = 10,000
-    probs, seeds = [0.7, 0.3], range(10, 13)
-    for name in ["UCB1", "Thompson"]:
-        curves = [
-            run(bandit_policies(2)[name], probs, 10_000, np.random.default_rng(s))
-            for s in seeds
-        ]
-        at_t = sum(c[999] for c in curves)
-        at_10t = sum(c[-1] for c in curves)
-        assert at_10t < 4 * at_t, name  # linear growth would give about 10 times
-    # fixed epsilon: after the start, regret per round ~ epsilon * (mean gap of all
-    # arms) = 0.1 * 0.2 = 0.02, for ever
-    curves = [
-        run(EpsilonGreedy(2, 0.1), probs, 10_000, np.random.default_rng(s))
-        for s in seeds
+def test_sketch_worked_example():
+    assert cms_dimensions(0.01, 0.01) == (272, 5)
+    assert cms_dimensions(0.001, 0.001) == (2719, 7)
+    cms = CountMinSketch(width=4, depth=2, seed=0)
+    true = {"apple": 3, "banana": 2, "cherry": 1}
+    for item, count in true.items():
+        assert cms.add(item, count) == cms.estimate(item)
+    assert (cms.table.sum(axis=1) == 6).all()  # each row holds the whole stream
+    for item in [*true, "grape"]:
+        columns = cms.buckets(item)
+        assert len(columns) == 2 and all(0 <= c < 4 for c in columns)
+        assert cms.estimate(item) == min(cms.table[r, c] for r, c in enumerate(columns))
+        assert cms.estimate(item) >= true.get(item, 0)
+    # an item that arrives only after the heap is full still enters with its count
+    stream = ["a"] * 6 + ["b"] * 5 + ["c"] * 4 + ["d"] * 7
+    top = top_k_heavy_hitters(stream, 3, CountMinSketch(1000, 4, seed=0))
+    assert top == [("d", 7), ("a", 6), ("b", 5)]
+    assert top_k_heavy_hitters(["x", "y", "x"], 5, CountMinSketch(100, 2)) == [
+        ("x", 2),
+        ("y", 1),
     ]
-    per_round = np.mean([(c[-1] - c[999]) / 9_000 for c in curves])
-    assert per_round == pytest.approx(0.02, rel=0.2)
+    # HyperLogLog(4): hash64("user-38") = 0x90e5...: top 4 bits 1001 -> register 9;
+    # the next bits 0000 1110 ... -> 4 leading zeros -> rank 5
+    hll = HyperLogLog(4)
+    assert hll.registers.shape == (16,) and hll.count() == 0.0
+    hll.add("user-38")
+    assert hash64("user-38") >> 48 == 0x90E5
+    assert hll.registers[9] == 5 and np.count_nonzero(hll.registers) == 1
+    hll.add("user-38")  # a repeat changes nothing
+    assert hll.registers[9] == 5 and np.count_nonzero(hll.registers) == 1
+
+
+def test_count_min_never_underestimates_and_meets_the_bound():
+    stream = zipf_stream(100_000, seed=1)
+    exact = Counter(stream)
+    n = len(stream)
+    epsilon, delta = 0.01, 0.01
+    width, depth = cms_dimensions(epsilon, delta)
+    for d, allowed in [(depth, delta), (1, 1 / math.e)]:
+        cms = CountMinSketch(width, d, seed=1)
+        for item in stream:
+            cms.add(item)
+        assert (cms.table.sum(axis=1) == n).all()
+        over = np.array([cms.estimate(item) - c for item, c in exact.items()])
+        assert over.min() >= 0  # never an underestimate
+        # each distinct item is over by more than epsilon * N with probability
+        # <= delta (1 / e for one row, by Markov's inequality)
+        assert np.mean(over > epsilon * n) <= allowed
+
+
+def test_heavy_hitters_match_the_exact_top_k():
+    # the 10th item is seen 1,100 times, the 11th 926 times
+    stream = zipf_stream(100_000, seed=4)
+    exact = Counter(stream)
+    epsilon = 0.002
+    width, depth = cms_dimensions(epsilon, 0.01)
+    top = top_k_heavy_hitters(stream, 10, CountMinSketch(width, depth, seed=4))
+    assert len(top) == 10
+    assert {item for item, _ in top} == {item for item, _ in exact.most_common(10)}
+    estimates = [estimate for _, estimate in top]
+    assert estimates == sorted(estimates, reverse=True)
+    for item, estimate in top:
+        assert exact[item] <= estimate <= exact[item] + epsilon * len(stream)
+
+
+def test_hyperloglog_error_within_standard_errors():
+    hll_p = 12
+    se = 1.04 / math.sqrt(2**hll_p)
+    for n in [100, 1_000, 10_000, 100_000]:
+        hll = HyperLogLog(hll_p)
+        for i in range(n):
+            hll.add(f"user-{n}-{i}")
+        registers = hll.registers.copy()
+        for i in range(0, n, 7):
+            hll.add(f"user-{n}-{i}")  # duplicates change nothing
+        assert (hll.registers == registers).all()
+        assert abs(hll.count() / n - 1) < 4 * se
+    # 30 sketches of different items: small (linear counting), middle and large n
+    hll_p = 8
+    m, se = 2**hll_p, 1.04 / math.sqrt(2**hll_p)
+    for ratio in [0.5, 2.5, 10]:
+        n = int(ratio * m)
+        errors = []
+        for r in range(30):
+            hll = HyperLogLog(hll_p)
+            for i in range(n):
+                hll.add(f"run-{r}-{n}-{i}")
+            errors.append(hll.count() / n - 1)
+        rms = math.sqrt(np.mean(np.square(errors)))
+        assert abs(np.mean(errors)) < se / 2  # bias well below one standard error
+        assert rms < 1.4 * se
+        if ratio == 10:
+            assert rms > 0.6 * se  # 1.04 / sqrt(m) is the size of the error
+
+
+def test_hyperloglog_merge_equals_the_sketch_of_the_union():
+    a, b, union = HyperLogLog(10), HyperLogLog(10), HyperLogLog(10)
+    for i in range(30_000):
+        a.add(f"visitor-{i}")
+        union.add(f"visitor-{i}")
+    for i in range(20_000, 50_000):
+        b.add(f"visitor-{i}")
+        union.add(f"visitor-{i}")
+    before = a.registers.copy()
+    merged = a.merge(b)
+    assert (merged.registers == union.registers).all()
+    assert (b.merge(a).registers == merged.registers).all()
+    assert (a.registers == before).all()  # the inputs are unchanged
+    assert abs(merged.count() / 50_000 - 1) < 4 * 1.04 / math.sqrt(1024)
+    with pytest.raises(ValueError):
+        a.merge(HyperLogLog(11))
+
+
+def test_sketches_are_deterministic_and_never_call_hash():
+    stream = zipf_stream(2_000, seed=3)
+    original = builtins.hash
+    builtins.hash = None  # calling the salted hash() now fails
+    try:
+        cms = [CountMinSketch(64, 4, seed=3), CountMinSketch(64, 4, seed=3)]
+        hll = [HyperLogLog(8), HyperLogLog(8)]
+        for i, order in enumerate([stream, stream[::-1]]):
+            for item in order:
+                cms[i].add(item)
+                hll[i].add(item)
+        estimate, count = cms[0].estimate(stream[0]), hll[0].count()
+    finally:
+        builtins.hash = original
+    assert (cms[0].table == cms[1].table).all() and estimate >= 1
+    assert (hll[0].registers == hll[1].registers).all() and count > 0
+    other = CountMinSketch(64, 4, seed=4)
+    assert any(other.buckets(item) != cms[0].buckets(item) for item in stream[:50])
 
 
 # --------------------------------------------------------------------------------------
-# 11. Compute generalised advantage estimates (GAE) for a batch of rollouts with episode ends.
-# Handbook: coding/stats-sampling-search/#gae-advantages
-# --------------------------------------------------------------------------------------
-
-
-def gae_advantages(
-    rewards: np.ndarray,
-    values: np.ndarray,
-    terminated: np.ndarray,
-    truncated: np.ndarray,
-    last_values: np.ndarray,
-    final_values: np.ndarray,
-    gamma: float = 0.99,
-    lam: float = 0.95,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Generalised advantage estimates for a rollout of T steps in N parallel envs.
-
-    rewards, values, terminated, truncated, final_values: shape (T, N). values[t] is
-    V(s_t), the value of the observation at which action t was taken; rewards[t],
-    terminated[t] and truncated[t] are what step t returned. An env that ends an
-    episode at step t resets, so values[t + 1] belongs to its next episode.
-    final_values[t]: V of the true final observation of an episode cut by a time
-    limit at step t, read only where truncated[t] (other entries may be anything,
-    even nan). last_values (N,): V of the observation after step T - 1.
-
-    The value after step t is 0 if terminated[t] (also when truncated[t]), else
-    final_values[t] if truncated[t], else values[t + 1] (last_values for t = T - 1).
-    delta_t = rewards[t] + gamma * (value after step t) - values[t]
-    A_t = delta_t + gamma * lam * A_{t+1}, the sum stopping after a step that ended
-    an episode (terminated or truncated) and after step T - 1.
-    Returns (advantages, returns), both (T, N), with returns = advantages + values.
-    """
-    raise NotImplementedError
-
-
-def gae_random_batch(rng, n_steps=12, n_envs=5):
-    """Random rollout arrays with terminations and truncations, as keyword arguments."""
-    terminated = rng.random((n_steps, n_envs)) < 0.15
-    truncated = (rng.random((n_steps, n_envs)) < 0.1) & ~terminated
-    return {
-        "rewards": rng.normal(size=(n_steps, n_envs)),
-        "values": rng.normal(size=(n_steps, n_envs)),
-        "terminated": terminated,
-        "truncated": truncated,
-        "last_values": rng.normal(size=n_envs),
-        "final_values": rng.normal(size=(n_steps, n_envs)),
-    }
-
-
-def gae_naive_sum(batch, gamma, lam):
-    """The definition, O(T^2) per env: A_t = sum over l of (gamma lam)^l delta_{t+l},
-    up to the end of t's episode segment."""
-    r, v = batch["rewards"], batch["values"]
-    term, trunc = batch["terminated"], batch["truncated"]
-    n_steps, n_envs = r.shape
-    adv = np.zeros((n_steps, n_envs))
-    for n in range(n_envs):
-        for t in range(n_steps):
-            for k in range(t, n_steps):
-                if term[k, n]:
-                    after = 0.0
-                elif trunc[k, n]:
-                    after = batch["final_values"][k, n]
-                elif k == n_steps - 1:
-                    after = batch["last_values"][n]
-                else:
-                    after = v[k + 1, n]
-                delta = r[k, n] + gamma * after - v[k, n]
-                adv[t, n] += (gamma * lam) ** (k - t) * delta
-                if term[k, n] or trunc[k, n]:
-                    break
-    return adv
-
-
-def test_gae_worked_example():
-    ones = np.ones((3, 3))
-    terminated = np.zeros((3, 3), bool)
-    truncated = np.zeros((3, 3), bool)
-    terminated[1, 1] = True  # env 1: the episode ends at step 1
-    truncated[1, 2] = True  # env 2: a time limit cuts it at step 1
-    final_values = np.full((3, 3), np.nan)
-    final_values[1, 2] = 3.0
-    adv, ret = gae_advantages(
-        ones, ones, terminated, truncated, np.ones(3), final_values, gamma=0.5, lam=0.5
-    )
-    expected = [[0.65625, 0.5, 0.875], [0.625, 0.0, 1.5], [0.5, 0.5, 0.5]]
-    np.testing.assert_allclose(adv, expected)
-    np.testing.assert_allclose(ret, adv + 1.0)
-
-
-def test_gae_lambda_zero_is_the_td_residual():
-    batch = gae_random_batch(np.random.default_rng(0))
-    adv, ret = gae_advantages(**batch, gamma=0.9, lam=0.0)
-    after = np.vstack([batch["values"][1:], batch["last_values"]])
-    after = np.where(batch["truncated"], batch["final_values"], after)
-    after = np.where(batch["terminated"], 0.0, after)
-    delta = batch["rewards"] + 0.9 * after - batch["values"]
-    np.testing.assert_allclose(adv, delta, atol=1e-12)
-    np.testing.assert_allclose(ret, adv + batch["values"], atol=1e-12)
-
-
-def test_gae_lambda_one_is_the_monte_carlo_return_minus_v():
-    # only terminations, and every env terminates at the last step: no bootstrap
-    batch = gae_random_batch(np.random.default_rng(1))
-    batch["truncated"][:] = False
-    batch["terminated"][-1] = True
-    gamma = 0.9
-    adv, ret = gae_advantages(**batch, gamma=gamma, lam=1.0)
-    r, term = batch["rewards"], batch["terminated"]
-    mc = np.zeros_like(r)
-    for n in range(r.shape[1]):
-        for t in range(r.shape[0]):
-            k = t
-            while True:
-                mc[t, n] += gamma ** (k - t) * r[k, n]
-                if term[k, n]:
-                    break
-                k += 1
-    np.testing.assert_allclose(adv, mc - batch["values"], atol=1e-12)
-    np.testing.assert_allclose(ret, mc, atol=1e-12)
-
-
-def test_gae_matches_the_naive_sum():
-    for seed, (gamma, lam) in enumerate([(0.9, 0.7), (0.99, 0.95), (0.5, 1.0)]):
-        batch = gae_random_batch(np.random.default_rng(10 + seed), 15, 6)
-        adv, _ = gae_advantages(**batch, gamma=gamma, lam=lam)
-        np.testing.assert_allclose(adv, gae_naive_sum(batch, gamma, lam), atol=1e-12)
-
-
-def test_gae_no_leakage_across_episode_ends():
-    rng = np.random.default_rng(2)
-    batch = gae_random_batch(rng, 10, 3)
-    batch["terminated"][:] = False
-    batch["truncated"][:] = False
-    batch["terminated"][4, 0] = True  # env 0: terminal state at step 4
-    batch["truncated"][4, 1] = True  # env 1: time limit at step 4
-    adv, _ = gae_advantages(**batch, gamma=0.9, lam=0.95)
-    # whatever happens after the ends (next episodes, the bootstrap value) is irrelevant
-    changed = {k: v.copy() for k, v in batch.items()}
-    changed["rewards"][5:] += 10.0
-    changed["values"][5:] -= 10.0
-    changed["last_values"] += 10.0
-    adv_changed, _ = gae_advantages(**changed, gamma=0.9, lam=0.95)
-    np.testing.assert_allclose(adv_changed[:5, :2], adv[:5, :2], atol=1e-12)
-    # and each env alone gives its column of the batch
-    for n in range(3):
-        alone, _ = gae_advantages(
-            **{k: v[..., n : n + 1] for k, v in batch.items()}, gamma=0.9, lam=0.95
-        )
-        np.testing.assert_allclose(alone[:, 0], adv[:, n], atol=1e-12)
-
-
-def test_gae_truncation_bootstraps_from_the_final_observation():
-    # reward 1 per step forever, cut by a time limit at step 2: with the exact
-    # critic V = 1 / (1 - gamma) = 10 everywhere, every advantage is 0 at any lambda
-    gamma, n_steps = 0.9, 6
-    rewards = np.ones((n_steps, 1))
-    values = np.full((n_steps, 1), 10.0)
-    terminated = np.zeros((n_steps, 1), bool)
-    truncated = np.zeros((n_steps, 1), bool)
-    truncated[2, 0] = True
-    final_values = np.full((n_steps, 1), np.nan)
-    final_values[2, 0] = 10.0
-    last = np.array([10.0])
-    for lam in (0.0, 0.95, 1.0):
-        adv, ret = gae_advantages(
-            rewards, values, terminated, truncated, last, final_values, gamma, lam
-        )
-        np.testing.assert_allclose(adv, 0.0, atol=1e-12)
-        np.testing.assert_allclose(ret, 10.0, atol=1e-12)
-    # the next row is the next episode's first observation: it must not be used
-    values[3, 0] = -5.0
-    adv, _ = gae_advantages(
-        rewards, values, terminated, truncated, last, final_values, gamma, 0.95
-    )
-    assert adv[2, 0] == pytest.approx(0.0, abs=1e-12)
-    # both flags set: the state is terminal, so nothing is bootstrapped
-    terminated[2, 0] = True
-    adv, _ = gae_advantages(
-        rewards, values, terminated, truncated, last, final_values, gamma, 0.95
-    )
-    assert adv[2, 0] == pytest.approx(1.0 - 10.0)
-
-
-# --------------------------------------------------------------------------------------
-# 12. How do you compute a running mean and variance in one pass?
+# 9. How do you compute a running mean and variance in one pass?
 # Handbook: coding/stats-sampling-search/#welford-variance
 # --------------------------------------------------------------------------------------
 

@@ -1,0 +1,535 @@
+"""The ML coding round: Learning loops: factorisation, Q-learning, bandits and GAE. Practice file with 4 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy pytest
+    pytest learning-loops.py                 # every exercise
+    pytest learning-loops.py -k <function>   # one exercise, e.g. -k als
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+
+# --------------------------------------------------------------------------------------
+# 1. How do you implement matrix factorisation with alternating least squares?
+# Handbook: coding/learning-loops/#als-matrix-factorization
+# --------------------------------------------------------------------------------------
+
+
+def als(
+    R: np.ndarray,
+    mask: np.ndarray,
+    rank: int,
+    reg: float,
+    n_iters: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Matrix factorisation R ~ U @ V.T by alternating least squares on observed
+    entries.
+
+    R (m, n) ratings, mask (m, n) True where observed. Minimises
+    L = sum over observed (i, j) of (R[i, j] - U[i] @ V[j]) ** 2
+        + reg * (|U|^2 + |V|^2).
+    Start from small random U (m, rank) and V (n, rank); each iteration solves exactly
+    for every row of U with V fixed, then for every row of V with U fixed. Returns
+    (U, V, losses), losses[t] = L after iteration t.
+    """
+    raise NotImplementedError
+
+
+def low_rank_problem(seed, m=40, n=30, rank=2, observed=0.5):
+    rng = np.random.default_rng(seed)
+    R = rng.normal(size=(m, rank)) @ rng.normal(size=(rank, n))
+    mask = rng.random((m, n)) < observed
+    return R, mask
+
+
+def test_als_worked_example():
+    R = np.outer([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0])  # rank 1; R[3, 2] = 12
+    mask = np.ones_like(R, dtype=bool)
+    mask[3, 2] = False  # hide one entry
+    U, V, _ = als(R, mask, rank=1, reg=1e-3, n_iters=200, rng=np.random.default_rng(0))
+    assert abs(U[3] @ V[2] - 12.0) < 0.1
+
+
+def test_als_loss_never_increases_and_v_is_optimal():
+    R, mask = low_rank_problem(1)
+    U, V, losses = als(
+        R, mask, rank=2, reg=0.1, n_iters=20, rng=np.random.default_rng(0)
+    )
+    assert len(losses) == 20
+    assert np.all(np.diff(losses) <= 1e-9 * losses[0])
+    # after the last V step, the gradient of L with respect to V is zero
+    residual = np.where(mask, R - U @ V.T, 0.0)
+    grad_V = -2 * residual.T @ U + 2 * 0.1 * V
+    np.testing.assert_allclose(grad_V, 0.0, atol=1e-8)
+
+
+def test_als_recovers_hidden_entries_of_a_low_rank_matrix():
+    R, mask = low_rank_problem(2)
+    U, V, _ = als(R, mask, rank=2, reg=1e-3, n_iters=100, rng=np.random.default_rng(0))
+    rmse = np.sqrt(np.mean((U @ V.T - R)[~mask] ** 2))
+    assert rmse < 0.05
+
+
+# --------------------------------------------------------------------------------------
+# 2. How do you implement tabular Q-learning on a grid world?
+# Handbook: coding/learning-loops/#q-learning-grid
+# --------------------------------------------------------------------------------------
+
+
+MOVES = [(-1, 0), (1, 0), (0, -1), (0, 1)]  # actions 0..3: up, down, left, right
+
+
+def q_update(
+    Q: np.ndarray,
+    s: int,
+    a: int,
+    r: float,
+    s_next: int,
+    done: bool,
+    alpha: float,
+    gamma: float,
+) -> None:
+    """One Q-learning update, in place: Q[s, a] += alpha * (target - Q[s, a]), where
+    target = r if done else r + gamma * max(Q[s_next])."""
+    raise NotImplementedError
+
+
+def q_learning_grid(
+    n_rows: int,
+    n_cols: int,
+    goal: tuple[int, int],
+    episodes: int,
+    rng: np.random.Generator,
+    alpha: float = 0.5,
+    gamma: float = 0.9,
+    epsilon: float = 0.2,
+    max_steps: int = 100,
+) -> np.ndarray:
+    """Tabular Q-learning on a grid. State r * n_cols + c; every episode starts at
+    (0, 0); actions move as in MOVES, and a move off the grid leaves the agent where it
+    is. Every step gives reward -1; reaching the goal ends the episode. Behaviour is
+    epsilon-greedy (a random action with probability epsilon, else argmax Q). Q starts
+    at zeros. Returns Q of shape (n_rows * n_cols, 4)."""
+    raise NotImplementedError
+
+
+def greedy_path_length(Q, n_rows, n_cols, goal, limit=50):
+    r, c = 0, 0
+    for step in range(1, limit + 1):
+        dr, dc = [(-1, 0), (1, 0), (0, -1), (0, 1)][int(np.argmax(Q[r * n_cols + c]))]
+        r, c = min(max(r + dr, 0), n_rows - 1), min(max(c + dc, 0), n_cols - 1)
+        if (r, c) == goal:
+            return step
+    return None  # the greedy policy never arrives
+
+
+def test_q_learning_worked_example():
+    Q = np.zeros((2, 4))
+    Q[1] = [0.0, -2.0, 1.0, 0.5]
+    q_update(Q, 0, 3, -1.0, 1, False, alpha=0.5, gamma=0.9)
+    assert Q[0, 3] == pytest.approx(0.5 * (-1.0 + 0.9 * 1.0))
+    q_update(Q, 0, 2, -1.0, 1, True, alpha=0.5, gamma=0.9)  # terminal: no bootstrap
+    assert Q[0, 2] == pytest.approx(-0.5)
+
+
+def test_q_learning_grid_learns_a_shortest_path():
+    Q = q_learning_grid(4, 5, (3, 4), episodes=300, rng=np.random.default_rng(0))
+    assert Q.shape == (20, 4)
+    assert greedy_path_length(Q, 4, 5, (3, 4)) == 7  # 3 down and 4 right, in some order
+
+
+def test_q_learning_grid_start_value_is_the_optimal_return():
+    # the optimal return from the start is -(1 + 0.9 + ... + 0.9^6) for 7 steps
+    Q = q_learning_grid(4, 5, (3, 4), episodes=300, rng=np.random.default_rng(1))
+    optimal = -sum(0.9**t for t in range(7))
+    assert Q[0].max() == pytest.approx(optimal, abs=0.05)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Implement ε-greedy, UCB1 and Thompson sampling for a Bernoulli bandit, and compare their regret.
+# Handbook: coding/learning-loops/#bandit-algorithms
+# --------------------------------------------------------------------------------------
+
+
+class EpsilonGreedy:
+    """With probability epsilon, play an arm drawn uniformly from all n_arms (the
+    greedy one included); otherwise the arm with the highest empirical mean, where an
+    arm never played counts as best, so every arm is tried early. Ties go to the
+    lowest index. self.counts[a]: plays of arm a; self.means[a]: its mean reward."""
+
+    def __init__(self, n_arms: int, epsilon: float = 0.1):
+        raise NotImplementedError
+
+    def select(self, rng: np.random.Generator) -> int:
+        raise NotImplementedError
+
+    def update(self, arm: int, reward: float) -> None:
+        raise NotImplementedError
+
+
+class UCB1:
+    """Auer, Cesa-Bianchi and Fischer (2002). index() returns, for every arm,
+    means[a] + sqrt(2 ln t / counts[a]), with t the number of plays so far (all
+    arms), and inf for an arm never played. select(rng) plays the arm with the
+    largest index, the lowest index among ties, so each arm is played once first, in
+    order; it uses no randomness (rng is accepted for the common interface)."""
+
+    def __init__(self, n_arms: int):
+        raise NotImplementedError
+
+    def index(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def select(self, rng: np.random.Generator) -> int:
+        raise NotImplementedError
+
+    def update(self, arm: int, reward: float) -> None:
+        raise NotImplementedError
+
+
+class ThompsonSampling:
+    """Bernoulli Thompson sampling with a Beta(1, 1) prior on every arm. self.alpha[a]
+    is 1 + successes of arm a, self.beta[a] is 1 + failures (rewards are 0 or 1).
+    select(rng) draws one mean per arm from its Beta posterior and plays the largest."""
+
+    def __init__(self, n_arms: int):
+        raise NotImplementedError
+
+    def select(self, rng: np.random.Generator) -> int:
+        raise NotImplementedError
+
+    def update(self, arm: int, reward: float) -> None:
+        raise NotImplementedError
+
+
+def run(policy, probs, horizon: int, rng: np.random.Generator) -> np.ndarray:
+    """Play `horizon` rounds against Bernoulli arms with success probabilities `probs`:
+    arm = policy.select(rng), reward 1 with probability probs[arm] (drawn with rng),
+    else 0, then policy.update(arm, reward). Return the cumulative pseudo-regret after
+    every round, shape (horizon,): regret[t - 1] = t * max(probs) - (sum of
+    probs[arm] over the first t rounds); it uses the means, not the noisy rewards."""
+    raise NotImplementedError
+
+
+def bandit_policies(n_arms):
+    return {
+        "epsilon-greedy": EpsilonGreedy(n_arms, epsilon=0.1),
+        "UCB1": UCB1(n_arms),
+        "Thompson": ThompsonSampling(n_arms),
+    }
+
+
+def test_bandit_worked_example():
+    ucb = UCB1(2)
+    for arm, reward in [(0, 1), (1, 0), (0, 1), (0, 0)]:
+        ucb.update(arm, reward)
+    # t = 4 plays; arm 0: mean 2/3 from 3 plays, arm 1: mean 0 from 1 play
+    expected = [2 / 3 + math.sqrt(2 * math.log(4) / 3), math.sqrt(2 * math.log(4))]
+    assert ucb.index() == pytest.approx(expected)
+    assert ucb.index() == pytest.approx([1.62802, 1.66511], abs=1e-5)
+    assert ucb.select(np.random.default_rng(0)) == 1  # the arm with mean 0 wins
+    ucb.update(1, 0)
+    assert ucb.index() == pytest.approx([1.70251, 1.26864], abs=1e-5)
+    assert ucb.select(np.random.default_rng(0)) == 0
+    ts = ThompsonSampling(2)
+    for arm, reward in [(0, 1), (0, 1), (0, 0), (1, 0)]:
+        ts.update(arm, reward)
+    assert ts.alpha == pytest.approx([3, 1])
+    assert ts.beta == pytest.approx([2, 2])
+
+
+def test_bandit_selection_probabilities():
+    # Thompson, posteriors Beta(3, 2) and Beta(1, 2): P(arm 0) = P(X > Y) = 0.8
+    ts = ThompsonSampling(2)
+    for arm, reward in [(0, 1), (0, 1), (0, 0), (1, 0)]:
+        ts.update(arm, reward)
+    rng = np.random.default_rng(1)
+    share = np.mean([ts.select(rng) == 0 for _ in range(20_000)])
+    assert share == pytest.approx(0.8, abs=0.015)  # 5 standard errors
+    # epsilon-greedy: the greedy arm with probability 1 - 0.3 + 0.3 / 3 = 0.8
+    eg = EpsilonGreedy(3, epsilon=0.3)
+    for arm, reward in [(0, 0), (1, 1), (2, 0), (1, 0)]:
+        eg.update(arm, reward)
+    assert list(eg.counts) == [1, 2, 1]
+    assert eg.means == pytest.approx([0.0, 0.5, 0.0])
+    rng = np.random.default_rng(2)
+    picks = np.bincount([eg.select(rng) for _ in range(20_000)], minlength=3)
+    assert picks / 20_000 == pytest.approx([0.1, 0.8, 0.1], abs=0.015)
+
+
+def test_bandit_ucb1_plays_every_arm_once_and_breaks_ties_by_index():
+    ucb = UCB1(4)
+    assert np.all(np.isinf(ucb.index()))
+    first = []
+    for reward in [1, 0, 1, 0]:
+        first.append(ucb.select(np.random.default_rng(len(first))))
+        ucb.update(first[-1], reward)
+    assert first == [0, 1, 2, 3]
+    # arms 0 and 2 now tie (mean 1, one play each): the lower index, whatever the rng
+    assert ucb.index()[0] == ucb.index()[2]
+    picks = {ucb.select(np.random.default_rng(seed)) for seed in range(5)}
+    assert picks == {0}
+    # selecting changes nothing: only update does
+    assert list(ucb.counts) == [1, 1, 1, 1]
+
+
+def test_bandit_thompson_posterior_counts_successes_and_failures():
+    ts = ThompsonSampling(3)
+    assert ts.alpha == pytest.approx([1, 1, 1])
+    assert ts.beta == pytest.approx([1, 1, 1])
+    rng = np.random.default_rng(3)
+    arms = rng.integers(3, size=200)
+    rewards = (rng.random(200) < 0.4).astype(float)
+    for arm, reward in zip(arms, rewards):
+        ts.update(int(arm), reward)
+    successes = np.bincount(arms, weights=rewards, minlength=3)
+    failures = np.bincount(arms, weights=1 - rewards, minlength=3)
+    assert ts.alpha == pytest.approx(1 + successes)
+    assert ts.beta == pytest.approx(1 + failures)
+    # through run(): every round adds exactly one observation
+    ts = ThompsonSampling(3)
+    run(ts, [0.2, 0.5, 0.7], 500, np.random.default_rng(4))
+    assert np.sum(ts.alpha + ts.beta - 2) == pytest.approx(500)
+
+
+def test_bandit_run_returns_the_pseudo_regret():
+    class AlwaysArmOne:
+        def __init__(self):
+            self.rewards = []
+
+        def select(self, rng):
+            return 1
+
+        def update(self, arm, reward):
+            self.rewards.append(reward)
+
+    policy = AlwaysArmOne()
+    regret = run(policy, [0.7, 0.3], 10_000, np.random.default_rng(5))
+    assert regret.shape == (10_000,)
+    # the gap 0.4 per round, exactly: no reward noise in the pseudo-regret
+    assert regret == pytest.approx(0.4 * np.arange(1, 10_001))
+    assert set(policy.rewards) == {0.0, 1.0}
+    assert np.mean(policy.rewards) == pytest.approx(0.3, abs=0.025)  # 5 s.e.
+
+
+def test_bandit_policies_beat_uniform_random_play():
+    # 2 arms, gap 0.4: playing uniformly at random costs 0.2 per round, 2,000 in all
+    for name, policy in bandit_policies(2).items():
+        regret = run(policy, [0.7, 0.3], 10_000, np.random.default_rng(6))
+        assert regret[-1] < 0.25 * 2_000, name
+
+
+def test_bandit_regret_growth_sublinear_or_linear():
+    # 3 runs each; regret summed over the runs at T = 1,000 and at 10T = 10,000
+    probs, seeds = [0.7, 0.3], range(10, 13)
+    for name in ["UCB1", "Thompson"]:
+        curves = [
+            run(bandit_policies(2)[name], probs, 10_000, np.random.default_rng(s))
+            for s in seeds
+        ]
+        at_t = sum(c[999] for c in curves)
+        at_10t = sum(c[-1] for c in curves)
+        assert at_10t < 4 * at_t, name  # linear growth would give about 10 times
+    # fixed epsilon: after the start, regret per round ~ epsilon * (mean gap of all
+    # arms) = 0.1 * 0.2 = 0.02, for ever
+    curves = [
+        run(EpsilonGreedy(2, 0.1), probs, 10_000, np.random.default_rng(s))
+        for s in seeds
+    ]
+    per_round = np.mean([(c[-1] - c[999]) / 9_000 for c in curves])
+    assert per_round == pytest.approx(0.02, rel=0.2)
+
+
+# --------------------------------------------------------------------------------------
+# 4. Compute generalised advantage estimates (GAE) for a batch of rollouts with episode ends.
+# Handbook: coding/learning-loops/#gae-advantages
+# --------------------------------------------------------------------------------------
+
+
+def gae_advantages(
+    rewards: np.ndarray,
+    values: np.ndarray,
+    terminated: np.ndarray,
+    truncated: np.ndarray,
+    last_values: np.ndarray,
+    final_values: np.ndarray,
+    gamma: float = 0.99,
+    lam: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Generalised advantage estimates for a rollout of T steps in N parallel envs.
+
+    rewards, values, terminated, truncated, final_values: shape (T, N). values[t] is
+    V(s_t), the value of the observation at which action t was taken; rewards[t],
+    terminated[t] and truncated[t] are what step t returned. An env that ends an
+    episode at step t resets, so values[t + 1] belongs to its next episode.
+    final_values[t]: V of the true final observation of an episode cut by a time
+    limit at step t, read only where truncated[t] (other entries may be anything,
+    even nan). last_values (N,): V of the observation after step T - 1.
+
+    The value after step t is 0 if terminated[t] (also when truncated[t]), else
+    final_values[t] if truncated[t], else values[t + 1] (last_values for t = T - 1).
+    delta_t = rewards[t] + gamma * (value after step t) - values[t]
+    A_t = delta_t + gamma * lam * A_{t+1}, the sum stopping after a step that ended
+    an episode (terminated or truncated) and after step T - 1.
+    Returns (advantages, returns), both (T, N), with returns = advantages + values.
+    """
+    raise NotImplementedError
+
+
+def gae_random_batch(rng, n_steps=12, n_envs=5):
+    """Random rollout arrays with terminations and truncations, as keyword arguments."""
+    terminated = rng.random((n_steps, n_envs)) < 0.15
+    truncated = (rng.random((n_steps, n_envs)) < 0.1) & ~terminated
+    return {
+        "rewards": rng.normal(size=(n_steps, n_envs)),
+        "values": rng.normal(size=(n_steps, n_envs)),
+        "terminated": terminated,
+        "truncated": truncated,
+        "last_values": rng.normal(size=n_envs),
+        "final_values": rng.normal(size=(n_steps, n_envs)),
+    }
+
+
+def gae_naive_sum(batch, gamma, lam):
+    """The definition, O(T^2) per env: A_t = sum over l of (gamma lam)^l delta_{t+l},
+    up to the end of t's episode segment."""
+    r, v = batch["rewards"], batch["values"]
+    term, trunc = batch["terminated"], batch["truncated"]
+    n_steps, n_envs = r.shape
+    adv = np.zeros((n_steps, n_envs))
+    for n in range(n_envs):
+        for t in range(n_steps):
+            for k in range(t, n_steps):
+                if term[k, n]:
+                    after = 0.0
+                elif trunc[k, n]:
+                    after = batch["final_values"][k, n]
+                elif k == n_steps - 1:
+                    after = batch["last_values"][n]
+                else:
+                    after = v[k + 1, n]
+                delta = r[k, n] + gamma * after - v[k, n]
+                adv[t, n] += (gamma * lam) ** (k - t) * delta
+                if term[k, n] or trunc[k, n]:
+                    break
+    return adv
+
+
+def test_gae_worked_example():
+    ones = np.ones((3, 3))
+    terminated = np.zeros((3, 3), bool)
+    truncated = np.zeros((3, 3), bool)
+    terminated[1, 1] = True  # env 1: the episode ends at step 1
+    truncated[1, 2] = True  # env 2: a time limit cuts it at step 1
+    final_values = np.full((3, 3), np.nan)
+    final_values[1, 2] = 3.0
+    adv, ret = gae_advantages(
+        ones, ones, terminated, truncated, np.ones(3), final_values, gamma=0.5, lam=0.5
+    )
+    expected = [[0.65625, 0.5, 0.875], [0.625, 0.0, 1.5], [0.5, 0.5, 0.5]]
+    np.testing.assert_allclose(adv, expected)
+    np.testing.assert_allclose(ret, adv + 1.0)
+
+
+def test_gae_lambda_zero_is_the_td_residual():
+    batch = gae_random_batch(np.random.default_rng(0))
+    adv, ret = gae_advantages(**batch, gamma=0.9, lam=0.0)
+    after = np.vstack([batch["values"][1:], batch["last_values"]])
+    after = np.where(batch["truncated"], batch["final_values"], after)
+    after = np.where(batch["terminated"], 0.0, after)
+    delta = batch["rewards"] + 0.9 * after - batch["values"]
+    np.testing.assert_allclose(adv, delta, atol=1e-12)
+    np.testing.assert_allclose(ret, adv + batch["values"], atol=1e-12)
+
+
+def test_gae_lambda_one_is_the_monte_carlo_return_minus_v():
+    # only terminations, and every env terminates at the last step: no bootstrap
+    batch = gae_random_batch(np.random.default_rng(1))
+    batch["truncated"][:] = False
+    batch["terminated"][-1] = True
+    gamma = 0.9
+    adv, ret = gae_advantages(**batch, gamma=gamma, lam=1.0)
+    r, term = batch["rewards"], batch["terminated"]
+    mc = np.zeros_like(r)
+    for n in range(r.shape[1]):
+        for t in range(r.shape[0]):
+            k = t
+            while True:
+                mc[t, n] += gamma ** (k - t) * r[k, n]
+                if term[k, n]:
+                    break
+                k += 1
+    np.testing.assert_allclose(adv, mc - batch["values"], atol=1e-12)
+    np.testing.assert_allclose(ret, mc, atol=1e-12)
+
+
+def test_gae_matches_the_naive_sum():
+    for seed, (gamma, lam) in enumerate([(0.9, 0.7), (0.99, 0.95), (0.5, 1.0)]):
+        batch = gae_random_batch(np.random.default_rng(10 + seed), 15, 6)
+        adv, _ = gae_advantages(**batch, gamma=gamma, lam=lam)
+        np.testing.assert_allclose(adv, gae_naive_sum(batch, gamma, lam), atol=1e-12)
+
+
+def test_gae_no_leakage_across_episode_ends():
+    rng = np.random.default_rng(2)
+    batch = gae_random_batch(rng, 10, 3)
+    batch["terminated"][:] = False
+    batch["truncated"][:] = False
+    batch["terminated"][4, 0] = True  # env 0: terminal state at step 4
+    batch["truncated"][4, 1] = True  # env 1: time limit at step 4
+    adv, _ = gae_advantages(**batch, gamma=0.9, lam=0.95)
+    # whatever happens after the ends (next episodes, the bootstrap value) is irrelevant
+    changed = {k: v.copy() for k, v in batch.items()}
+    changed["rewards"][5:] += 10.0
+    changed["values"][5:] -= 10.0
+    changed["last_values"] += 10.0
+    adv_changed, _ = gae_advantages(**changed, gamma=0.9, lam=0.95)
+    np.testing.assert_allclose(adv_changed[:5, :2], adv[:5, :2], atol=1e-12)
+    # and each env alone gives its column of the batch
+    for n in range(3):
+        alone, _ = gae_advantages(
+            **{k: v[..., n : n + 1] for k, v in batch.items()}, gamma=0.9, lam=0.95
+        )
+        np.testing.assert_allclose(alone[:, 0], adv[:, n], atol=1e-12)
+
+
+def test_gae_truncation_bootstraps_from_the_final_observation():
+    # reward 1 per step forever, cut by a time limit at step 2: with the exact
+    # critic V = 1 / (1 - gamma) = 10 everywhere, every advantage is 0 at any lambda
+    gamma, n_steps = 0.9, 6
+    rewards = np.ones((n_steps, 1))
+    values = np.full((n_steps, 1), 10.0)
+    terminated = np.zeros((n_steps, 1), bool)
+    truncated = np.zeros((n_steps, 1), bool)
+    truncated[2, 0] = True
+    final_values = np.full((n_steps, 1), np.nan)
+    final_values[2, 0] = 10.0
+    last = np.array([10.0])
+    for lam in (0.0, 0.95, 1.0):
+        adv, ret = gae_advantages(
+            rewards, values, terminated, truncated, last, final_values, gamma, lam
+        )
+        np.testing.assert_allclose(adv, 0.0, atol=1e-12)
+        np.testing.assert_allclose(ret, 10.0, atol=1e-12)
+    # the next row is the next episode's first observation: it must not be used
+    values[3, 0] = -5.0
+    adv, _ = gae_advantages(
+        rewards, values, terminated, truncated, last, final_values, gamma, 0.95
+    )
+    assert adv[2, 0] == pytest.approx(0.0, abs=1e-12)
+    # both flags set: the state is terminal, so nothing is bootstrapped
+    terminated[2, 0] = True
+    adv, _ = gae_advantages(
+        rewards, values, terminated, truncated, last, final_values, gamma, 0.95
+    )
+    assert adv[2, 0] == pytest.approx(1.0 - 10.0)
