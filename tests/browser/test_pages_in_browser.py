@@ -193,7 +193,8 @@ def test_on_a_phone_the_page_starts_with_its_title_not_its_tag_cloud(browser, si
 
 def test_on_a_phone_code_in_a_collapsed_solution_is_as_large_as_code_outside(browser, base_url):
     # Material sets admonitions and details in a smaller font; code sized in em shrank with it
-    # (9.6 px code, 8.7 px outputs in a coding exercise's solution).
+    # (9.6 px code, 8.7 px outputs in a coding exercise's solution). 12 px is the smallest size
+    # Lighthouse counts as legible.
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(base_url + "coding/transformers-llms/")
@@ -211,8 +212,7 @@ def test_on_a_phone_code_in_a_collapsed_solution_is_as_large_as_code_outside(bro
     context.close()
     assert all(sizes.values()), f"a kind of block is missing from the page: {sizes}"
     assert set(sizes["code"]) == set(sizes["solution_code"]) == {"12px"}, sizes
-    assert set(sizes["output"]) == set(sizes["solution_output"]), sizes
-    assert all(float(size[:-2]) >= 10.5 for size in sizes["output"]), sizes
+    assert set(sizes["output"]) == set(sizes["solution_output"]) == {"12px"}, sizes
 
 
 def diagram_pages(site) -> list:
