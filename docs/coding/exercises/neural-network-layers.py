@@ -1,4 +1,4 @@
-"""The ML coding round: Neural-network building blocks. Practice file with 7 exercises.
+"""The ML coding round: Neural-network building blocks. Practice file with 8 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -330,7 +330,155 @@ def test_conv2d_matches_torch():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How does batch normalisation's forward pass work in training and at inference?
+# 4. Implement the backward pass of a 2-D convolution and check it against autograd.
+# Handbook: coding/neural-network-layers/#conv2d-backward
+# --------------------------------------------------------------------------------------
+
+
+def conv2d_backward(
+    x: np.ndarray, w: np.ndarray, dout: np.ndarray, stride: int = 1, padding: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The backward pass of `conv2d` from the forward exercise: a cross-correlation
+    (no kernel flip), zero padding, the same stride in both directions.
+
+    x (N, C, H, W) and w (F, C, kh, kw) are the forward pass's input and weights; dout
+    (N, F, H_out, W_out) is the gradient of the loss with respect to its output.
+    Returns (dx, dw, db): the gradients with respect to x, w and the bias b (F,), each
+    with the shape of what it differentiates.
+    """
+    raise NotImplementedError
+
+
+# (kh, kw, stride, padding) on 9 x 8 inputs. Stride 2 with a 2 x 2 kernel never reads
+# the last row; stride 3 with a 1 x 1 kernel reads every third row and column.
+CONV_BACKWARD_CASES = [
+    (3, 3, 1, 0),
+    (3, 3, 1, 1),
+    (5, 3, 2, 2),
+    (2, 2, 2, 0),
+    (1, 1, 3, 0),
+    (3, 3, 3, 1),
+]
+
+
+def conv2d_loops(x, w, b, stride=1, padding=0):
+    """A reference forward pass, one output position at a time."""
+    kh, kw = w.shape[2:]
+    p = padding
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    ho = (xp.shape[2] - kh) // stride + 1
+    wo = (xp.shape[3] - kw) // stride + 1
+    out = np.empty((len(x), len(w), ho, wo))
+    for u in range(ho):
+        for v in range(wo):
+            win = xp[:, :, u * stride : u * stride + kh, v * stride : v * stride + kw]
+            out[:, :, u, v] = np.einsum("ncij,fcij->nf", win, w) + b
+    return out
+
+
+def test_conv2d_backward_worked_example():
+    x = np.arange(9.0).reshape(1, 1, 3, 3)
+    w = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
+    dx, dw, db = conv2d_backward(x, w, np.ones((1, 1, 2, 2)))
+    np.testing.assert_allclose(dx[0, 0], [[1, 3, 2], [4, 10, 6], [3, 7, 4]])
+    np.testing.assert_allclose(dw[0, 0], [[8, 12], [20, 24]])
+    np.testing.assert_allclose(db, [4])
+    # stride 2: one window; row and column 2 are never read
+    dx, dw, db = conv2d_backward(x, w, np.ones((1, 1, 1, 1)), stride=2)
+    np.testing.assert_allclose(dx[0, 0], [[1, 2, 0], [3, 4, 0], [0, 0, 0]])
+    np.testing.assert_allclose(dw[0, 0], [[0, 1], [3, 4]])
+    np.testing.assert_allclose(db, [1])
+    # stride 2, padding 1: four windows on the padded 5 x 5, the border cropped off
+    dx, _, _ = conv2d_backward(x, w, np.ones((1, 1, 2, 2)), stride=2, padding=1)
+    np.testing.assert_allclose(dx[0, 0], [[4, 3, 4], [2, 1, 2], [4, 3, 4]])
+
+
+def test_conv2d_backward_matches_torch_autograd():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 9, 8))
+    for kh, kw, stride, padding in CONV_BACKWARD_CASES:
+        w, b = rng.normal(size=(4, 3, kh, kw)), rng.normal(size=4)
+        xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+        out = F.conv2d(xt, wt, bt, stride=stride, padding=padding)
+        dout = rng.normal(size=out.shape)
+        out.backward(torch.tensor(dout))
+        grads = conv2d_backward(x, w, dout, stride=stride, padding=padding)
+        for mine, ref in zip(grads, (xt.grad, wt.grad, bt.grad), strict=True):
+            assert mine.shape == ref.shape
+            np.testing.assert_allclose(mine, ref.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_conv2d_backward_matches_torch_nn_grad_and_conv_transpose():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 3, 9, 8))
+    for kh, kw, stride, padding in CONV_BACKWARD_CASES:
+        w = rng.normal(size=(4, 3, kh, kw))
+        ho = (9 + 2 * padding - kh) // stride + 1
+        wo = (8 + 2 * padding - kw) // stride + 1
+        dout = rng.normal(size=(2, 4, ho, wo))
+        dx, dw, _ = conv2d_backward(x, w, dout, stride=stride, padding=padding)
+        xt, wt, gt = torch.tensor(x), torch.tensor(w), torch.tensor(dout)
+        ref_dx = torch.nn.grad.conv2d_input(x.shape, wt, gt, stride, padding)
+        ref_dw = torch.nn.grad.conv2d_weight(xt, w.shape, gt, stride, padding)
+        np.testing.assert_allclose(dx, ref_dx.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(dw, ref_dw.numpy(), rtol=1e-10, atol=1e-12)
+        # dx is a transposed convolution of dout; output_padding restores the rows
+        # that the stride's remainder dropped
+        extra = ((9 + 2 * padding - kh) % stride, (8 + 2 * padding - kw) % stride)
+        ref_dx = F.conv_transpose2d(gt, wt, None, stride, padding, extra)
+        np.testing.assert_allclose(dx, ref_dx.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_conv2d_backward_dx_is_a_full_convolution_with_the_flipped_kernel():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(2, 3, 9, 8))
+    for kh, kw, s, p in CONV_BACKWARD_CASES:
+        w = rng.normal(size=(4, 3, kh, kw))
+        dout = rng.normal(size=conv2d_loops(x, w, np.zeros(4), s, p).shape)
+        dx, _, _ = conv2d_backward(x, w, dout, stride=s, padding=p)
+        # dilate dout by the stride, pad it by k - 1 ("full"), correlate it with the
+        # kernel flipped in both directions and its channel axes swapped
+        n, f, ho, wo = dout.shape
+        dilated = np.zeros((n, f, s * (ho - 1) + 1, s * (wo - 1) + 1))
+        dilated[:, :, ::s, ::s] = dout
+        full = np.pad(dilated, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))
+        flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
+        dxp = np.zeros((2, 3, 9 + 2 * p, 8 + 2 * p))
+        corr = conv2d_loops(full, flipped, np.zeros(3))
+        dxp[:, :, : corr.shape[2], : corr.shape[3]] = corr
+        np.testing.assert_allclose(dx, dxp[:, :, p : p + 9, p : p + 8], rtol=1e-10)
+
+
+def test_conv2d_backward_passes_central_differences():
+    rng = np.random.default_rng(3)
+    params = {
+        "x": rng.normal(size=(1, 2, 4, 5)),
+        "w": rng.normal(size=(2, 2, 3, 2)),
+        "b": rng.normal(size=2),
+    }
+    dout = rng.normal(size=(1, 2, 2, 3))
+    grads = dict(zip("xwb", conv2d_backward(params["x"], params["w"], dout, 2, 1)))
+
+    def loss():
+        return np.sum(conv2d_loops(params["x"], params["w"], params["b"], 2, 1) * dout)
+
+    eps = 1e-6
+    for name, a in params.items():
+        numeric = np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            old = a[idx]
+            a[idx] = old + eps
+            up = loss()
+            a[idx] = old - eps
+            down = loss()
+            a[idx] = old
+            numeric[idx] = (up - down) / (2 * eps)
+        rel = np.abs(numeric - grads[name]).max() / np.abs(grads[name]).max()
+        assert rel < 1e-7
+
+
+# --------------------------------------------------------------------------------------
+# 5. How does batch normalisation's forward pass work in training and at inference?
 # Handbook: coding/neural-network-layers/#batchnorm-forward
 # --------------------------------------------------------------------------------------
 
@@ -399,7 +547,7 @@ def test_batchnorm_does_not_modify_its_inputs():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you implement layer normalisation and RMSNorm?
+# 6. How do you implement layer normalisation and RMSNorm?
 # Handbook: coding/neural-network-layers/#layernorm-forward
 # --------------------------------------------------------------------------------------
 
@@ -453,7 +601,7 @@ def test_layer_norm_is_independent_of_the_batch():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you implement dropout, and why scale at training time?
+# 7. How do you implement dropout, and why scale at training time?
 # Handbook: coding/neural-network-layers/#inverted-dropout
 # --------------------------------------------------------------------------------------
 
@@ -489,7 +637,7 @@ def test_dropout_eval_and_edge_cases():
 
 
 # --------------------------------------------------------------------------------------
-# 7. Implement an LSTM cell's forward pass.
+# 8. Implement an LSTM cell's forward pass.
 # Handbook: coding/neural-network-layers/#lstm-cell-forward
 # --------------------------------------------------------------------------------------
 
