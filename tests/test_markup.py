@@ -110,13 +110,15 @@ def test_every_page_has_no_stray_paragraph_end_no_duplicate_id_and_no_empty_tabi
 
 
 PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-LIST_MARKER_LINE = re.compile(r"^\s*[-*] \S.*", re.M)
+# A bullet, or a numbered step with a bold lead-in ("3. **Data and labels.**"); a bare "3. " can
+# be a sentence that wrapped after a number.
+LIST_MARKER_LINE = re.compile(r"^\s*(?:[-*] \S|\d{1,2}\. <strong>).*", re.M)
 
 
 def swallowed_list_items(html: str) -> list[str]:
     """Lines of a paragraph that start with a list marker: a list item Python-Markdown read as
-    text, because an earlier item held a second block (a display formula) and the next item did
-    not start after a blank line."""
+    text, because an earlier item held a second block (a display formula, a table, a nested list)
+    and the next item did not start after a blank line."""
     return [line.strip()[:60] for p in PARAGRAPH.findall(html) for line in LIST_MARKER_LINE.findall(p)]
 
 
@@ -124,7 +126,11 @@ def test_swallowed_list_items_are_found():
     assert swallowed_list_items("<p>the formula\n- <strong>Next.</strong> item</p>") == [
         "- <strong>Next.</strong> item"
     ]
+    assert swallowed_list_items("<p>a table\n3. <strong>Data.</strong> Logs</p>") == [
+        "3. <strong>Data.</strong> Logs"
+    ]
     assert swallowed_list_items("<ul><li>a</li></ul><p>x - y, and\nmore</p>") == []
+    assert swallowed_list_items("<p>the coarse answer,\n3. On the single Gaussian</p>") == []
 
 
 def test_no_page_shows_a_list_item_as_text(site):
