@@ -3,6 +3,9 @@
 // longer has that anchor; this script looks the anchor up in the question index (drill-data.js,
 // written by the build for the Drill page) and replaces the address with the answer's new page.
 // The index is loaded only when the address names an anchor this page does not have.
+// loadIndex and pageHref repeat drill.js's script loader and offline-URL mapping (about ten
+// lines): drill.js loads only on two pages, and sharing them would put a third script on every
+// page or make this one wait for drill.js. A change to either belongs in both.
 (function () {
   // This file is SITE/javascripts/moved-answers.js; the site root is one level up (on file:// too).
   const ROOT = new URL("../", document.currentScript.src);
