@@ -1,4 +1,4 @@
-"""The ML coding round: Optimisers, training loops and efficient layers. Practice file with 5 exercises.
+"""The ML coding round: Optimisers, training loops and efficient layers. Practice file with 6 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -145,7 +145,124 @@ def test_adam_matches_torch_adam_and_adamw():
 
 
 # --------------------------------------------------------------------------------------
-# 3. Implement reverse-mode automatic differentiation for scalars.
+# 3. Implement a warmup-then-cosine learning-rate schedule and gradient clipping by global norm.
+# Handbook: coding/optimisers-training/#warmup-cosine-clipping
+# --------------------------------------------------------------------------------------
+
+
+def lr_at(
+    step: int,
+    base_lr: float,
+    warmup_steps: int,
+    total_steps: int,
+    min_lr: float = 0.0,
+) -> float:
+    """The learning rate of optimizer step `step` (0-based: the rate the update
+    numbered `step` uses). Needs 0 <= warmup_steps <= total_steps.
+
+        step < warmup_steps:  base_lr * (step + 1) / warmup_steps
+        step < total_steps:   min_lr + (base_lr - min_lr) * (1 + cos(pi * p)) / 2,
+                              p = (step - warmup_steps) / (total_steps - warmup_steps)
+        otherwise:            min_lr
+    """
+    raise NotImplementedError
+
+
+def clip_by_global_norm(
+    grads: list[np.ndarray], max_norm: float, eps: float = 1e-6
+) -> tuple[list[np.ndarray], float]:
+    """Clip a list of gradients (one array per parameter) by their global L2 norm:
+
+        norm = sqrt(sum over every array of sum(g ** 2))
+        every g is multiplied by min(1, max_norm / (norm + eps))
+
+    Returns (clipped gradients, norm before clipping); the inputs are not modified.
+    """
+    raise NotImplementedError
+
+
+def test_lr_worked_example():
+    lrs = [lr_at(s, 1.0, 4, 12, 0.1) for s in (0, 1, 2, 3, 4, 6, 8, 10, 12, 20)]
+    expected = [0.25, 0.5, 0.75, 1.0, 1.0, 0.868198, 0.55, 0.231802, 0.1, 0.1]
+    np.testing.assert_allclose(lrs, expected, atol=1e-6)
+
+
+def test_lr_edge_cases():
+    # no warmup, or one warmup step: the first step is at the peak
+    assert lr_at(0, 0.5, 0, 100, 0.0) == pytest.approx(0.5)
+    assert lr_at(0, 0.5, 1, 100, 0.0) == pytest.approx(0.5)
+    # past the end, and warmup as long as the run: min_lr, no division by zero
+    assert lr_at(10**6, 0.5, 10, 100, 0.01) == pytest.approx(0.01)
+    assert lr_at(9, 0.5, 10, 10, 0.01) == pytest.approx(0.5)
+    assert lr_at(10, 0.5, 10, 10, 0.01) == pytest.approx(0.01)
+    # rises during warmup, never rises after, stays within [min_lr, base_lr]
+    lrs = np.array([lr_at(s, 0.5, 10, 100, 0.01) for s in range(120)])
+    assert np.all(np.diff(lrs[:10]) > 0) and np.all(np.diff(lrs[9:]) <= 1e-15)
+    assert lrs.max() == pytest.approx(0.5) and lrs.min() == pytest.approx(0.01)
+
+
+def test_lr_matches_torch_schedulers():
+    base, low = 3e-4, 3e-5
+    for warmup, total in ((0, 50), (1, 50), (10, 100), (37, 1000)):
+        param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([param], lr=base)
+        sched = torch.optim.lr_scheduler
+        cosine = sched.CosineAnnealingLR(opt, T_max=total - warmup, eta_min=low)
+        scheduler = cosine
+        if warmup > 0:
+            # LinearLR cannot start at 0 (it needs start_factor > 0); (step + 1) /
+            # warmup is start_factor 1 / warmup, reaching 1 at step warmup - 1
+            ramp = sched.LinearLR(opt, 1 / warmup, 1.0, total_iters=warmup - 1)
+            scheduler = sched.SequentialLR(opt, [ramp, cosine], milestones=[warmup])
+        ours, theirs = [], []
+        for step in range(total + 1):
+            ours.append(lr_at(step, base, warmup, total, low))
+            theirs.append(opt.param_groups[0]["lr"])
+            opt.step()  # no gradient, so no update; PyTorch expects it first
+            scheduler.step()
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0)
+
+
+def test_clip_worked_example():
+    (a, b), norm = clip_by_global_norm([np.array([3.0, 4.0]), np.array([12.0])], 1.0)
+    assert norm == 13.0
+    np.testing.assert_allclose(np.r_[a, b], np.array([3, 4, 12]) / 13, rtol=1e-6)
+
+
+def test_clip_matches_torch_clip_grad_norm():
+    rng = np.random.default_rng(0)
+    shapes = [(16, 8), (8,), (8, 4), (4,), (1,)]
+    for scale in (1e-3, 0.1, 1.0, 10.0, 1e3):
+        grads = [scale * rng.normal(size=shape) for shape in shapes]
+        params = [torch.zeros(shape, dtype=torch.float64) for shape in shapes]
+        for p, g in zip(params, grads):
+            p.grad = torch.tensor(g)
+        clipped, norm = clip_by_global_norm(grads, max_norm=1.0)
+        total = torch.nn.utils.clip_grad_norm_(params, max_norm=1.0)
+        assert norm == pytest.approx(total.item(), rel=1e-12)
+        for c, p in zip(clipped, params):
+            np.testing.assert_allclose(c, p.grad.numpy(), rtol=1e-12, atol=0)
+
+
+def test_clip_keeps_direction_and_leaves_small_gradients_alone():
+    rng = np.random.default_rng(1)
+    grads = [rng.normal(size=(32, 16)), 50 * rng.normal(size=16), rng.normal(size=3)]
+    copies = [g.copy() for g in grads]
+    clipped, norm = clip_by_global_norm(grads, max_norm=0.5)
+    flat = np.concatenate([g.ravel() for g in grads])
+    flat_clipped = np.concatenate([c.ravel() for c in clipped])
+    cosine = flat @ flat_clipped / (np.linalg.norm(flat) * np.linalg.norm(flat_clipped))
+    assert cosine == pytest.approx(1.0, abs=1e-12)
+    assert np.linalg.norm(flat_clipped) == pytest.approx(0.5, rel=1e-6)
+    assert all(np.array_equal(g, c) for g, c in zip(grads, copies))  # not modified
+    small = [0.01 * g for g in grads]
+    unchanged, small_norm = clip_by_global_norm(small, max_norm=norm)
+    assert small_norm < norm
+    assert all(np.array_equal(s, u) for s, u in zip(small, unchanged))
+
+
+# --------------------------------------------------------------------------------------
+# 4. Implement reverse-mode automatic differentiation for scalars.
 # Handbook: coding/optimisers-training/#scalar-autograd
 # --------------------------------------------------------------------------------------
 
@@ -353,7 +470,7 @@ def test_value_mlp_training_lowers_the_loss():
 
 
 # --------------------------------------------------------------------------------------
-# 4. Implement a top-k mixture-of-experts layer with a load-balancing loss.
+# 5. Implement a top-k mixture-of-experts layer with a load-balancing loss.
 # Handbook: coding/optimisers-training/#moe-top-k-router
 # --------------------------------------------------------------------------------------
 
@@ -545,7 +662,7 @@ def test_moe_capacity_drops_are_counted():
 
 
 # --------------------------------------------------------------------------------------
-# 5. Implement int8 quantisation of a weight matrix: symmetric and asymmetric, per-tensor and per-channel.
+# 6. Implement int8 quantisation of a weight matrix: symmetric and asymmetric, per-tensor and per-channel.
 # Handbook: coding/optimisers-training/#int8-weight-quantization
 # --------------------------------------------------------------------------------------
 
