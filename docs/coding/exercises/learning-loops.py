@@ -1,4 +1,4 @@
-"""The ML coding round: Learning loops: factorisation, Q-learning, bandits and GAE. Practice file with 4 exercises.
+"""The ML coding round: Learning loops: factorisation, Q-learning, bandits and GAE. Practice file with 5 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -533,3 +533,339 @@ def test_gae_truncation_bootstraps_from_the_final_observation():
         rewards, values, terminated, truncated, last, final_values, gamma, 0.95
     )
     assert adv[2, 0] == pytest.approx(1.0 - 10.0)
+
+
+# --------------------------------------------------------------------------------------
+# 5. Implement REINFORCE with a baseline for a softmax policy.
+# Handbook: coding/learning-loops/#reinforce-baseline
+# --------------------------------------------------------------------------------------
+
+
+# Given: the environment. A corridor of cells 0..4; every episode starts in cell 1.
+# Action 0 moves left, action 1 right, and with probability CORRIDOR_SLIP the move goes
+# the other way. Entering cell 0 pays 1 and entering cell 4 pays 3, and both end the
+# episode; any other move pays -0.1. An episode also ends after CORRIDOR_HORIZON moves.
+# The state is (step, cell), numbered step * CORRIDOR_CELLS + cell: with a time limit,
+# the time left is part of the state.
+CORRIDOR_CELLS, CORRIDOR_START, CORRIDOR_HORIZON, CORRIDOR_SLIP = 5, 1, 6, 0.2
+CORRIDOR_STATES, CORRIDOR_ACTIONS = CORRIDOR_HORIZON * CORRIDOR_CELLS, 2
+
+
+def corridor_step(cell: int, action: int, rng: np.random.Generator):
+    """One move from a non-terminal cell: returns (next cell, reward, terminal)."""
+    move = 1 if action == 1 else -1
+    if rng.random() < CORRIDOR_SLIP:
+        move = -move
+    cell += move
+    if cell == 0:
+        return cell, 1.0, True
+    if cell == CORRIDOR_CELLS - 1:
+        return cell, 3.0, True
+    return cell, -0.1, False
+
+
+def softmax_policy(theta: np.ndarray) -> np.ndarray:
+    """The tabular softmax policy: pi[s, a] = exp(theta[s, a]) / sum_b exp(theta[s, b]),
+    over the last axis of theta, with no overflow for logits of any size."""
+    raise NotImplementedError
+
+
+def grad_log_pi(theta: np.ndarray, state: int, action: int) -> np.ndarray:
+    """d log pi(action | state) / d theta, written by hand: same shape as theta, zero
+    outside row `state`."""
+    raise NotImplementedError
+
+
+def rewards_to_go(rewards: np.ndarray, gamma: float) -> np.ndarray:
+    """G_t = sum over k >= t of gamma^(k - t) * rewards[k], for every t."""
+    raise NotImplementedError
+
+
+def sample_episode(theta: np.ndarray, rng: np.random.Generator):
+    """One episode of softmax_policy(theta) in the corridor, from step 0 in
+    CORRIDOR_START until a terminal cell or CORRIDOR_HORIZON moves. Returns
+    (states, actions, rewards): arrays with one entry per move (int, int, float)."""
+    raise NotImplementedError
+
+
+def reinforce_gradient(
+    theta: np.ndarray,
+    episodes: list,
+    gamma: float,
+    baseline="none",
+    values: np.ndarray | None = None,
+    reward_to_go: bool = True,
+) -> np.ndarray:
+    """The REINFORCE estimate of the gradient of J = E[sum_t gamma^t r_t] from N
+    episodes (states, actions, rewards), all sampled from softmax_policy(theta):
+
+        (1/N) sum_i sum_t w_t (R_it - b_it) grad_log_pi(theta, s_it, a_it)
+
+    reward_to_go=True:  R_it = G_it (rewards_to_go of episode i) and w_t = gamma^t.
+    reward_to_go=False: R_it = G_i0 (the whole discounted return) and w_t = 1.
+    baseline: "none" (b = 0); a number (that constant); "value" (b = values[s_it]);
+    "mean": the mean of R_jt over the other N - 1 episodes j (leave-one-out), where an
+    episode j that ended before step t counts as if it went on with reward 0
+    (R_jt = 0 with reward-to-go, R_jt = G_j0 without).
+    """
+    raise NotImplementedError
+
+
+def train_reinforce(
+    n_iters: int,
+    batch_size: int,
+    lr: float,
+    gamma: float,
+    baseline,
+    rng: np.random.Generator,
+    value_lr: float = 0.1,
+):
+    """Gradient ascent from theta = 0, shape (CORRIDOR_STATES, CORRIDOR_ACTIONS): each
+    iteration samples batch_size episodes and adds lr * reinforce_gradient (with
+    reward-to-go) to theta. baseline "none", "mean" or a number is passed on; "value"
+    uses a table V (zeros at first) as the baseline and, after the step, moves V[s_t]
+    a fraction value_lr of the way to G_t for every step of the batch, in order.
+    Returns (theta, returns): returns[i] is the mean G_0 of iteration i's batch."""
+    raise NotImplementedError
+
+
+def corridor_moves(cell, action):
+    """The corridor's moves from `cell`: (probability, next cell, reward, done)."""
+    move = 1 if action == 1 else -1
+    found = []
+    for p, m in ((1 - CORRIDOR_SLIP, move), (CORRIDOR_SLIP, -move)):
+        nxt = cell + m
+        end = nxt in (0, CORRIDOR_CELLS - 1)
+        reward = 1.0 if nxt == 0 else 3.0 if nxt == CORRIDOR_CELLS - 1 else -0.1
+        found.append((p, nxt, reward, end))
+    return found
+
+
+def corridor_trajectories():
+    """Every possible episode: (probability of its moves, states, actions, rewards);
+    its probability under a policy is that times the product of pi(a_t | s_t)."""
+    found = {}
+
+    def extend(step, cell, prob, states, actions, rewards):
+        for a in range(CORRIDOR_ACTIONS):
+            for p, nxt, r, end in corridor_moves(cell, a):
+                episode = ([*states, step * CORRIDOR_CELLS + cell], [*actions, a])
+                episode = (*episode, [*rewards, r])
+                if end or step + 1 == CORRIDOR_HORIZON:
+                    # a last move to cell 1 or 3 gives the same record: add them up
+                    key = tuple(map(tuple, episode))
+                    found[key] = found.get(key, 0.0) + prob * p
+                else:
+                    extend(step + 1, nxt, prob * p, *episode)
+
+    extend(0, CORRIDOR_START, 1.0, [], [], [])
+    return [(p, *map(np.array, key)) for key, p in found.items()]
+
+
+CORRIDOR_EPISODES = corridor_trajectories()
+
+
+def corridor_probs(theta):
+    """Probability of each enumerated episode, with a softmax written independently."""
+    pi = np.exp(theta) / np.exp(theta).sum(axis=1, keepdims=True)
+    return np.array([p * np.prod(pi[s, a]) for p, s, a, _ in CORRIDOR_EPISODES])
+
+
+def corridor_objective(theta, gamma):
+    """J(theta) = E[sum_t gamma^t r_t], exactly, by summing over all episodes."""
+    returns = [r @ gamma ** np.arange(len(r)) for _, _, _, r in CORRIDOR_EPISODES]
+    return corridor_probs(theta) @ np.array(returns)
+
+
+def corridor_exact_gradient(theta, gamma, eps=1e-6):
+    """The gradient of J by central differences of the exact J."""
+    grad = np.zeros(theta.shape)
+    for idx in np.ndindex(theta.shape):
+        step = np.zeros(theta.shape)
+        step[idx] = eps
+        up, down = theta + step, theta - step
+        grad[idx] = (
+            corridor_objective(up, gamma) - corridor_objective(down, gamma)
+        ) / (2 * eps)
+    return grad
+
+
+def corridor_values(theta, gamma, optimal=False):
+    """V(s) of the policy (or of the best policy) by backward induction, per state."""
+    pi = np.exp(theta) / np.exp(theta).sum(axis=1, keepdims=True)
+    v = np.zeros((CORRIDOR_HORIZON + 1, CORRIDOR_CELLS))
+    for step in reversed(range(CORRIDOR_HORIZON)):
+        for cell in range(1, CORRIDOR_CELLS - 1):
+            q = [
+                sum(
+                    p * (r + (0.0 if end else gamma * v[step + 1, nxt]))
+                    for p, nxt, r, end in corridor_moves(cell, a)
+                )
+                for a in range(CORRIDOR_ACTIONS)
+            ]
+            state = step * CORRIDOR_CELLS + cell
+            v[step, cell] = max(q) if optimal else pi[state] @ q
+    return v[:CORRIDOR_HORIZON].ravel()
+
+
+def corridor_batches(theta, n_batches, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    return [
+        [sample_episode(theta, rng) for _ in range(batch_size)]
+        for _ in range(n_batches)
+    ]
+
+
+def test_reinforce_worked_example():
+    theta = np.zeros((CORRIDOR_STATES, CORRIDOR_ACTIONS))
+    theta[3] = [0.0, np.log(3.0)]
+    np.testing.assert_allclose(softmax_policy(theta)[3], [0.25, 0.75])
+    np.testing.assert_allclose(grad_log_pi(theta, 3, 1)[3], [-0.25, 0.25])
+    np.testing.assert_allclose(grad_log_pi(theta, 3, 0)[3], [0.75, -0.75])
+    assert np.count_nonzero(grad_log_pi(theta, 3, 0)) == 2
+    rewards = np.array([-0.1, -0.1, 3.0])
+    np.testing.assert_allclose(rewards_to_go(rewards, 0.9), [2.24, 2.6, 3.0])
+    # right, right, right from cell 1: states 1, 7 (step 1, cell 2), 13 (step 2, cell 3)
+    episode = (np.array([1, 7, 13]), np.array([1, 1, 1]), rewards)
+    theta = np.zeros((CORRIDOR_STATES, CORRIDOR_ACTIONS))
+    cases = {
+        "none": [1.12, 1.17, 1.215],
+        2.0: [0.12, 0.27, 0.405],
+    }
+    for baseline, right in cases.items():
+        grad = reinforce_gradient(theta, [episode], 0.9, baseline)
+        np.testing.assert_allclose(grad[[1, 7, 13], 1], right)
+        np.testing.assert_allclose(grad[[1, 7, 13], 0], -np.array(right))
+        assert np.count_nonzero(grad) == 6
+    grad = reinforce_gradient(theta, [episode], 0.9, reward_to_go=False)
+    np.testing.assert_allclose(grad[[1, 7, 13], 1], [1.12, 1.12, 1.12])
+
+
+def test_grad_log_pi_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    for shape in [(CORRIDOR_STATES, CORRIDOR_ACTIONS), (4, 3)]:
+        theta = rng.normal(0.0, 2.0, shape)
+        for state in range(shape[0]):
+            for action in range(shape[1]):
+                numeric = np.zeros(shape)
+                for idx in np.ndindex(shape):
+                    step = np.zeros(shape)
+                    step[idx] = 1e-6
+                    up, down = theta + step, theta - step
+                    log_up = up[state] - np.log(np.exp(up[state]).sum())
+                    log_down = down[state] - np.log(np.exp(down[state]).sum())
+                    numeric[idx] = (log_up[action] - log_down[action]) / 2e-6
+                by_hand = grad_log_pi(theta, state, action)
+                np.testing.assert_allclose(by_hand, numeric, atol=1e-8)
+    # large logits: no overflow, and the policy is still a distribution
+    probs = softmax_policy(np.array([[1000.0, 0.0], [-1000.0, -999.0]]))
+    np.testing.assert_allclose(probs, [[1.0, 0.0], [1 / (1 + np.e), np.e / (1 + np.e)]])
+
+
+def test_rewards_to_go_matches_the_definition():
+    rewards = np.random.default_rng(1).normal(size=7)
+    for gamma in (0.0, 0.5, 0.9, 1.0):
+        expected = [
+            sum(gamma ** (k - t) * rewards[k] for k in range(t, 7)) for t in range(7)
+        ]
+        np.testing.assert_allclose(rewards_to_go(rewards, gamma), expected, atol=1e-12)
+
+
+def test_sample_episode_draws_each_episode_with_its_probability():
+    theta = np.random.default_rng(2).normal(0.0, 1.0, (CORRIDOR_STATES, 2))
+    index = {
+        (tuple(s), tuple(a), tuple(r)): i
+        for i, (_, s, a, r) in enumerate(CORRIDOR_EPISODES)
+    }
+    rng = np.random.default_rng(3)
+    n = 20_000
+    counts = np.zeros(len(CORRIDOR_EPISODES))
+    for _ in range(n):
+        states, actions, rewards = sample_episode(theta, rng)
+        # a KeyError here is an episode the corridor cannot produce
+        counts[index[(tuple(states), tuple(actions), tuple(rewards))]] += 1
+    probs = corridor_probs(theta)
+    assert probs.sum() == pytest.approx(1.0)
+    se = np.sqrt(probs * (1 - probs) / n)
+    assert np.all(np.abs(counts / n - probs) < 5 * se + 1e-4)
+
+
+def test_reward_to_go_and_baselines_are_unbiased_exactly():
+    # the expectation of a one-episode estimate, summed over all 658 episodes with
+    # their probabilities, equals the exact gradient; with or without reward-to-go,
+    # with no baseline, a constant, or any function of the state
+    rng = np.random.default_rng(4)
+    for gamma in (0.9, 1.0):
+        theta = rng.normal(0.0, 1.0, (CORRIDOR_STATES, CORRIDOR_ACTIONS))
+        exact = corridor_exact_gradient(theta, gamma)
+        probs = corridor_probs(theta)
+        options = [
+            {"baseline": "none"},
+            {"baseline": "none", "reward_to_go": False},
+            {"baseline": 2.5},
+            {"baseline": 2.5, "reward_to_go": False},
+            {"baseline": "value", "values": rng.normal(0.0, 3.0, CORRIDOR_STATES)},
+            {"baseline": "value", "values": corridor_values(theta, gamma)},
+        ]
+        for kwargs in options:
+            estimates = [
+                reinforce_gradient(theta, [(s, a, r)], gamma, **kwargs)
+                for _, s, a, r in CORRIDOR_EPISODES
+            ]
+            expected = np.tensordot(probs, np.array(estimates), axes=1)
+            np.testing.assert_allclose(expected, exact, atol=1e-8)
+
+
+def test_batch_means_are_unbiased_with_and_without_baseline():
+    gamma = 0.9
+    theta = np.random.default_rng(5).normal(0.0, 1.0, (CORRIDOR_STATES, 2))
+    exact = corridor_exact_gradient(theta, gamma)
+    values = corridor_values(theta, gamma)
+    batches = corridor_batches(theta, 2000, 4, seed=6)
+    for kwargs in [
+        {"baseline": "none"},
+        {"baseline": "none", "reward_to_go": False},
+        {"baseline": "mean"},
+        {"baseline": "mean", "reward_to_go": False},
+        {"baseline": "value", "values": values},
+    ]:
+        grads = np.array(
+            [reinforce_gradient(theta, b, gamma, **kwargs) for b in batches]
+        )
+        # the error of a mean of 2000 estimates: about sqrt(total variance / 2000)
+        noise = np.sqrt(grads.var(axis=0).sum() / len(batches))
+        assert np.linalg.norm(grads.mean(axis=0) - exact) < 4 * noise
+
+
+def test_baselines_reduce_the_variance():
+    gamma = 0.9
+    theta = np.zeros((CORRIDOR_STATES, CORRIDOR_ACTIONS))
+    values = corridor_values(theta, gamma)
+    batches = corridor_batches(theta, 2000, 4, seed=7)
+
+    def variance(**kwargs):
+        grads = [reinforce_gradient(theta, b, gamma, **kwargs) for b in batches]
+        return np.array(grads).var(axis=0).sum()
+
+    none = variance(baseline="none")
+    assert variance(baseline="value", values=values) < 0.6 * none
+    assert variance(baseline="mean") < 0.8 * none
+    assert variance(baseline=1.0) < 0.7 * none
+    # a constant far from the returns makes it worse
+    assert variance(baseline=3.0) > 2 * none
+
+
+def test_train_reinforce_reaches_the_optimal_policy():
+    gamma = 0.9
+    best = corridor_values(np.zeros((CORRIDOR_STATES, 2)), gamma, optimal=True)
+    best_start = best[CORRIDOR_START]
+    for seed in (0, 1):
+        theta, returns = train_reinforce(
+            400, 16, 1.0, gamma, "value", np.random.default_rng(seed)
+        )
+        assert returns.shape == (400,)
+        # the greedy policy of the trained logits is optimal: same value as the best
+        greedy = 50.0 * (theta == theta.max(axis=1, keepdims=True))
+        assert corridor_objective(greedy, gamma) == pytest.approx(best_start, abs=1e-9)
+        assert corridor_objective(theta, gamma) > best_start - 0.03
+        assert returns[-200:].mean() > returns[:50].mean() + 0.1
