@@ -1,9 +1,9 @@
-"""The ML coding round: Metrics. Practice file with 11 exercises.
+"""The ML coding round: Metrics. Practice file with 12 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
 
-    pip install numpy scikit-learn pytest
+    pip install numpy scipy scikit-learn pytest
     pytest evaluation-metrics.py                 # every exercise
     pytest evaluation-metrics.py -k <function>   # one exercise, e.g. -k precision_recall_f1
 
@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.metrics import average_precision_score
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.metrics import ndcg_score
@@ -868,3 +869,212 @@ def test_rouge_matches_rouge_score():
             refs = [rouge_tokens(r) for r in references]
             mine = rouge_max(rouge_tokens(candidate), refs, ours[key])
             assert tuple(mine) == pytest.approx(tuple(theirs[key]), abs=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# 12. Implement the population stability index and the two-sample Kolmogorov–Smirnov statistic for feature drift.
+# Handbook: coding/evaluation-metrics/#psi-ks-drift
+# --------------------------------------------------------------------------------------
+
+
+def psi_from_counts(
+    expected_counts: np.ndarray, actual_counts: np.ndarray, alpha: float = 0.5
+) -> float:
+    """Population stability index of two histograms over the same B bins.
+
+    Each histogram is smoothed by adding alpha to every count and normalised:
+    e_b = (E_b + alpha) / (sum(E) + alpha * B), likewise a_b from actual_counts.
+    PSI = sum_b (a_b - e_b) * ln(a_b / e_b). With alpha = 0, a bin that is empty on
+    one side only gives inf, and a bin empty on both sides adds 0.
+    """
+    raise NotImplementedError
+
+
+def psi(
+    expected: np.ndarray, actual: np.ndarray, bins: int = 10, alpha: float = 0.5
+) -> float:
+    """PSI of the sample `actual` against the reference sample `expected`.
+
+    Bin edges are the reference's empirical quantiles at 1/bins, ..., (bins-1)/bins,
+    np.quantile(expected, q, method="inverted_cdf") (order statistics, never
+    interpolated), with repeated edges dropped; the outer bins are open, so bins are
+    (-inf, e_1], (e_1, e_2], ..., (e_last, +inf): right-closed, a value equal to an
+    edge goes to the bin below it. Both samples are counted in these bins and passed
+    to psi_from_counts with alpha.
+    """
+    raise NotImplementedError
+
+
+def categorical_psi(expected, actual, alpha: float = 0.5) -> float:
+    """PSI of two samples of category labels (strings or ints): one bin per category
+    seen in either sample, a category new in `actual` included (its expected count
+    is 0). Smoothing as in psi_from_counts."""
+    raise NotImplementedError
+
+
+def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
+    """Two-sample Kolmogorov-Smirnov statistic D = max_x |F_a(x) - F_b(x)|, where
+    F_a(x) is the share of a that is <= x. Exact: from the two sorted samples, with
+    tied values (within or across samples) entering both CDFs together. O((n + m)
+    log(n + m)); no loop over pairs, no grid."""
+    raise NotImplementedError
+
+
+def ks_pvalue(d: float, n: int, m: int) -> float:
+    """Asymptotic two-sided p-value of D for samples of sizes n and m (Smirnov):
+    P(K > lambda) with lambda = sqrt(n m / (n + m)) * d and K the Kolmogorov
+    distribution, P(K > x) = 2 sum_{k>=1} (-1)^(k-1) exp(-2 k^2 x^2). Accurate to
+    1e-12 for every lambda >= 0 (the alternating series converges slowly for small
+    lambda: use the other form of the same function there)."""
+    raise NotImplementedError
+
+
+# reference 1..100 in 4 bins: edges 25, 50, 75; actual counts per bin 1, 2, 1, 6
+WORKED_REFERENCE = np.arange(1, 101)
+WORKED_ACTUAL = np.array([5, 30, 50, 70, 80, 85, 90, 95, 99, 150])
+
+
+def ks_numerator(d, n, m):
+    """D * n * m: an integer for any two samples, so D can be compared exactly."""
+    return round(d * n * m)
+
+
+def test_psi_worked_example():
+    # alpha = 0: proportions 0.1, 0.2, 0.1, 0.6 against 0.25 each
+    expected = 2 * 0.15 * np.log(2.5) + 0.05 * np.log(1.25) + 0.35 * np.log(2.4)
+    assert psi(WORKED_REFERENCE, WORKED_ACTUAL, bins=4, alpha=0) == pytest.approx(
+        expected
+    )
+    # alpha = 0.5: counts 1.5, 2.5, 1.5, 6.5 of 12 against 25.5 of 102 each
+    a, e = np.array([1.5, 2.5, 1.5, 6.5]) / 12, np.full(4, 0.25)
+    assert psi(WORKED_REFERENCE, WORKED_ACTUAL, bins=4) == pytest.approx(
+        np.sum((a - e) * np.log(a / e))
+    )
+
+
+def test_psi_of_a_sample_against_itself_is_zero():
+    rng = np.random.default_rng(0)
+    x = rng.lognormal(size=5_000)
+    assert psi(x, x) == 0.0
+    assert psi(x, rng.permutation(x)) == 0.0
+    # heavily tied data: repeated edges are dropped, and still nothing moves
+    counts = rng.poisson(0.7, size=5_000)
+    assert psi(counts, counts, bins=20) == 0.0
+    assert psi_from_counts([5, 0, 3], [5, 0, 3], alpha=0) == 0.0
+
+
+def test_psi_is_the_symmetrised_kl_divergence():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        c1, c2 = rng.integers(0, 50, size=(2, 8))
+        p = (c1 + 0.5) / (c1 + 0.5).sum()
+        q = (c2 + 0.5) / (c2 + 0.5).sum()
+        value = psi_from_counts(c1, c2)
+        # PSI = KL(q || p) + KL(p || q): Jeffreys' divergence, symmetric and >= 0
+        assert value == pytest.approx(stats.entropy(q, p) + stats.entropy(p, q))
+        assert value == pytest.approx(psi_from_counts(c2, c1))
+        assert value >= 0
+
+
+def test_psi_bins_on_reference_quantiles_with_ties():
+    rng = np.random.default_rng(2)
+    # 60% zeros: the quantile edges at 0.1 ... 0.6 are all 0 and collapse into one
+    reference = np.where(rng.random(10_000) < 0.6, 0, rng.integers(1, 41, 10_000))
+    actual = np.where(rng.random(2_000) < 0.7, 0, rng.integers(1, 41, 2_000))
+    edges = np.unique(
+        np.quantile(reference, np.arange(1, 10) / 10, method="inverted_cdf")
+    )
+    # right-closed bins: every zero lands in (-inf, 0]
+    e_counts = np.bincount(np.searchsorted(edges, reference), minlength=len(edges) + 1)
+    a_counts = np.bincount(np.searchsorted(edges, actual), minlength=len(edges) + 1)
+    assert e_counts[0] == np.sum(reference == 0)
+    assert psi(reference, actual) == pytest.approx(psi_from_counts(e_counts, a_counts))
+
+
+def test_psi_and_ks_are_invariant_to_increasing_transforms():
+    rng = np.random.default_rng(3)
+    reference = rng.standard_normal(10_000)
+    for actual in (rng.normal(0.2, 1.0, 3_000), rng.normal(0.0, 1.5, 500)):
+        for transform in (np.exp, lambda x: x**3 + 2 * x, lambda x: np.arctan(4 * x)):
+            assert psi(transform(reference), transform(actual)) == psi(
+                reference, actual
+            )
+            assert ks_statistic(transform(reference), transform(actual)) == (
+                ks_statistic(reference, actual)
+            )
+
+
+def test_psi_empty_bins():
+    rng = np.random.default_rng(4)
+    reference = rng.standard_normal(10_000)
+    top_decile = np.quantile(reference, 0.9, method="inverted_cdf")
+    # batches that never reach the reference's top decile: one empty bin
+    batches = {}
+    for n in (100, 1_000, 100_000):
+        x = rng.standard_normal(3 * n)
+        batches[n] = x[x <= top_decile][:n]
+    assert psi(reference, batches[1_000], alpha=0) == np.inf
+    smoothed = [psi(reference, batches[n]) for n in (100, 1_000, 100_000)]
+    assert all(np.isfinite(smoothed))
+    # the same empty bin is stronger evidence in a larger batch
+    assert smoothed[0] < smoothed[1] < smoothed[2]
+    # a constant batch: one full bin, nine empty ones, still finite
+    assert np.isfinite(psi(reference, np.zeros(50)))
+    assert psi_from_counts([0, 4], [0, 6], alpha=0) == 0.0
+
+
+def test_categorical_psi():
+    reference = ["card"] * 60 + ["transfer"] * 30 + ["cash"] * 10
+    assert categorical_psi(reference, reference[::-1]) == 0.0
+    current = ["card"] * 50 + ["transfer"] * 30 + ["cash"] * 10 + ["crypto"] * 10
+    # a category unseen in the reference gets a bin of its own, expected count 0
+    assert categorical_psi(reference, current) == pytest.approx(
+        psi_from_counts([60, 30, 10, 0], [50, 30, 10, 10])
+    )
+    assert categorical_psi(reference, current, alpha=0) == np.inf
+    # integer labels, any order
+    assert categorical_psi([1, 1, 2, 3], [3, 2, 1, 1, 1]) == pytest.approx(
+        psi_from_counts([2, 1, 1], [3, 1, 1])
+    )
+
+
+def test_ks_statistic_matches_scipy_with_ties():
+    # a's two 2s and b's 2 enter together: D = |3/4 - 1/5| = 0.55 at x = 2
+    assert ks_statistic(np.array([1, 2, 2, 3]), np.array([2, 3, 3, 4, 5])) == (
+        pytest.approx(0.55)
+    )
+    rng = np.random.default_rng(5)
+    for trial in range(30):
+        n, m = rng.integers(1, 400, size=2)
+        a = rng.normal(0.0, 1.0, n)
+        b = rng.normal(0.3 * rng.random(), 1.0 + rng.random(), m)
+        if trial % 2:
+            # rounded to one decimal: many ties, within and across samples
+            a, b = np.round(a, 1), np.round(b, 1)
+        d, expected = ks_statistic(a, b), stats.ks_2samp(a, b).statistic
+        assert ks_numerator(d, n, m) == ks_numerator(expected, n, m)
+        assert d == pytest.approx(expected, abs=1e-12)
+    x = rng.random(50)
+    assert ks_statistic(x, x) == 0.0
+    assert ks_statistic(x, x + 2.0) == 1.0
+
+
+def test_ks_pvalue_is_smirnovs_limit():
+    for lam in np.linspace(0.05, 6.0, 120):
+        # n = m = 2: sqrt(n m / (n + m)) = 1, so lambda = d
+        assert ks_pvalue(lam, 2, 2) == pytest.approx(
+            stats.kstwobign.sf(lam), rel=1e-9, abs=1e-12
+        )
+    assert ks_pvalue(0.0, 10, 10) == 1.0
+    rng = np.random.default_rng(6)
+    for n, m, shift in [
+        (1_000, 10_000, 0.1),
+        (2_000, 3_000, 0.05),
+        (5_000, 5_000, 0.1),
+    ]:
+        a, b = rng.standard_normal(n), rng.normal(shift, 1.0, m)
+        result = stats.ks_2samp(a, b, method="exact")
+        # the limit is within a few percent of the exact p-value at these sizes
+        assert ks_pvalue(result.statistic, n, m) == pytest.approx(
+            result.pvalue, rel=0.1
+        )
