@@ -1,4 +1,5 @@
 import logging
+import sys
 import warnings
 from itertools import product
 from math import factorial
@@ -63,15 +64,21 @@ phi = shapley(v)
 loo = v[-1] - v[-1 - bit]
 tree = shap.TreeExplainer(gbm, data=bg, feature_perturbation="interventional")
 kernel = shap.KernelExplainer(f, bg)
+# (values, tolerance): TreeExplainer agrees to about 1e-8 and KernelExplainer's
+# least-squares solve to about 1e-15; those last digits change with the CPU and the
+# BLAS build, so print a bound and send the exact difference to stderr
 checks = {
-    "TreeExplainer": tree.shap_values(x[None])[0],
-    "KernelExplainer, all 254 coalitions": kernel.shap_values(
-        x, nsamples=2**M - 2, l1_reg=False, silent=True
+    "TreeExplainer": (tree.shap_values(x[None])[0], 1e-6),
+    "KernelExplainer, all 254 coalitions": (
+        kernel.shap_values(x, nsamples=2**M - 2, l1_reg=False, silent=True),
+        1e-10,
     ),
 }
 print("\nexact Shapley values from all 256 coalitions, 100 background rows")
-for name, p in checks.items():
-    print(f"  max |difference| to shap's {name}: {np.abs(p - phi).max():.1e}")
+for name, (p, tol) in checks.items():
+    diff = np.abs(p - phi).max()
+    print(f"  max |difference| to shap's {name} below {tol:.0e}: {diff < tol}")
+    print(f"  {name}: max |difference| {diff:.1e}", file=sys.stderr)
 print(f"  sum of the values {phi.sum():.4f}, f(x) - E f {fx - Ef:.4f}")
 
 print("\nKernelSHAP with fewer coalitions, max |error| over features, 20 seeds")

@@ -37,11 +37,15 @@ while True:
     iterations += 1
     V_pi = evaluate(pi)
     Q = R + gamma * P @ V_pi
-    # Keep the current action on ties, or the loop can cycle between equal policies.
-    better = Q.max(axis=1) > Q[np.arange(nS), pi] + 1e-9
+    best = Q.max(axis=1)
+    # Ties decided with a tolerance, never by rounding (which differs between CPUs):
+    # change an action only if another beats it by more than 1e-9, which also
+    # guarantees termination, and then take the lowest-numbered near-best action.
+    better = best > Q[np.arange(nS), pi] + 1e-9
     if not better.any():
         break
-    pi = np.where(better, Q.argmax(axis=1), pi)
+    first_near_best = (best[:, None] - Q <= 1e-9).argmax(axis=1)
+    pi = np.where(better, first_near_best, pi)
 
 print(f"value iteration: {sweeps} sweeps; policy iteration: {iterations} iterations")
 print(f"V* from both methods equal: {np.allclose(V_new, V_pi)}")

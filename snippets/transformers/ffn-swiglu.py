@@ -61,10 +61,14 @@ def run(prompt, ablate=()):
         )
     )
     ids = tok(prompt, return_tensors="pt").input_ids
-    with torch.no_grad():
-        probs = model(ids).logits[0, -1].softmax(-1)
-    for h in hooks:
-        h.remove()
+    # The model is shared by every example in this process: remove the hooks even if the
+    # forward pass is interrupted (a timeout).
+    try:
+        with torch.no_grad():
+            probs = model(ids).logits[0, -1].softmax(-1)
+    finally:
+        for h in hooks:
+            h.remove()
     return probs, captured
 
 

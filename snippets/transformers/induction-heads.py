@@ -32,10 +32,15 @@ def run(zeroed=()):
 
         o_proj = model.model.layers[layer].self_attn.o_proj
         hooks.append(o_proj.register_forward_pre_hook(zero_heads))
-    with torch.no_grad():
-        out = model(ids, output_attentions=True)
-    for hook in hooks:
-        hook.remove()
+    # The model is shared by every example in this process: remove the hooks even
+    # if the forward pass is interrupted (a timeout), or later examples run with
+    # heads zeroed.
+    try:
+        with torch.no_grad():
+            out = model(ids, output_attentions=True)
+    finally:
+        for hook in hooks:
+            hook.remove()
     # losses[:, t] is the loss of predicting token t + 1 from tokens 0..t
     logp = torch.log_softmax(out.logits[:, :-1], dim=-1)
     losses = -logp.gather(-1, ids[:, 1:, None])[..., 0]

@@ -32,10 +32,17 @@ def record(attn, args, kwargs):
     )
 
 
-for block in model.model.layers:
+hooks = [
     block.self_attn.register_forward_pre_hook(record, with_kwargs=True)
-with torch.no_grad():
-    out = model(ids, output_attentions=True)
+    for block in model.model.layers
+]
+# The model is shared by every example in this process: take the hooks off afterwards.
+try:
+    with torch.no_grad():
+        out = model(ids, output_attentions=True)
+finally:
+    for hook in hooks:
+        hook.remove()
 
 q, k, v, group = qkv[5]
 H, T, d = q.shape
