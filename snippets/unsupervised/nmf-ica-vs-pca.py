@@ -1,3 +1,4 @@
+import sys
 import warnings
 
 import numpy as np
@@ -97,13 +98,21 @@ for seed in ICA_SEEDS:
     ica, Z = fastica((A @ G).T, seed, n_components=3)
     gauss.append(matched_corr(G, Z.T).min())
     stuck += ica.n_iter_ == ica.max_iter
+# which rotation a Gaussian run ends on, and whether it stops before max_iter, changes
+# with the last bits of rounding (another CPU, another BLAS kernel), so print bounds
+# that hold on any machine and send the exact values to stderr
 print(
-    f"Gaussian sources: worst |corr| per seed median {np.median(gauss):.3f},"
-    f" {min(gauss):.3f} to {max(gauss):.3f}"
+    f"Gaussian sources: worst |corr| per seed {np.median(gauss):.3f} median,"
+    f" {min(gauss):.3f} to {max(gauss):.3f}; max_iter in {stuck} of {n}",
+    file=sys.stderr,
 )
 print(
-    f"FastICA stopped at max_iter: Gaussian {stuck} of {n},"
-    f" non-Gaussian {non_gauss_stuck} of {n}"
+    "Gaussian sources: median worst |corr| per seed below 0.9:"
+    f" {np.median(gauss) < 0.9}; max - min above 0.2: {np.ptp(gauss) > 0.2}"
+)
+print(
+    f"FastICA stopped at max_iter: non-Gaussian {non_gauss_stuck} of {n};"
+    f" Gaussian in at least {n // 4} of {n}: {stuck >= n // 4}"
 )
 
 # (b) NMF: spectra (photon counts in 100 channels) made of 3 non-negative parts
