@@ -121,6 +121,23 @@ def reset_numeric_state() -> None:
         torch.manual_seed(0)
 
 
+def forget_shared_models() -> None:
+    """Drop the models the chapters' loader modules (`snippets/<chapter>/*_llm.py`) cache per worker.
+
+    A block that fails or times out can stop half-way through changing the shared model (a forward
+    hook left on, a layer swapped), and every later block in the worker would then run on the
+    changed model. After a failure the next block loads the model again instead.
+    """
+    snippets = ROOT / "snippets"
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None) or ""
+        if not (where.endswith("_llm.py") and snippets in Path(where).resolve().parents):
+            continue
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
 def pytest_collect_file(file_path: Path, parent):
     if ROOT / "docs" not in file_path.parents:
         return None
@@ -242,6 +259,9 @@ class PageBlock(TestBlock):
         with _tee_stdout() as out:
             try:
                 super().runtest()
+            except BaseException:  # a timeout too: pytest-timeout raises inside the block
+                forget_shared_models()
+                raise
             finally:
                 self._printed = out.getvalue()
         if not updating and not (self._printed and expected is None):
