@@ -145,7 +145,7 @@ def test_topics_page_lists_each_tags_questions_once_and_at_least_three(site):
     html = (site / "tags" / "index.html").read_text(encoding="utf-8")
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "duplicate ids on the Topics page"
-    sections = re.findall(r'<h2 id="tag:([^"]+)">.*?</h2>(.*?)</ul>', html, re.S)
+    sections = re.findall(r'<h2 id="tag:([^"]+)">.*?</h2>(.*?)(?=<h2|</article>)', html, re.S)
     listed = {tag: re.findall(r'<li><a href="\.\./([^"]+)"', body) for tag, body in sections}
     expected: dict[str, set[str]] = {}
     for q in load_questions(site):
