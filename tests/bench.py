@@ -1,10 +1,10 @@
 """`make bench`: how long the site and the examples take, and how big the handbook is.
 
-Targets on a 2-core machine: site build under 10 s; a clean-clone `make test` under 20 minutes at
-400 questions (projected from the measured per-question example time); after editing one page,
-`make page` re-checks it in under 60 s (measured on the slowest page, every block re-run); no
-single example over 60 s. The figures are printed, and the targets are reported, not asserted:
-performance is measured here, not in timed tests.
+Targets on a 2-core machine: site build under 10 s; a clean-clone `make test` under 45 minutes at
+1,000 questions (projected from the measured per-question example time: the content is
+doubling); after editing one page, `make page` re-checks it in under 60 s (measured on the slowest
+page, every block re-run); no single example over 60 s. The figures are printed, and the targets
+are reported, not asserted: performance is measured here, not in timed tests.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def target(ok: bool) -> str:
     return "meets target" if ok else "MISSES target"
 
 
-QUESTIONS_TARGET = 400
+QUESTIONS_TARGET = 1000
 
 
 def junit_times(report: Path) -> list[tuple[float, str, bool]]:
@@ -94,7 +94,7 @@ def main() -> int:
     )
     print(
         f"projected at {QUESTIONS_TARGET} questions:        {projected:6.1f} s   "
-        f"{target(projected < 20 * 60 - 300)} (< 20 min with ~5 min of installs)"
+        f"{target(projected < 45 * 60 - 300)} (< 45 min with ~5 min of installs)"
     )
     print(f"one-page re-check (make page {page_path}): {page_s:.1f} s   {target(page_s < 60)} (< 60 s)")
     print(f"slowest test:                      {slowest:6.1f} s   {target(slowest < 60)} (< 60 s)")
