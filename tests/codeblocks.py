@@ -108,7 +108,8 @@ def reset_numeric_state() -> None:
     """Start every block from the same global state, whichever blocks ran before it in this worker.
 
     Blocks run in several worker processes, in an order that depends on the scheduler, so a block
-    must not see the thread count, default dtype or random state an earlier block left behind.
+    must not see the thread count, default dtype, deterministic-algorithms mode or random state an
+    earlier block left behind.
     """
     random.seed(0)
     numpy = sys.modules.get("numpy")
@@ -118,6 +119,7 @@ def reset_numeric_state() -> None:
     if torch is not None:
         torch.set_num_threads(1)
         torch.set_default_dtype(torch.float32)
+        torch.use_deterministic_algorithms(False)
         torch.manual_seed(0)
 
 

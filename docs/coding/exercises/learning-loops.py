@@ -1,9 +1,9 @@
-"""The ML coding round: Learning loops: factorisation, Q-learning, bandits and GAE. Practice file with 5 exercises.
+"""The ML coding round: Learning loops: factorisation, Q-learning, bandits and GAE. Practice file with 6 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
 
-    pip install numpy pytest
+    pip install numpy torch pytest
     pytest learning-loops.py                 # every exercise
     pytest learning-loops.py -k <function>   # one exercise, e.g. -k als
 
@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 
 # --------------------------------------------------------------------------------------
@@ -869,3 +870,238 @@ def test_train_reinforce_reaches_the_optimal_policy():
         assert corridor_objective(greedy, gamma) == pytest.approx(best_start, abs=1e-9)
         assert corridor_objective(theta, gamma) > best_start - 0.03
         assert returns[-200:].mean() > returns[:50].mean() + 0.1
+
+
+# --------------------------------------------------------------------------------------
+# 6. Implement the GRPO loss: group-relative advantages, the clipped ratio and the KL penalty.
+# Handbook: coding/learning-loops/#grpo-loss
+# --------------------------------------------------------------------------------------
+
+
+def group_advantages(
+    rewards: torch.Tensor,
+    group_size: int,
+    normalise_std: bool = True,
+    eps: float = 1e-4,
+) -> torch.Tensor:
+    """Group-relative advantages, one per completion: (B,) -> (B,).
+
+    rewards holds one scalar per completion, the group_size completions of each prompt
+    next to each other (B = n_prompts * group_size). Returns r - mean(group), divided
+    by (std(group) + eps) if normalise_std (GRPO), undivided if not (Dr. GRPO). std is
+    the sample standard deviation (torch.std's default, n - 1 in the denominator).
+    """
+    raise NotImplementedError
+
+
+def kl_k3(logp: torch.Tensor, ref_logp: torch.Tensor) -> torch.Tensor:
+    """Schulman's k3 estimate of KL(pi || ref) from tokens sampled from pi,
+    elementwise: exp(ref_logp - logp) - (ref_logp - logp) - 1."""
+    raise NotImplementedError
+
+
+def grpo_loss(
+    logp: torch.Tensor,
+    old_logp: torch.Tensor,
+    ref_logp: torch.Tensor,
+    advantages: torch.Tensor,
+    mask: torch.Tensor,
+    clip_eps: float = 0.2,
+    beta: float = 0.04,
+    aggregation: str = "sequence",
+    max_tokens: int | None = None,
+) -> torch.Tensor:
+    """The GRPO loss to minimise, a scalar.
+
+    logp, old_logp, ref_logp: (B, T) log-probabilities of the sampled tokens under the
+    policy being trained (differentiable), the policy that sampled them and the frozen
+    reference; the last two get no gradient. advantages: (B,), one per completion, the
+    same for each of its tokens. mask: (B, T), 1 on completion tokens, 0 on padding,
+    where the inputs may hold anything (nan, inf) without changing the loss or its
+    gradient. Per token, with rho = exp(logp - old_logp):
+        objective = min(rho A, clip(rho, 1 - clip_eps, 1 + clip_eps) A) - beta k3
+    and the loss is minus its average over the completion tokens:
+        "sequence": the mean over each completion's tokens, then over completions
+            (GRPO);
+        "token": the sum over every token of the batch / their number (DAPO);
+        "fixed": the sum over every token / (B * max_tokens), a constant (Dr. GRPO);
+            max_tokens defaults to T.
+    """
+    raise NotImplementedError
+
+
+GRPO_AGGREGATIONS = ("sequence", "token", "fixed")
+
+
+def grpo_random_batch(seed, B=6, T=7):
+    """float64 log-probabilities of a batch with padding tails (each row keeps at least
+    2 tokens), advantages of 3 groups of 2, and the mask."""
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(2, T + 1, (B,), generator=g)
+    mask = torch.arange(T)[None, :] < lengths[:, None]
+    logp, old, ref = (
+        -2 * torch.rand(3, B, T, generator=g, dtype=torch.float64)
+    ).unbind()
+    adv = group_advantages(torch.rand(B, generator=g, dtype=torch.float64), 2)
+    return logp, old, ref, adv, mask
+
+
+def grpo_grad(logp, *args, **kwargs):
+    """The loss and its gradient with respect to logp."""
+    leaf = logp.clone().requires_grad_(True)
+    loss = grpo_loss(leaf, *args, **kwargs)
+    (grad,) = torch.autograd.grad(loss, leaf)
+    return loss.detach(), grad
+
+
+def test_grpo_worked_example():
+    adv = group_advantages(torch.tensor([1.0, 0.0, 0.0, 0.0]), 4)
+    torch.testing.assert_close(adv, torch.tensor([1.5, -0.5, -0.5, -0.5]) / 1.0002)
+    plain = group_advantages(torch.tensor([1.0, 0.0]), 2, normalise_std=False)
+    torch.testing.assert_close(plain, torch.tensor([0.5, -0.5]))
+    assert kl_k3(torch.tensor(0.0), torch.tensor(math.log(2))).item() == pytest.approx(
+        1 - math.log(2)
+    )
+    # completions of 1 and 3 tokens, on-policy (rho = 1), no KL term
+    logp = torch.tensor([[-1.0, 0.0, 0.0], [-1.0, -2.0, -0.5]])
+    mask = torch.tensor([[1, 0, 0], [1, 1, 1]])
+    expected = {
+        "sequence": (0.0, [-0.25, 1 / 12]),
+        "token": (0.25, [-0.125, 0.125]),
+        "fixed": (0.125, [-0.0625, 0.0625]),
+    }
+    for aggregation, (value, (right, wrong)) in expected.items():
+        loss, grad = grpo_grad(
+            logp,
+            logp,
+            logp,
+            plain,
+            mask,
+            beta=0.0,
+            aggregation=aggregation,
+            max_tokens=4,
+        )
+        assert loss.item() == pytest.approx(value, abs=1e-7)
+        want = torch.tensor([[right, 0.0, 0.0], [wrong] * 3])
+        torch.testing.assert_close(grad, want)
+
+
+def test_grpo_advantages_sum_to_zero_and_equal_rewards_give_no_gradient():
+    g = torch.Generator().manual_seed(0)
+    rewards = torch.rand(5 * 8, generator=g, dtype=torch.float64)
+    rewards[8:16] = 1.0
+    rewards[16:24] = 0.5
+    for normalise_std in (True, False):
+        adv = group_advantages(rewards, 8, normalise_std)
+        sums = adv.reshape(5, 8).sum(dim=1)
+        torch.testing.assert_close(sums, torch.zeros(5, dtype=torch.float64))
+        assert torch.equal(adv[8:24], torch.zeros(16, dtype=torch.float64))
+    # float32 rounding leaves a constant group of 0.7 a tiny spread; eps damps it
+    assert group_advantages(torch.full((8,), 0.7), 8).abs().max() < 1e-3
+    # no gradient for a group whose rewards are all equal (without the KL term)
+    logp, old, ref, _, mask = grpo_random_batch(1, B=16)
+    adv = group_advantages(torch.cat([torch.ones(8), torch.rand(8, generator=g)]), 8)
+    for aggregation in GRPO_AGGREGATIONS:
+        _, grad = grpo_grad(
+            logp, old, ref, adv, mask, beta=0.0, aggregation=aggregation
+        )
+        assert torch.equal(grad[:8], torch.zeros(8, 7, dtype=torch.float64))
+        assert grad[8:].abs().sum() > 0
+
+
+def test_grpo_k3_is_nonnegative_and_unbiased():
+    grid = torch.linspace(-20, 20, 4001, dtype=torch.float64)
+    assert (kl_k3(torch.zeros_like(grid), grid) >= 0).all()
+    g = torch.Generator().manual_seed(2)
+    for _ in range(5):
+        pi = torch.softmax(2 * torch.randn(6, generator=g, dtype=torch.float64), 0)
+        ref = torch.softmax(2 * torch.randn(6, generator=g, dtype=torch.float64), 0)
+        exact = (pi * (pi.log() - ref.log())).sum()
+        k3 = kl_k3(pi.log(), ref.log())
+        # the exact expectation, by enumeration of the six outcomes
+        torch.testing.assert_close((pi * k3).sum(), exact, rtol=1e-12, atol=1e-12)
+        draws = k3[torch.multinomial(pi, 100_000, replacement=True, generator=g)]
+        assert abs(draws.mean() - exact) < 4 * draws.std() / math.sqrt(len(draws))
+
+
+def test_grpo_on_policy_gradient_is_reinforce():
+    # a policy with logits; at rho = 1 the clipped loss's gradient with respect to the
+    # logits is the REINFORCE gradient with the same advantages and token weights
+    logp0, _, _, adv, mask = grpo_random_batch(3)
+    g = torch.Generator().manual_seed(3)
+    logits = torch.randn(6, 7, 5, generator=g, dtype=torch.float64)
+    tokens = torch.randint(0, 5, (6, 7), generator=g)
+    on = mask.double()
+    weights = {
+        "sequence": on / (on.sum(dim=1, keepdim=True) * 6),
+        "token": on / on.sum(),
+        "fixed": on / (6 * 7),
+    }
+    for aggregation, weight in weights.items():
+        leaf = logits.clone().requires_grad_(True)
+        logp = torch.log_softmax(leaf, -1).gather(-1, tokens[..., None])[..., 0]
+        loss = grpo_loss(
+            logp,
+            logp.detach(),
+            logp0,
+            adv,
+            mask,
+            beta=0.0,
+            **{"aggregation": aggregation},
+        )
+        (grad,) = torch.autograd.grad(loss, leaf)
+        leaf = logits.clone().requires_grad_(True)
+        logp = torch.log_softmax(leaf, -1).gather(-1, tokens[..., None])[..., 0]
+        reinforce = -(weight * adv[:, None] * logp).sum()
+        (want,) = torch.autograd.grad(reinforce, leaf)
+        torch.testing.assert_close(grad, want, rtol=1e-12, atol=1e-14)
+
+
+def test_grpo_clipping_zeroes_the_gradient_beyond_the_range():
+    # six one-token completions: rho and A chosen to hit every case of the min
+    rho = torch.tensor([1.5, 0.5, 1.5, 0.5, 1.1, 0.9], dtype=torch.float64)
+    adv = torch.tensor([1.0, 1.0, -1.0, -1.0, 1.0, -1.0], dtype=torch.float64)
+    old = torch.full((6, 1), -1.0, dtype=torch.float64)
+    logp = old + rho.log()[:, None]
+    mask = torch.ones(6, 1)
+    _, grad = grpo_grad(logp, old, old, adv, mask, clip_eps=0.2, beta=0.0)
+    # d(-rho A / 6) / d logp = -rho A / 6 where the unclipped term is the min, else 0
+    want = torch.tensor([0.0, -0.5, 1.5, 0.0, -1.1, 0.9], dtype=torch.float64) / 6
+    torch.testing.assert_close(grad[:, 0], want)
+
+
+def test_grpo_padding_gets_no_gradient():
+    logp, old, ref, adv, mask = grpo_random_batch(4)
+    junk = torch.tensor([float("nan"), float("inf"), -float("inf"), 1e4, -1e4])
+    g = torch.Generator().manual_seed(4)
+    noisy = []
+    for x in (logp, old, ref):
+        fill = junk[torch.randint(len(junk), x.shape, generator=g)].double()
+        noisy.append(torch.where(mask, x, fill))
+    for aggregation in GRPO_AGGREGATIONS:
+        kwargs = {"beta": 0.1, "aggregation": aggregation}
+        loss, grad = grpo_grad(logp, old, ref, adv, mask, **kwargs)
+        noisy_loss, noisy_grad = grpo_grad(*noisy, adv, mask, **kwargs)
+        assert torch.equal(noisy_loss, loss) and torch.equal(noisy_grad, grad)
+        assert (grad[~mask] == 0).all() and (grad[mask] != 0).all()
+
+
+def test_grpo_length_bias_of_the_sequence_mean():
+    # one group: two right answers of 10 tokens, wrong answers of 4 and 40 tokens
+    lengths = torch.tensor([10, 10, 4, 40])
+    mask = torch.arange(40)[None, :] < lengths[:, None]
+    adv = group_advantages(torch.tensor([1.0, 1.0, 0.0, 0.0], dtype=torch.float64), 4)
+    logp = torch.full((4, 40), -1.0, dtype=torch.float64)
+    per_token = {}
+    for aggregation in GRPO_AGGREGATIONS:
+        _, grad = grpo_grad(
+            logp, logp, logp, adv, mask, beta=0.0, aggregation=aggregation
+        )
+        # a positive gradient of the loss pushes the token's log-probability down
+        per_token[aggregation] = grad[2, 0].item(), grad[3, 0].item()
+        assert (grad[2:][mask[2:]] > 0).all()
+    short, long = per_token["sequence"]
+    assert short == pytest.approx(10 * long)
+    for aggregation in ("token", "fixed"):
+        short, long = per_token[aggregation]
+        assert short == pytest.approx(long)
