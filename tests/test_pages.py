@@ -84,11 +84,13 @@ def test_expand_names_the_page_line_of_a_missing_snippet(tmp_path):
 
 # The handbook grew from two source documents the reader never sees; a page must not talk about
 # them ("the seed answer", "the seed's code", "Seed condition"). Random seeds are fine.
+# "Seed" also means a random seed and an advertiser's seed list of customers, so only phrasings
+# that treat "the seed" as a text someone wrote are caught.
 SOURCE_DOCUMENT_TALK = re.compile(
     r"\bseed's\b"
-    r"|\bseed (?:answers?|questions?|conditions?|documents?|lists?|code|snippets?|text)\b"
-    r"|\bthe seed\b(?!s\b|-| (?:set|values?|sd|for|of|to|=|is fixed))"
-    r"|\bas the seed\b",
+    r"|\bseed (?:answers?|questions?|conditions?|documents?|code|snippets?|text)\b"
+    r"|\b(?:in|from|according to|as) the seed\b(?!s\b|-| (?:set|values?|users?|audiences?|customers?|lists?))"
+    r"|\bthe seed (?:says|said|puts|lists|asks|gives|has|mentions|wants)\b",
     re.IGNORECASE,
 )
 
@@ -114,8 +116,9 @@ def test_source_document_talk_is_caught_but_random_seeds_are_not(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(
         "The seed answer lists three tools.\nfixed the seeds\n`torch.manual_seed(0)`\n"
-        "| Seed condition | x |\nunder the same seed\n",
+        "| Seed condition | x |\nunder the same seed\nusers similar to the seed list\n"
+        "as the seed puts it\nthe seed says so\nrecall of the seed users held out\n",
         encoding="utf-8",
     )
     found = [hit.split(": ", 1)[0].rsplit(":", 1)[1] for hit in source_document_talk(page)]
-    assert found == ["1", "4"]
+    assert found == ["1", "4", "7", "8"]
