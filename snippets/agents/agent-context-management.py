@@ -4,17 +4,7 @@ import sys
 
 sys.path.insert(0, "snippets/agents")
 # SmolLM2's tokenizer, to count tokens
-from agents_llm import tokenizer  # noqa: E402
-
-tok = tokenizer()
-_counts = {}
-
-
-def ntok(text):
-    if text not in _counts:
-        _counts[text] = len(tok(text)["input_ids"])
-    return _counts[text]
-
+from agents_llm import count_tokens as ntok  # noqa: E402
 
 # A scripted 60-step trajectory: every step is one tool call and its result.
 rng = random.Random(0)

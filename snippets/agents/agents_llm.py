@@ -33,6 +33,12 @@ def tokenizer():
 
 
 @functools.cache
+def count_tokens(text: str) -> int:
+    """How many tokens SmolLM2's tokenizer makes of a text (no chat template)."""
+    return len(tokenizer()(text)["input_ids"])
+
+
+@functools.cache
 def load():
     model = AutoModelForCausalLM.from_pretrained(
         FOLDER, gguf_file=GGUF, dtype=torch.float32

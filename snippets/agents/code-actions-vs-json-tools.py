@@ -5,17 +5,7 @@ import sys
 
 sys.path.insert(0, "snippets/agents")
 # SmolLM2's tokenizer, to count the tokens placed in the context
-from agents_llm import tokenizer  # noqa: E402
-
-tok = tokenizer()
-_counts = {}
-
-
-def ntok(text):
-    if text not in _counts:
-        _counts[text] = len(tok(text)["input_ids"])
-    return _counts[text]
-
+from agents_llm import count_tokens as ntok  # noqa: E402
 
 # An in-memory shop: 20 customers and their orders, amounts in cents.
 rng = random.Random(0)
