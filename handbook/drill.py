@@ -41,7 +41,10 @@ MATH = {"pymdownx.arithmatex": {"generic": True}}
 
 
 def to_html(text: str) -> str:
-    return markdown.markdown(LINK.sub(r"\1", text), extensions=list(MATH), extension_configs=MATH)
+    # An escaped dollar (an amount written \$0.36 in Markdown) becomes an entity, so that a "$"
+    # left in the HTML can only be a formula that was not converted (tests/test_drill.py checks).
+    text = LINK.sub(r"\1", text).replace("\\$", "&#36;")
+    return markdown.markdown(text, extensions=list(MATH), extension_configs=MATH)
 
 
 def answers_file(url: str) -> str:
