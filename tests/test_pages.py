@@ -83,9 +83,9 @@ def test_expand_names_the_page_line_of_a_missing_snippet(tmp_path):
 
 
 # The handbook grew from two source documents the reader never sees; a page must not talk about
-# them ("the seed answer", "the seed's code", "Seed condition"). Random seeds are fine.
-# "Seed" also means a random seed and an advertiser's seed list of customers, so only phrasings
-# that treat "the seed" as a text someone wrote are caught.
+# them ("the seed answer", "the seed's code", "Seed condition"). "Seed" also means a random seed
+# and an advertiser's seed list of customers, so only phrasings that treat "the seed" as a text
+# someone wrote are caught.
 SOURCE_DOCUMENT_TALK = re.compile(
     r"\bseed's\b"
     r"|\bseed (?:answers?|questions?|conditions?|documents?|code|snippets?|text)\b"
