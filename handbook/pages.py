@@ -6,6 +6,8 @@ question, an anchor and an executed example are.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,31 @@ TAGS_FILE = Path(__file__).resolve().parent / "tags.yml"
 
 def tag_vocabulary() -> dict[str, str]:
     """The controlled vocabulary: tag -> what it covers (handbook/tags.yml)."""
-    return yaml.safe_load(TAGS_FILE.read_text(encoding="utf-8"))
+    return load_yaml(TAGS_FILE)
+
+
+class MkDocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; the `!!python/...` tags Material uses are kept as plain strings."""
+
+
+MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: suffix)
+MkDocsLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def load_yaml(path: Path, loader: type = yaml.SafeLoader):
+    """A YAML file as data, parsed once per version of the file.
+
+    A build asks for tags.yml and mkdocs.yml hundreds of times (once per heading or page), and
+    parsing them each time was a third of the build. The cache key includes the file's mtime and
+    size, so `mkdocs serve` still sees edits; callers get a copy they may change.
+    """
+    stat = path.stat()
+    return copy.deepcopy(_parsed_yaml(path, stat.st_mtime_ns, stat.st_size, loader))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_yaml(path: Path, mtime_ns: int, size: int, loader: type):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 def tags_of(heading_attrs: dict[str, str]) -> list[str]:
@@ -127,13 +153,7 @@ def docs_pages(docs: Path | None = None) -> list[Path]:
 
 def mkdocs_config(root: Path | None = None) -> dict:
     """mkdocs.yml as data; the `!!python/...` tags Material uses are kept as plain strings."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: suffix)
-    Loader.add_constructor("!ENV", lambda loader, node: None)
-    return yaml.load(((root or ROOT) / "mkdocs.yml").read_text(), Loader=Loader)
+    return load_yaml((root or ROOT) / "mkdocs.yml", MkDocsLoader)
 
 
 def snippet_config(root: Path | None = None) -> dict:
