@@ -1,4 +1,4 @@
-"""The ML coding round: Metrics. Practice file with 12 exercises.
+"""The ML coding round: Metrics. Practice file with 13 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -22,7 +22,10 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
+import sklearn.metrics
 from scipy import stats
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs, make_moons
 from sklearn.metrics import average_precision_score
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.metrics import ndcg_score
@@ -1078,3 +1081,142 @@ def test_ks_pvalue_is_smirnovs_limit():
         assert ks_pvalue(result.statistic, n, m) == pytest.approx(
             result.pvalue, rel=0.1
         )
+
+
+# --------------------------------------------------------------------------------------
+# 13. Implement the silhouette score and the adjusted Rand index.
+# Handbook: coding/evaluation-metrics/#clustering-metrics
+# --------------------------------------------------------------------------------------
+
+
+def silhouette_samples(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Silhouette of each of the n rows of X (n, d) under Euclidean distance, as
+    sklearn.metrics.silhouette_samples defines it. For point i in cluster C:
+    a(i) is its mean distance to the other points of C, b(i) the smallest, over the
+    other clusters C', of its mean distance to the points of C', and
+    s(i) = (b(i) - a(i)) / max(a(i), b(i)); s(i) = 0 when C = {i} (and when
+    a(i) = b(i) = 0). Labels may be any values (ints, strings). Pairwise distances
+    vectorised: no Python loop over points. Raises ValueError unless the number of
+    clusters is between 2 and n - 1."""
+    raise NotImplementedError
+
+
+def silhouette_score(X: np.ndarray, labels: np.ndarray) -> float:
+    """The mean of silhouette_samples(X, labels) over all n points."""
+    raise NotImplementedError
+
+
+def rand_index(labels_true: np.ndarray, labels_pred: np.ndarray) -> float:
+    """The share of the n (n - 1) / 2 pairs of points on which two partitions agree:
+    together in both, or apart in both. 1.0 when n < 2."""
+    raise NotImplementedError
+
+
+def adjusted_rand_index(labels_true: np.ndarray, labels_pred: np.ndarray) -> float:
+    """Hubert and Arabie's adjusted Rand index, from the r x c contingency table
+    n_ij (points in true cluster i and predicted cluster j), with row sums n_i. and
+    column sums n_.j: index = sum_ij C(n_ij, 2), A = sum_i C(n_i., 2),
+    B = sum_j C(n_.j, 2), expected = A B / C(n, 2), maximum = (A + B) / 2, and
+    ARI = (index - expected) / (maximum - expected). When maximum = expected (both
+    partitions one cluster, or both all singletons) return 1.0, as scikit-learn does.
+    O(n + r c) time; no loop over pairs of points."""
+    raise NotImplementedError
+
+
+def test_silhouette_worked_example():
+    X = np.array([[0.0], [2.0], [6.0], [9.0], [20.0]])
+    labels = np.array([0, 0, 1, 1, 2])
+    expected = [11 / 15, 7 / 11, 2 / 5, 5 / 8, 0.0]
+    assert silhouette_samples(X, labels) == pytest.approx(expected)
+    assert silhouette_score(X, labels) == pytest.approx(np.mean(expected))
+
+
+def test_silhouette_matches_sklearn():
+    rng = np.random.default_rng(0)
+    for n, d, k in [(30, 2, 3), (100, 5, 4), (200, 10, 8), (40, 3, 25)]:
+        X_noise = rng.normal(size=(n, d)) * rng.uniform(0.5, 5.0, size=d)
+        X_blobs, y_blobs = make_blobs(n, d, centers=k, random_state=n)
+        # random labels (with k = 25 of 40 points, singleton clusters), then blobs
+        for X, labels in ((X_noise, rng.integers(0, k, n)), (X_blobs, y_blobs)):
+            labels = 7 * labels + 3  # not 0..k-1
+            expected = sklearn.metrics.silhouette_samples(X, labels)
+            np.testing.assert_allclose(
+                silhouette_samples(X, labels), expected, atol=1e-10
+            )
+            assert silhouette_score(X, labels) == pytest.approx(
+                sklearn.metrics.silhouette_score(X, labels), abs=1e-10
+            )
+    names = np.array(["ant", "bee", "cat"])[rng.integers(0, 3, 50)]
+    X = rng.normal(size=(50, 2))
+    np.testing.assert_allclose(
+        silhouette_samples(X, names),
+        sklearn.metrics.silhouette_samples(X, names),
+        atol=1e-10,
+    )
+
+
+def test_silhouette_needs_two_to_n_minus_one_clusters():
+    X = np.arange(10.0).reshape(5, 2)
+    with pytest.raises(ValueError):
+        silhouette_score(X, np.zeros(5))
+    with pytest.raises(ValueError):
+        silhouette_score(X, np.arange(5))
+
+
+def test_silhouette_prefers_k_means_halves_to_the_true_moons():
+    X, moons = make_moons(400, noise=0.05, random_state=0)
+    halves = KMeans(2, n_init=10, random_state=0).fit_predict(X)
+    assert silhouette_score(X, halves) > silhouette_score(X, moons) + 0.1
+    assert adjusted_rand_index(moons, halves) < 0.5
+
+
+def test_rand_and_adjusted_rand_worked_examples():
+    assert adjusted_rand_index([0, 0, 1, 1], [1, 1, 0, 0]) == 1.0
+    assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)
+    assert adjusted_rand_index([0, 0, 1, 2], [0, 0, 1, 1]) == pytest.approx(4 / 7)
+    assert rand_index([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(1 / 3)
+    assert rand_index([0, 0, 1, 2], [0, 0, 1, 1]) == pytest.approx(5 / 6)
+
+
+def test_rand_and_adjusted_rand_match_sklearn():
+    rng = np.random.default_rng(1)
+    cases = [
+        (rng.integers(0, r, n), rng.integers(0, c, n))
+        for n, r, c in [
+            (2, 2, 2),
+            (10, 3, 3),
+            (50, 2, 10),
+            (300, 10, 10),
+            (1000, 4, 40),
+        ]
+    ]
+    for n in (1, 5):
+        one, singletons = np.zeros(n, dtype=int), np.arange(n)
+        cases += [(one, one), (singletons, singletons), (one, singletons)]
+    for labels_true, labels_pred in cases:
+        assert rand_index(labels_true, labels_pred) == pytest.approx(
+            sklearn.metrics.rand_score(labels_true, labels_pred)
+        )
+        assert adjusted_rand_index(labels_true, labels_pred) == pytest.approx(
+            sklearn.metrics.adjusted_rand_score(labels_true, labels_pred)
+        )
+
+
+def test_adjusted_rand_is_one_up_to_relabelling_and_symmetric():
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 6, 200)
+    renamed = np.array(list("uvwxyz"))[rng.permutation(6)][labels]
+    assert adjusted_rand_index(labels, renamed) == 1.0
+    assert rand_index(labels, renamed) == 1.0
+    other = rng.integers(0, 4, 200)
+    assert adjusted_rand_index(labels, other) == adjusted_rand_index(other, labels)
+
+
+def test_adjusted_rand_is_zero_on_average_for_random_labels_where_rand_is_high():
+    rng = np.random.default_rng(3)
+    truth, pred = np.repeat(np.arange(10), 30), np.repeat(np.arange(10), 30)
+    shuffles = [rng.permutation(pred) for _ in range(200)]
+    aris = [adjusted_rand_index(truth, s) for s in shuffles]
+    assert abs(np.mean(aris)) < 0.01
+    assert min(aris) < 0
+    assert np.mean([rand_index(truth, s) for s in shuffles]) > 0.8
