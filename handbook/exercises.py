@@ -30,7 +30,13 @@ DOCS = ROOT / "docs" / CHAPTER
 OUT = DOCS / "exercises"
 SECTION = re.compile(r"^# --8<-- \[(?P<edge>start|end):(?P<name>[\w-]+)\]\s*$")
 # What a reader installs for each module the tests import (the standard library needs nothing).
-PIP_NAMES = {"numpy": "numpy", "scipy": "scipy", "sklearn": "scikit-learn", "torch": "torch"}
+PIP_NAMES = {
+    "numpy": "numpy",
+    "scipy": "scipy",
+    "sklearn": "scikit-learn",
+    "networkx": "networkx",
+    "torch": "torch",
+}
 
 
 @dataclass
@@ -172,7 +178,7 @@ def practice_file(page: Path, part: str = "signature") -> str:
     order = sorted(imports, key=lambda i: (i.startswith("from "), i))
     stdlib = [i for i in order if top_module(i) in sys.stdlib_module_names]
     third = [i for i in order if top_module(i) not in sys.stdlib_module_names]
-    pip = ["numpy", "scipy", "scikit-learn", "torch"]
+    pip = ["numpy", "scipy", "scikit-learn", "networkx", "torch"]
     needed = {PIP_NAMES[m] for m in map(top_module, third) if m in PIP_NAMES}
     install = " ".join([p for p in pip if p in needed] + ["pytest"])
     name = f"{page.stem}.py"
