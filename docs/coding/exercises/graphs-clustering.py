@@ -1,4 +1,4 @@
-"""The ML coding round: Graphs and clustering from scratch. Practice file with 2 exercises.
+"""The ML coding round: Graphs and clustering from scratch. Practice file with 3 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -17,9 +17,12 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+from scipy.cluster.hierarchy import fcluster, is_monotonic, is_valid_linkage, linkage
+from scipy.sparse import csgraph
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import cdist
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.cluster import DBSCAN
 from sklearn.datasets import make_blobs, make_moons
 from sklearn.neighbors import NearestNeighbors
@@ -338,3 +341,189 @@ def test_iterations_within_damping_bound():
         assert iterations == math.floor(math.log(tol / 2) / math.log(damping)) + 1
     with pytest.raises(RuntimeError):
         pagerank(edges, n, damping=0.85, tol=1e-10, max_iter=20)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Implement single-linkage clustering with union-find
+# Handbook: coding/graphs-clustering/#single-linkage-union-find
+# --------------------------------------------------------------------------------------
+
+
+class UnionFind:
+    """Disjoint sets over the elements 0..n-1. parent[x] is x's parent (a root is
+    its own parent) and size[r] the number of elements in the set whose root is r.
+    find shortens the path it walks (path compression or path halving) and union
+    hangs the smaller set's root under the larger one's (union by size; by rank
+    passes the tests too), so m operations cost O(m alpha(n)) in total."""
+
+    def __init__(self, n: int):
+        raise NotImplementedError
+
+    def find(self, x: int) -> int:
+        """The root of x's set, found without recursion."""
+        raise NotImplementedError
+
+    def union(self, a: int, b: int) -> bool:
+        """Merge the sets of a and b; False if they already were one set."""
+        raise NotImplementedError
+
+
+def single_linkage(X: np.ndarray) -> np.ndarray:
+    """Single-linkage clustering of the rows of X (n, d) under Euclidean distance,
+    by Kruskal's algorithm: sort the n(n-1)/2 pairs (i, j), i < j, by distance,
+    equal distances in the order (0, 1), (0, 2), ..., (1, 2), ... (SciPy's
+    condensed order), and merge the two clusters of every pair that joins two.
+    Returns SciPy's linkage matrix (n - 1, 4): row t is [a, b, distance, size of
+    the merged cluster] with a < b, where ids 0..n-1 are the points and the
+    cluster that row t forms is numbered n + t."""
+    raise NotImplementedError
+
+
+def cut(Z: np.ndarray, k: int) -> np.ndarray:
+    """Integer labels (n,) of the k clusters left after the first n - k merges of
+    the linkage matrix Z, numbered 0..k-1 in the order of their first row."""
+    raise NotImplementedError
+
+
+def tree_depths(parent):
+    """Each element's number of steps up to its root."""
+    parent = np.asarray(parent)
+    node = np.arange(len(parent))
+    depth = np.zeros(len(parent), dtype=int)
+    while True:
+        up = parent[node]
+        if np.all(up == node):
+            return depth
+        depth += up != node
+        node = up
+
+
+def linkage_datasets():
+    """(name, X) with continuous coordinates, so that no two distances tie and the
+    minimum spanning tree is unique: blobs, moons, uniform 5-D points, 1-D points."""
+    rng = np.random.default_rng(0)
+    yield "two points", rng.normal(size=(2, 3))
+    for seed in range(3):
+        yield f"blobs {seed}", make_blobs(300, centers=4, random_state=seed)[0]
+        yield f"moons {seed}", make_moons(200, noise=0.05, random_state=seed)[0]
+    yield "uniform 5-D", rng.uniform(size=(150, 5))
+    yield "1-D", rng.exponential(size=(80, 1))
+
+
+def same_clustering(a, b):
+    """True if labellings a and b split the rows into the same groups."""
+    a, b = np.asarray(a).tolist(), np.asarray(b).tolist()
+    return len(set(zip(a, b))) == len(set(a)) == len(set(b))
+
+
+def test_union_find_basics():
+    sets = UnionFind(6)
+    assert [sets.find(x) for x in range(6)] == list(range(6))
+    assert sets.union(0, 1) and sets.union(2, 3)
+    # the same set, and an element with itself: nothing to merge
+    assert not sets.union(1, 0)
+    assert not sets.union(4, 4)
+    assert sets.union(3, 1)
+    assert sets.find(0) == sets.find(2) != sets.find(4)
+    assert sets.size[sets.find(3)] == 4 and sets.size[sets.find(5)] == 1
+    # the larger set's root stays the root, whichever argument comes first
+    root = sets.find(0)
+    assert sets.union(5, 2) and sets.find(5) == root and sets.size[root] == 5
+
+
+def test_union_find_long_chains():
+    n = 100_000
+    forward = [(i, i + 1) for i in range(n - 1)]
+    backward = [(i + 1, i) for i in reversed(range(n - 1))]
+    for pairs in (forward, backward):
+        sets = UnionFind(n)
+        assert all(sets.union(a, b) for a, b in pairs)
+        # by size or rank, no element ends deeper than log2(n), whatever the order
+        assert tree_depths(sets.parent).max() <= math.log2(n)
+        root = sets.find(0)
+        assert sets.size[root] == n and sets.find(n - 1) == root
+    # merging equal sets, root with root, level by level builds depth log2(n)
+    n = 1024
+    sets = UnionFind(n)
+    for _ in range(10):
+        roots = np.flatnonzero(np.asarray(sets.parent) == np.arange(n)).tolist()
+        for a, b in zip(roots[0::2], roots[1::2]):
+            sets.union(a, b)
+    depth = tree_depths(sets.parent)
+    assert depth.max() <= 10
+    deepest = int(np.argmax(depth))
+    assert sets.size[sets.find(deepest)] == n
+    # the find shortened its path: halving leaves ceil(d / 2), compression 1
+    assert tree_depths(sets.parent)[deepest] <= (depth[deepest] + 1) // 2
+
+
+def test_single_linkage_worked_example():
+    X = np.array([[0.0], [1.0], [3.0], [7.0], [8.0]])
+    Z = single_linkage(X)
+    expected = [[0, 1, 1, 2], [3, 4, 1, 2], [2, 5, 2, 3], [6, 7, 4, 5]]
+    np.testing.assert_array_equal(Z, expected)
+    assert cut(Z, 2).tolist() == [0, 0, 0, 1, 1]
+    # two merges at distance 1: the tie-break decides which one comes first
+    assert cut(Z, 4).tolist() == [0, 0, 1, 2, 3]
+    assert cut(Z, 5).tolist() == [0, 1, 2, 3, 4]
+    assert cut(Z, 1).tolist() == [0] * 5
+    assert single_linkage(X[:1]).shape == (0, 4)
+
+
+def test_single_linkage_matches_scipy():
+    for name, X in linkage_datasets():
+        Z = single_linkage(X)
+        reference = linkage(X, method="single")
+        assert Z.shape == (len(X) - 1, 4), name
+        assert is_valid_linkage(Z) and is_monotonic(Z), name
+        np.testing.assert_allclose(
+            Z[:, 2], np.sort(reference[:, 2]), rtol=1e-12, atol=0, err_msg=name
+        )
+        # without ties the tree is unique, and so is the whole merge list
+        np.testing.assert_array_equal(
+            Z[:, [0, 1, 3]], reference[:, [0, 1, 3]], err_msg=name
+        )
+
+
+def test_single_linkage_with_ties():
+    rng = np.random.default_rng(1)
+    # integer points with duplicates: many equal distances, some of them zero
+    for side, n in [(6, 80), (15, 150), (40, 150)]:
+        X = rng.integers(0, side, size=(n, 2)).astype(float)
+        Z = single_linkage(X)
+        reference = linkage(X, method="single")
+        # every minimum spanning tree has the same weights: the heights agree
+        np.testing.assert_allclose(Z[:, 2], np.sort(reference[:, 2]), rtol=1e-12)
+        within = cdist(X, X)
+        # at every height, the clusters are the components of the graph d <= t
+        for t in np.unique(Z[:, 2]):
+            k = n - np.count_nonzero(Z[:, 2] <= t)
+            labels = cut(Z, k)
+            graph = (within <= t).astype(float)
+            _, components = csgraph.connected_components(graph, directed=False)
+            assert same_clustering(labels, components)
+            distance_cut = fcluster(reference, t, criterion="distance")
+            assert same_clustering(labels, distance_cut)
+
+
+def test_cut_matches_fcluster_and_sklearn():
+    for name, X in linkage_datasets():
+        Z = single_linkage(X)
+        reference = linkage(X, method="single")
+        for k in range(1, min(len(X), 12) + 1):
+            labels = cut(Z, k)
+            assert labels.dtype.kind == "i", name
+            first_rows = [labels.tolist().index(c) for c in range(k)]
+            assert first_rows == sorted(first_rows), name
+            maxclust = fcluster(reference, k, criterion="maxclust")
+            assert same_clustering(labels, maxclust), (name, k)
+            model = AgglomerativeClustering(n_clusters=k, linkage="single")
+            assert same_clustering(labels, model.fit_predict(X)), (name, k)
+
+
+def test_merge_heights_are_the_minimum_spanning_tree():
+    for name, X in linkage_datasets():
+        Z = single_linkage(X)
+        tree = csgraph.minimum_spanning_tree(cdist(X, X))
+        np.testing.assert_allclose(Z[:, 2], np.sort(tree.data), rtol=1e-12)
+        assert math.isclose(Z[:, 2].sum(), tree.sum(), rel_tol=1e-12), name
