@@ -86,6 +86,10 @@ def sides(root: Path = ROOT, found: list[dict] | None = None) -> dict[str, tuple
             result[anchor] = ("", answers[anchor])
         else:
             raise _missing(anchor, f"no {SHORT_ANSWER} paragraph (a coding exercise: {TASK})", root)
+        if not result[anchor][1]:
+            # A lead-in alone on its line (a table or list below it) would give an empty card.
+            lead = COMPLEXITY if anchor in tasks else SHORT_ANSWER
+            raise _missing(anchor, f"an empty {lead} paragraph: start its text on the same line", root)
     return result
 
 

@@ -183,6 +183,11 @@ def test_tag_outside_the_vocabulary(project):
     fails(structure(project), "docs/ch/topic.md:5: tag(s) made-up-tag")
 
 
+def test_short_answer_lead_in_on_its_own(project):
+    edit(project, "docs/ch/topic.md", "**Short answer.** It prints", "**Short answer.**\n\nIt prints")
+    fails(build(project), "docs/ch/topic.md:5: question #the-question has an empty **Short answer.**")
+
+
 def test_formula_that_does_not_render(project):
     edit(project, "docs/ch/topic.md", "It prints a number.", r"It prints $\frac{1}{$.")
     fails(
