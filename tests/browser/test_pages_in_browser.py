@@ -147,6 +147,20 @@ def test_all_questions_filters(page, site, base_url):
     assert all("attention" in t.lower() for t in shown.all_inner_texts())
 
 
+def test_on_a_phone_the_filters_hide_the_other_cards(browser, site, base_url):
+    # On a phone each row is a card (display: block), which once outranked the hidden attribute:
+    # the count said 33 questions while every card stayed on screen.
+    rag = [q for q in questions(site) if "rag" in q["tags"]]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(urljoin(base_url, "questions/?tag=rag"))
+    shown = page.locator(".hb-questions tbody tr").evaluate_all(
+        "rows => rows.filter(r => r.checkVisibility()).map(r => r.cells[3].textContent)"
+    )
+    context.close()
+    assert len(shown) == len(rag) and all("rag" in tags.split(", ") for tags in shown)
+
+
 PAGE_TYPES = {
     "home": "",
     "chapter": "rag/",
