@@ -1,4 +1,4 @@
-"""The ML coding round: Graphs and clustering from scratch. Practice file with 3 exercises.
+"""The ML coding round: Graphs and clustering from scratch. Practice file with 4 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -13,6 +13,7 @@ Generated from the handbook's snippets by handbook/exercises.py; edit those, not
 """
 
 import math
+import warnings
 
 import networkx as nx
 import numpy as np
@@ -21,11 +22,17 @@ from scipy.cluster.hierarchy import fcluster, is_monotonic, is_valid_linkage, li
 from scipy.sparse import csgraph
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, laplacian
 from scipy.spatial.distance import cdist
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.cluster import DBSCAN
+from sklearn.cluster import KMeans, SpectralClustering
+from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.datasets import make_blobs, make_moons
+from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import kneighbors_graph
 
 
 # --------------------------------------------------------------------------------------
@@ -527,3 +534,186 @@ def test_merge_heights_are_the_minimum_spanning_tree():
         tree = csgraph.minimum_spanning_tree(cdist(X, X))
         np.testing.assert_allclose(Z[:, 2], np.sort(tree.data), rtol=1e-12)
         assert math.isclose(Z[:, 2].sum(), tree.sum(), rel_tol=1e-12), name
+
+
+# --------------------------------------------------------------------------------------
+# 4. Implement spectral clustering
+# Handbook: coding/graphs-clustering/#spectral-clustering-from-scratch
+# --------------------------------------------------------------------------------------
+
+
+def knn_affinity(X: np.ndarray, n_neighbors: int) -> np.ndarray:
+    """Dense (n, n) affinity of the k-nearest-neighbour graph of the rows of X, as
+    scikit-learn's affinity="nearest_neighbors" builds it: A[i, j] = 1 if j is i
+    itself or one of the n_neighbors - 1 other rows nearest to X[i] (Euclidean; equal
+    distances broken by the lower index), else 0. Returns 0.5 * (A + A.T): 1 where
+    both rows chose each other, 0.5 where one did, ones on the diagonal."""
+    raise NotImplementedError
+
+
+def rbf_affinity(X: np.ndarray, gamma: float) -> np.ndarray:
+    """Dense (n, n) Gaussian affinity W[i, j] = exp(-gamma * ||X[i] - X[j]||^2)."""
+    raise NotImplementedError
+
+
+def normalized_laplacian(W: np.ndarray) -> np.ndarray:
+    """L_sym = I - D^-1/2 W D^-1/2 of a symmetric affinity W (n, n), entries >= 0.
+    The diagonal of W is ignored (a self-loop cuts nothing): the degrees are
+    d_i = sum over j != i of W[i, j]. A vertex of degree 0 gets a row and a column
+    of zeros, so it is a component of its own. This is what
+    scipy.sparse.csgraph.laplacian(W, normed=True) returns."""
+    raise NotImplementedError
+
+
+def laplacian_embedding(W: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ng, Jordan and Weiss's embedding: the k smallest eigenvalues of
+    normalized_laplacian(W), ascending, and the (n, k) matrix of their orthonormal
+    eigenvectors (np.linalg.eigh) with each row scaled to length 1 (a row of zeros
+    stays zero). Returns (eigenvalues (k,), rows (n, k))."""
+    raise NotImplementedError
+
+
+def spectral_clustering(W: np.ndarray, k: int, random_state: int = 0) -> np.ndarray:
+    """Spectral clustering of the vertices of W into k clusters: k-means on the rows
+    of laplacian_embedding(W, k), with scikit-learn's
+    KMeans(k, n_init=10, random_state=random_state). Returns integer labels (n,),
+    the clusters numbered 0, 1, ... in the order of their first row."""
+    raise NotImplementedError
+
+
+def spectral_cases():
+    """(name, X, W, k, truth): easy data sets and graphs that suit them."""
+    X, y = make_blobs(300, centers=[(0, 0), (8, 0), (4, 7)], random_state=0)
+    yield "3 blobs, 10-NN", X, knn_affinity(X, 10), 3, y
+    yield "3 blobs, RBF gamma 0.5", X, rbf_affinity(X, 0.5), 3, y
+    X, y = make_moons(400, noise=0.06, random_state=0)
+    yield "two moons, 10-NN", X, knn_affinity(X, 10), 2, y
+    X, y = make_circles(400, factor=0.5, noise=0.08, random_state=0)
+    yield "two circles, 10-NN", X, knn_affinity(X, 10), 2, y
+    yield "two circles, RBF gamma 100", X, rbf_affinity(X, 100.0), 2, y
+
+
+def n_zero_eigenvalues(W, tol=1e-9):
+    values, _ = laplacian_embedding(W, len(W))
+    return int(np.sum(values < tol))
+
+
+def test_spectral_worked_example():
+    W = np.zeros((6, 6))
+    for a, b in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]:
+        W[a, b] = W[b, a] = 1.0
+    # two triangles, no link: eigenvalue 0 twice, then 3/2 (a triangle's)
+    values, _ = laplacian_embedding(W, 6)
+    np.testing.assert_allclose(values, [0, 0, 1.5, 1.5, 1.5, 1.5], atol=1e-12)
+    # whatever basis eigh picks for eigenvalue 0, the normalised rows are one unit
+    # vector per triangle, orthogonal to the other triangle's
+    _, U = laplacian_embedding(W, 2)
+    G = U @ U.T
+    np.testing.assert_allclose(G, np.kron(np.eye(2), np.ones((3, 3))), atol=1e-12)
+    # a weak link 2-3: one eigenvalue stays 0, the other becomes small
+    W[2, 3] = W[3, 2] = 0.1
+    values, _ = laplacian_embedding(W, 2)
+    assert abs(values[0]) < 1e-12 and 0.03 < values[1] < 0.033
+    labels = spectral_clustering(W, 2)
+    assert labels.dtype.kind == "i"
+    np.testing.assert_array_equal(labels, [0, 0, 0, 1, 1, 1])
+    np.testing.assert_array_equal(spectral_clustering(W[::-1, ::-1], 2), labels)
+
+
+def test_affinities_match_sklearn():
+    for seed in range(3):
+        X, _ = make_blobs(150, centers=3, n_features=seed + 2, random_state=seed)
+        for n_neighbors in (1, 5, 10):
+            # what SpectralClustering(affinity="nearest_neighbors") builds
+            A = kneighbors_graph(X, n_neighbors, include_self=True)
+            expected = (0.5 * (A + A.T)).toarray()
+            np.testing.assert_array_equal(knn_affinity(X, n_neighbors), expected)
+        for gamma in (0.01, 0.5, 3.0):
+            np.testing.assert_allclose(
+                rbf_affinity(X, gamma), rbf_kernel(X, gamma=gamma), rtol=1e-10
+            )
+
+
+def test_laplacian_matches_scipy():
+    rng = np.random.default_rng(0)
+    for n in (5, 40, 120):
+        W = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
+        W = W + W.T
+        # self-loops on some vertices, and vertex 0 isolated but for its self-loop
+        W[0, :] = W[:, 0] = 0.0
+        W[np.diag_indices(n)] = rng.random(n)
+        L = normalized_laplacian(W)
+        np.testing.assert_allclose(L, laplacian(W, normed=True), atol=1e-12)
+        np.testing.assert_allclose(L, L.T, atol=0)
+        values = np.linalg.eigvalsh(L)
+        # normalised: every eigenvalue in [0, 2]
+        assert values.min() > -1e-10 and values.max() < 2 + 1e-10
+    assert np.all(normalized_laplacian(np.zeros((3, 3))) == 0)
+
+
+def test_zero_eigenvalues_count_components():
+    X, _ = make_blobs(300, centers=5, cluster_std=0.5, random_state=1)
+    graphs = [knn_affinity(X, m) for m in (2, 3, 4, 6, 10)]
+    graphs += [rbf_affinity(X, g) * (rbf_affinity(X, g) > 1e-3) for g in (2.0, 20.0)]
+    for W in graphs:
+        n_parts, parts = connected_components(W, directed=False)
+        assert n_zero_eigenvalues(W) == n_parts
+        # the rows for eigenvalue 0 are one unit vector per component, the components'
+        # vectors orthogonal: the embedding is the components' indicator matrix, rotated
+        _, U = laplacian_embedding(W, n_parts)
+        same = parts[:, None] == parts[None, :]
+        np.testing.assert_allclose(U @ U.T, same.astype(float), atol=1e-8)
+
+
+def test_matches_sklearn_spectral_clustering():
+    for name, _, W, k, _ in spectral_cases():
+        ours = spectral_clustering(W, k)
+        with warnings.catch_warnings():
+            # some of the k-NN graphs fall into the k clusters: not fully connected
+            warnings.filterwarnings("ignore", message="Graph is not fully connected")
+            model = SpectralClustering(k, affinity="precomputed", random_state=0)
+            ref = model.fit_predict(W)
+        assert adjusted_rand_score(ref, ours) == 1.0, name
+
+
+def test_solves_what_kmeans_cannot():
+    for name, X, W, k, truth in spectral_cases():
+        if name.startswith(("two moons", "two circles")):
+            km = KMeans(k, n_init=10, random_state=0).fit_predict(X)
+            assert adjusted_rand_score(truth, km) < 0.5, name
+            assert adjusted_rand_score(truth, spectral_clustering(W, k)) == 1.0, name
+
+
+def test_spectral_edge_cases():
+    rng = np.random.default_rng(2)
+    # a disconnected graph, k = its number of components: the components exactly,
+    # here 4 of them, of 5 to 60 vertices, degrees unequal, and one isolated vertex
+    sizes = [60, 5, 30, 1]
+    W = np.zeros((96, 96))
+    start = 0
+    for size in sizes:
+        block = rng.random((size, size)) + 0.1
+        W[start : start + size, start : start + size] = block + block.T
+        start += size
+    order = rng.permutation(96)
+    W = W[order][:, order]
+    truth = np.repeat(np.arange(4), sizes)[order]
+    assert n_zero_eigenvalues(W) == 4
+    assert adjusted_rand_score(truth, spectral_clustering(W, 4)) == 1.0
+    # k = 1: one cluster
+    assert np.all(spectral_clustering(W, 1) == 0)
+    # duplicates, Gaussian affinity: equal rows of W give equal rows of the embedding
+    X, _ = make_moons(200, noise=0.05, random_state=0)
+    X = np.vstack([X, X[:20]])
+    _, U = laplacian_embedding(rbf_affinity(X, 30.0), 2)
+    np.testing.assert_allclose(U[200:], U[:20], atol=1e-8)
+    labels = spectral_clustering(rbf_affinity(X, 30.0), 2)
+    np.testing.assert_array_equal(labels[200:], labels[:20])
+    # duplicates, k-NN graph: n_neighbors copies of a point choose only each other,
+    # so the copies of a far-away point become a component of their own
+    W = knn_affinity(X, 10)
+    outlier = np.repeat([[5.0, 5.0]], 10, axis=0)
+    W_dup = knn_affinity(np.vstack([X, outlier]), 10)
+    assert n_zero_eigenvalues(W_dup) == n_zero_eigenvalues(W) + 1
+    W_nine = knn_affinity(np.vstack([X, outlier[:9]]), 10)
+    assert n_zero_eigenvalues(W_nine) == n_zero_eigenvalues(W)
