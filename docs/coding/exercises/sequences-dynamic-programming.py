@@ -1,0 +1,288 @@
+"""The ML coding round: Sequences and dynamic programming. Practice file with 1 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy torch pytest
+    pytest sequences-dynamic-programming.py                 # every exercise
+    pytest sequences-dynamic-programming.py -k <function>   # one exercise, e.g. -k extend_with_blanks
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import itertools
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+# --------------------------------------------------------------------------------------
+# 1. Implement the CTC loss with the forward (alpha) recursion
+# Handbook: coding/sequences-dynamic-programming/#ctc-loss-forward
+# --------------------------------------------------------------------------------------
+
+
+def extend_with_blanks(target: list[int], blank: int = 0) -> np.ndarray:
+    """The extended label sequence y' of Graves et al. (2006): a blank before, between
+    and after the U labels of target, length 2U + 1, as an integer array.
+    extend_with_blanks([1, 1]) -> [0, 1, 0, 1, 0]; extend_with_blanks([]) -> [0]."""
+    raise NotImplementedError
+
+
+def ctc_log_alpha(
+    log_probs: np.ndarray, target: list[int], blank: int = 0
+) -> np.ndarray:
+    """Forward variables in log space, shape (T, 2U + 1). A path through y' starts at
+    y'[0] or y'[1] at frame 0 and, from one frame to the next, stays on its state s,
+    moves to s + 1, or moves to s + 2 (skipping a blank) if y'[s + 2] is a label
+    different from y'[s]. Entry [t, s] is the log of the total probability of the
+    paths of frames 0..t that are at y'[s] at frame t, -inf if there are none.
+    log_probs (T, V), T >= 1, are per-frame log-probabilities; target holds labels in
+    0..V-1, none equal to blank."""
+    raise NotImplementedError
+
+
+def ctc_loss(log_probs: np.ndarray, target: list[int], blank: int = 0) -> float:
+    """-log p(target | log_probs): minus the log of the total probability of the frame
+    labellings that collapse to target (merge repeats, then drop blanks), what
+    torch.nn.functional.ctc_loss returns with reduction="none". inf if no labelling
+    of T frames collapses to target."""
+    raise NotImplementedError
+
+
+def ctc_log_beta(
+    log_probs: np.ndarray, target: list[int], blank: int = 0
+) -> np.ndarray:
+    """Backward variables in log space, shape (T, 2U + 1): entry [t, s] is the log of
+    the total probability of frames t+1..T-1 over the labellings that continue from
+    y'[s] at frame t to the end of y' (frame t itself not counted). beta[T-1] is 0
+    on the last two states (the last one only for an empty target), -inf elsewhere,
+    so that logsumexp(alpha[t] + beta[t]) = -ctc_loss for every t."""
+    raise NotImplementedError
+
+
+def ctc_grad(log_probs: np.ndarray, target: list[int], blank: int = 0) -> np.ndarray:
+    """Gradient of ctc_loss with respect to log_probs, shape (T, V), each entry
+    treated as a free input: minus gamma[t, k], the posterior probability that frame
+    t emits symbol k given that the labelling collapses to target. Every row sums to
+    -1. Zeros if the target is infeasible."""
+    raise NotImplementedError
+
+
+def log_softmax(x):
+    x = x - x.max(axis=1, keepdims=True)
+    return x - np.log(np.exp(x).sum(axis=1, keepdims=True))
+
+
+def torch_ctc(log_probs, target, blank=0, zero_infinity=False):
+    """torch.nn.functional.ctc_loss for one sequence, float64, reduction="none"."""
+    lp = torch.tensor(log_probs, dtype=torch.float64)
+    loss = F.ctc_loss(
+        lp,
+        torch.tensor(target, dtype=torch.long),
+        torch.tensor(len(lp)),
+        torch.tensor(len(target)),
+        blank=blank,
+        reduction="none",
+        zero_infinity=zero_infinity,
+    )
+    return loss.item()
+
+
+def collapse(path, blank=0):
+    """CTC's many-to-one map: merge repeated symbols, then drop blanks."""
+    merged = [k for i, k in enumerate(path) if i == 0 or k != path[i - 1]]
+    return tuple(k for k in merged if k != blank)
+
+
+def paths_by_target(T, V, blank=0):
+    """Every labelling of T frames over V symbols, grouped by what it collapses to."""
+    groups = {}
+    for path in itertools.product(range(V), repeat=T):
+        groups.setdefault(collapse(path, blank), []).append(path)
+    return groups
+
+
+def brute_force_nll(log_probs, paths):
+    """-log of the summed probability of the given paths; log_probs a torch tensor,
+    so autograd gives the exact gradient with respect to every entry."""
+    idx = torch.tensor(paths)
+    path_logp = log_probs[torch.arange(log_probs.shape[0]), idx].sum(dim=1)
+    return -torch.logsumexp(path_logp, dim=0)
+
+
+def random_cases():
+    """(log_probs, target, blank): random lengths, repeated labels, infeasible ones."""
+    rng = np.random.default_rng(0)
+    for T, V in [(1, 2), (2, 3), (5, 3), (8, 2), (12, 5), (30, 4), (60, 30), (100, 8)]:
+        for _ in range(6):
+            log_probs = log_softmax(2.0 * rng.normal(size=(T, V)))
+            U = int(rng.integers(0, T + 2))
+            # half the targets use two labels only, so repeats are common
+            high = V if rng.random() < 0.5 else min(V, 3)
+            yield log_probs, rng.integers(1, high, size=U).tolist(), 0
+    # the blank as the last symbol instead of the first
+    for T, V in [(6, 4), (25, 6)]:
+        log_probs = log_softmax(rng.normal(size=(T, V)))
+        yield log_probs, rng.integers(0, V - 1, size=T // 3).tolist(), V - 1
+
+
+def min_frames(target):
+    """U labels plus one blank between each pair of equal neighbours."""
+    return len(target) + sum(a == b for a, b in zip(target, target[1:]))
+
+
+def test_ctc_worked_example():
+    np.testing.assert_array_equal(extend_with_blanks([1, 2]), [0, 1, 0, 2, 0])
+    assert extend_with_blanks([1, 1]).dtype.kind == "i"
+    np.testing.assert_array_equal(extend_with_blanks([]), [0])
+    # 3 frames, every symbol 1/3: alpha[t] * 3^(t+1) counts partial paths
+    log_probs = np.full((3, 3), np.log(1 / 3))
+    counts = np.exp(ctc_log_alpha(log_probs, [1, 2])) * 3.0 ** np.arange(1, 4)[:, None]
+    np.testing.assert_allclose(
+        counts, [[1, 1, 0, 0, 0], [1, 2, 1, 1, 0], [1, 3, 3, 4, 1]]
+    )
+    counts = np.exp(ctc_log_alpha(log_probs, [1, 1])) * 3.0 ** np.arange(1, 4)[:, None]
+    np.testing.assert_allclose(
+        counts, [[1, 1, 0, 0, 0], [1, 2, 1, 0, 0], [1, 3, 3, 1, 0]]
+    )
+    # p = paths / 27: 5 for "ab", 1 for "aa" (a_a), 1 for "" (___), 0 for "aab"
+    for target, n_paths in [([1, 2], 5), ([1, 1], 1), ([], 1), ([1], 6)]:
+        assert math.isclose(ctc_loss(log_probs, target), math.log(27 / n_paths))
+    assert ctc_loss(log_probs, [1, 1, 2]) == math.inf
+
+
+def test_ctc_matches_torch_on_random_inputs():
+    n_infeasible = 0
+    for log_probs, target, blank in random_cases():
+        ours, ref = (
+            ctc_loss(log_probs, target, blank),
+            torch_ctc(log_probs, target, blank),
+        )
+        if math.isinf(ref):
+            n_infeasible += 1
+            assert ours == math.inf and len(log_probs) < min_frames(target)
+        else:
+            assert math.isclose(ours, ref, rel_tol=1e-10), (ours, ref)
+    assert n_infeasible > 0
+    # a long input: in probability space p underflows to 0 after a few hundred frames
+    rng = np.random.default_rng(1)
+    log_probs = log_softmax(rng.normal(size=(1000, 30)))
+    target = rng.integers(1, 30, size=200).tolist()
+    ours, ref = ctc_loss(log_probs, target), torch_ctc(log_probs, target)
+    assert math.isclose(ours, ref, rel_tol=1e-10) and ours > 745
+
+
+def test_ctc_matches_brute_force_over_all_alignments():
+    rng = np.random.default_rng(2)
+    for T, V in [(1, 3), (2, 3), (3, 3), (4, 3), (5, 3), (6, 3), (4, 4)]:
+        log_probs = log_softmax(rng.normal(size=(T, V)))
+        groups = paths_by_target(T, V)
+        # every target of up to T labels: those no path reaches must give inf
+        for U in range(T + 1):
+            for target in itertools.product(range(1, V), repeat=U):
+                ours = ctc_loss(log_probs, list(target))
+                if target not in groups:
+                    assert ours == math.inf, target
+                    continue
+                ref = brute_force_nll(torch.tensor(log_probs), groups[target]).item()
+                assert math.isclose(ours, ref, rel_tol=1e-12, abs_tol=1e-12), target
+
+
+def test_ctc_edge_cases():
+    rng = np.random.default_rng(3)
+    log_probs = log_softmax(rng.normal(size=(7, 4)))
+    # an empty target: the only path is all blanks
+    ours = ctc_loss(log_probs, [])
+    assert math.isclose(ours, -log_probs[:, 0].sum(), rel_tol=1e-12)
+    assert math.isclose(ours, torch_ctc(log_probs, []), rel_tol=1e-12)
+    # "aa" needs 3 frames, "ab" 2
+    assert ctc_loss(log_probs[:2], [1, 1]) == math.inf
+    assert math.isfinite(ctc_loss(log_probs[:2], [1, 2]))
+    assert math.isfinite(ctc_loss(log_probs[:3], [1, 1]))
+    # the minimum feasible length has one path: the labels, a blank between repeats
+    target = [1, 1, 2, 3, 3, 3]
+    T = min_frames(target)
+    log_probs = log_softmax(rng.normal(size=(T, 4)))
+    path = [1, 0, 1, 2, 3, 0, 3, 0, 3]
+    ours = ctc_loss(log_probs, target)
+    assert math.isclose(ours, -log_probs[np.arange(T), path].sum(), rel_tol=1e-12)
+    assert math.isclose(ours, torch_ctc(log_probs, target), rel_tol=1e-12)
+    # one frame fewer: infeasible; torch gives inf, or 0 with zero_infinity=True
+    assert ctc_loss(log_probs[:-1], target) == math.inf
+    assert torch_ctc(log_probs[:-1], target) == math.inf
+    assert torch_ctc(log_probs[:-1], target, zero_infinity=True) == 0.0
+    # all log-probabilities 0: every path weighs 1 and p counts the alignments,
+    # C(T + U - r, 2U) with r the number of equal neighbours in the target
+    for target in ([1, 2], [1, 1], [1, 2, 1], [2, 2, 2], [1, 1, 2, 2, 1], [3]):
+        U, r = len(target), min_frames(target) - len(target)
+        for T in range(1, 12):
+            n = math.comb(T + U - r, 2 * U) if U + r <= T else 0
+            p = math.exp(-ctc_loss(np.zeros((T, 4)), target))
+            assert math.isclose(p, n, rel_tol=1e-12), (target, T)
+
+
+def test_ctc_alpha_and_beta_agree():
+    for log_probs, target, blank in random_cases():
+        alpha = ctc_log_alpha(log_probs, target, blank)
+        beta = ctc_log_beta(log_probs, target, blank)
+        S = 2 * len(target) + 1
+        assert alpha.shape == beta.shape == (len(log_probs), S)
+        assert np.all(np.isneginf(alpha[0, 2:])) and np.all(beta[-1, -2:] == 0)
+        loss = ctc_loss(log_probs, target, blank)
+        if math.isinf(loss):
+            continue
+        # every complete path is somewhere at every frame
+        total = np.logaddexp.reduce(alpha + beta, axis=1)
+        np.testing.assert_allclose(total, -loss, rtol=1e-10)
+
+
+def test_ctc_grad_matches_autograd_of_the_brute_force_sum():
+    rng = np.random.default_rng(4)
+    for T, V in [(3, 3), (5, 3), (6, 3), (4, 4)]:
+        groups = paths_by_target(T, V)
+        # log-probabilities that do not sum to 1: the gradient is still -gamma
+        log_probs = rng.normal(size=(T, V))
+        for target in [(1,), (1, 2), (1, 1), (2, 1, 2), ()]:
+            if target not in groups:
+                continue
+            leaf = torch.tensor(log_probs, requires_grad=True)
+            brute_force_nll(leaf, groups[target]).backward()
+            ours = ctc_grad(log_probs, list(target))
+            np.testing.assert_allclose(ours, leaf.grad.numpy(), atol=1e-12)
+            np.testing.assert_allclose(ours.sum(axis=1), -1.0, atol=1e-12)
+
+
+def test_ctc_grad_matches_torch_through_log_softmax():
+    rng = np.random.default_rng(5)
+    sizes = [(5, 3, 2), (20, 6, 8), (50, 10, 20), (40, 3, 25), (80, 30, 30)]
+    cases = [(T, V, rng.integers(1, V, size=U).tolist()) for T, V, U in sizes]
+    # "aaa" in 5 frames (the minimum) and in 4 (infeasible)
+    cases += [(5, 3, [1, 1, 1]), (4, 3, [1, 1, 1])]
+    for T, V, target in cases:
+        logits = rng.normal(size=(T, V))
+        x = torch.tensor(logits, requires_grad=True)
+        loss = F.ctc_loss(
+            x.log_softmax(dim=1),
+            torch.tensor(target),
+            torch.tensor(T),
+            torch.tensor(len(target)),
+            reduction="none",
+            zero_infinity=True,
+        )
+        loss.backward()
+        g = ctc_grad(log_softmax(logits), target)
+        # the chain rule through log_softmax: d/dx = g - softmax(x) * sum_k g
+        probs = np.exp(log_softmax(logits))
+        ours = g - probs * g.sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(ours, x.grad.numpy(), atol=1e-10)
+        if min_frames(target) > T:
+            # zero_infinity=True: loss 0 and gradient 0, like ours
+            assert loss.item() == 0.0 and np.all(g == 0)
+        else:
+            # the familiar form: softmax minus the posterior
+            np.testing.assert_allclose(ours, probs + g, atol=1e-12)
