@@ -1,4 +1,4 @@
-"""The ML coding round: Sequences and dynamic programming. Practice file with 1 exercises.
+"""The ML coding round: Sequences and dynamic programming. Practice file with 2 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,6 +12,7 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import functools
 import itertools
 import math
 
@@ -286,3 +287,248 @@ def test_ctc_grad_matches_torch_through_log_softmax():
         else:
             # the familiar form: softmax minus the posterior
             np.testing.assert_allclose(ours, probs + g, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Implement dynamic time warping: the cost table, the warping path and a Sakoe-Chiba band
+# Handbook: coding/sequences-dynamic-programming/#dtw-alignment
+# --------------------------------------------------------------------------------------
+
+
+def dtw_accumulate(cost: np.ndarray, window: int | None = None) -> np.ndarray:
+    """Accumulated cost D of dynamic time warping, shape (n, m), from a local cost
+    matrix cost (n, m), cost[i, j] = c(x_i, y_j). D[0, 0] = cost[0, 0] and
+    D[i, j] = cost[i, j] + min(D[i-1, j], D[i, j-1], D[i-1, j-1]), the terms with a
+    negative index left out, so D[i, j] is the cheapest monotone path from (0, 0) to
+    (i, j). window=r is the Sakoe-Chiba band: cells with |i - j| > r are inf and no
+    path enters them. window=None: no band."""
+    raise NotImplementedError
+
+
+def dtw_path(acc: np.ndarray) -> list[tuple[int, int]]:
+    """An optimal warping path read back from an accumulated cost matrix: the cells
+    (i, j) from (0, 0) to (n-1, m-1), each step (1, 0), (0, 1) or (1, 1). Backtrack
+    from (n-1, m-1) to the cheapest predecessor, on ties the diagonal (i-1, j-1)
+    first, then (i-1, j), then (i, j-1). [] if acc[-1, -1] is inf."""
+    raise NotImplementedError
+
+
+def dtw(
+    x: np.ndarray, y: np.ndarray, window: int | None = None
+) -> tuple[float, list[tuple[int, int]]]:
+    """DTW between series x (n,) or (n, d) and y (m,) or (m, d): the local cost is
+    the squared Euclidean distance ||x_i - y_j||^2, the distance is the square root
+    of D[n-1, m-1] (so that with window=0 and n == m it is the Euclidean distance
+    ||x - y||), and the path is dtw_path(D). (inf, []) if no path fits the band."""
+    raise NotImplementedError
+
+
+def soft_dtw(cost: np.ndarray, gamma: float = 1.0) -> float:
+    """Soft-DTW of Cuturi and Blondel (2017): the DTW recursion on cost (n, m) with
+    min replaced by the soft minimum -gamma * log(sum(exp(-a / gamma))), which is
+    -gamma * log of the sum over all warping paths of exp(-path cost / gamma)."""
+    raise NotImplementedError
+
+
+@functools.cache
+def warping_paths(n, m):
+    """Every monotone path from (0, 0) to (n-1, m-1) with steps (1, 0), (0, 1) and
+    (1, 1): a Delannoy number of them (321 for 5 x 5)."""
+    if (n, m) == (1, 1):
+        return (((0, 0),),)
+    paths = []
+    for a, b in ((n - 1, m - 1), (n - 1, m), (n, m - 1)):
+        if a >= 1 and b >= 1:
+            paths += [p + ((n - 1, m - 1),) for p in warping_paths(a, b)]
+    return tuple(paths)
+
+
+def path_cost(cost, path):
+    return sum(cost[i, j] for i, j in path)
+
+
+def in_band(path, window):
+    return window is None or all(abs(i - j) <= window for i, j in path)
+
+
+def brute_force_dtw(cost, window=None):
+    """The cheapest path by enumeration: inf if no path fits the band."""
+    n, m = cost.shape
+    costs = [path_cost(cost, p) for p in warping_paths(n, m) if in_band(p, window)]
+    return min(costs, default=math.inf)
+
+
+def is_warping_path(path, n, m):
+    steps = {(b[0] - a[0], b[1] - a[1]) for a, b in zip(path, path[1:])}
+    ends = path[0] == (0, 0) and path[-1] == (n - 1, m - 1)
+    return ends and steps <= {(1, 0), (0, 1), (1, 1)}
+
+
+def sq_cost(x, y):
+    """The local cost matrix of dtw for univariate x and y."""
+    return (np.asarray(x, float)[:, None] - np.asarray(y, float)[None, :]) ** 2
+
+
+def cbf(rng, label, length=128):
+    """A Cylinder-Bell-Funnel series: noise, plus on a random interval [a, b) a
+    plateau (0), a rising ramp (1) or a falling ramp (2) of height 6 + N(0, 1); the
+    classic sizes at length 128: a from 16 to 32, b - a from 32 to 96."""
+    a = int(rng.integers(length // 8, length // 4 + 1))
+    b = a + int(rng.integers(length // 4, 3 * length // 4 + 1))
+    t = np.arange(length)
+    inside = (t >= a) & (t < b)
+    shape = [np.ones(length), (t - a) / (b - a), (b - t) / (b - a)][label]
+    return (6 + rng.normal()) * inside * shape + rng.normal(size=length)
+
+
+def cbf_dataset(rng, per_class, length):
+    labels = np.repeat(np.arange(3), per_class)
+    return np.array([cbf(rng, k, length) for k in labels]), labels
+
+
+def test_dtw_worked_example():
+    x, y = [0, 0, 1, 2, 1], [0, 1, 2, 1, 0]
+    acc = dtw_accumulate(sq_cost(x, y))
+    expected = [
+        [0, 1, 5, 6, 6],
+        [0, 1, 5, 6, 6],
+        [1, 0, 1, 1, 2],
+        [5, 1, 0, 1, 5],
+        [6, 1, 1, 0, 1],
+    ]
+    np.testing.assert_array_equal(acc, expected)
+    assert dtw_path(acc) == [(0, 0), (1, 0), (2, 1), (3, 2), (4, 3), (4, 4)]
+    distance, path = dtw(x, y)
+    assert distance == 1.0 and path == dtw_path(acc)
+    # window 0 on equal lengths: the diagonal only, the Euclidean distance
+    assert dtw(x, y, window=0) == (2.0, [(i, i) for i in range(5)])
+    # window 0 cannot reach the last cell of a 5 x 4 matrix
+    assert dtw(x, y[:4], window=0) == (math.inf, [])
+    # window 1 can, and x is y[:4] = [0, 1, 2, 1] with its first sample repeated
+    assert dtw(x, y[:4], window=1)[0] == 0.0
+
+
+def test_dtw_matches_brute_force():
+    rng = np.random.default_rng(0)
+    for n in range(1, 6):
+        for m in range(1, 6):
+            cost = rng.exponential(size=(n, m))
+            # every cell is the cheapest path to it, found by enumeration
+            acc = dtw_accumulate(cost)
+            for i in range(n):
+                for j in range(m):
+                    ref = brute_force_dtw(cost[: i + 1, : j + 1])
+                    assert math.isclose(acc[i, j], ref, rel_tol=1e-12)
+            for window in (None, 0, 1, 2, 3):
+                acc = dtw_accumulate(cost, window)
+                ref = brute_force_dtw(cost, window)
+                path = dtw_path(acc)
+                if ref == math.inf:
+                    assert acc[-1, -1] == math.inf and path == []
+                    assert abs(n - m) > window
+                    continue
+                assert math.isclose(acc[-1, -1], ref, rel_tol=1e-12)
+                assert is_warping_path(path, n, m) and in_band(path, window)
+                assert math.isclose(path_cost(cost, path), ref, rel_tol=1e-12)
+    # multivariate series, through dtw: the cost is the squared distance of points
+    for n, m, d in [(4, 5, 2), (5, 3, 3), (1, 4, 2)]:
+        x, y = rng.normal(size=(n, d)), rng.normal(size=(m, d))
+        cost = ((x[:, None] - y[None]) ** 2).sum(axis=2)
+        distance, path = dtw(x, y)
+        assert math.isclose(distance**2, brute_force_dtw(cost), rel_tol=1e-12)
+        assert is_warping_path(path, n, m)
+
+
+def test_soft_dtw_matches_brute_force():
+    rng = np.random.default_rng(1)
+    for n, m in [(1, 1), (1, 4), (3, 3), (4, 5), (5, 5)]:
+        cost = rng.exponential(size=(n, m))
+        totals = np.array([path_cost(cost, p) for p in warping_paths(n, m)])
+        hard = dtw_accumulate(cost)[-1, -1]
+        for gamma in (0.01, 0.1, 1.0, 10.0):
+            ref = -gamma * np.logaddexp.reduce(-totals / gamma)
+            ours = soft_dtw(cost, gamma)
+            assert math.isclose(ours, ref, rel_tol=1e-10, abs_tol=1e-12)
+            # between min - gamma * log(number of paths) and min
+            assert hard - gamma * math.log(len(totals)) - 1e-12 <= ours <= hard + 1e-12
+        assert math.isclose(soft_dtw(cost, 1e-4), hard, abs_tol=1e-3)
+
+
+def test_dtw_properties():
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        n, m = rng.integers(1, 12, size=2)
+        x, y = rng.normal(size=n), rng.normal(size=m)
+        d_xy, path_xy = dtw(x, y)
+        d_yx, path_yx = dtw(y, x)
+        # symmetric, and the path is the transposed path (no ties in random data)
+        assert math.isclose(d_xy, d_yx, rel_tol=1e-12)
+        assert path_yx == [(j, i) for i, j in path_xy]
+        # zero on itself, along the diagonal
+        distance, path = dtw(x, x)
+        assert math.isclose(distance, 0, abs_tol=1e-6)
+        assert path == [(i, i) for i in range(n)]
+        # a copy that repeats samples is at distance 0: not a metric
+        stretched = np.repeat(x, rng.integers(1, 4, size=n))
+        assert math.isclose(dtw(x, stretched)[0], 0, abs_tol=1e-6)
+        # repeating samples of x never makes it closer to y
+        assert dtw(stretched, y)[0] >= d_xy - 1e-9
+        # a 1-D series is a series of 1-dimensional points; d equal channels
+        # multiply every cost by d
+        assert math.isclose(dtw(x[:, None], y[:, None])[0], d_xy, rel_tol=1e-9)
+        assert math.isclose(dtw(np.c_[x, x, x], np.c_[y, y, y])[0], 3**0.5 * d_xy)
+        # on equal lengths: never above the Euclidean distance, equal with window 0
+        z = rng.normal(size=n)
+        euclidean = np.linalg.norm(x - z)
+        assert dtw(x, z)[0] <= euclidean + 1e-9
+        assert math.isclose(dtw(x, z, window=0)[0], euclidean, rel_tol=1e-9)
+
+
+def test_dtw_band():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n, m = rng.integers(1, 15, size=2)
+        cost = rng.exponential(size=(n, m))
+        full = dtw_accumulate(cost)
+        # a band as wide as the matrix is no band
+        np.testing.assert_array_equal(dtw_accumulate(cost, max(n, m) - 1), full)
+        previous = math.inf
+        for window in range(max(n, m)):
+            acc = dtw_accumulate(cost, window)
+            i, j = np.indices((n, m))
+            assert np.all(np.isinf(acc[np.abs(i - j) > window]))
+            # narrower bands allow fewer paths: never cheaper
+            assert acc[-1, -1] >= full[-1, -1] and acc[-1, -1] <= previous
+            assert (acc[-1, -1] == math.inf) == (window < abs(n - m))
+            previous = acc[-1, -1]
+    # a pattern 6 samples late: a band of 2 cannot absorb the shift, 6 can
+    t = np.arange(60)
+    x = np.exp(-0.5 * ((t - 25) / 3.0) ** 2)
+    y = np.exp(-0.5 * ((t - 31) / 3.0) ** 2)
+    full, wide, narrow = dtw(x, y)[0], dtw(x, y, 6)[0], dtw(x, y, 2)[0]
+    assert full < 1e-6 and math.isclose(wide, full) and narrow > 1.0
+
+
+def test_dtw_beats_euclidean_on_shifted_signals():
+    t = np.arange(100)
+    x = np.exp(-0.5 * ((t - 40) / 4.0) ** 2)
+    for shift in (5, 10, 20):
+        y = np.exp(-0.5 * ((t - 40 - shift) / 4.0) ** 2)
+        euclidean = np.linalg.norm(x - y)
+        distance, path = dtw(x, y)
+        assert distance < 0.01 * euclidean and euclidean > 1.0
+        # the peak of x is matched to the peak of y
+        assert (40, 40 + shift) in path
+
+
+def test_dtw_nearest_neighbour_classification():
+    rng = np.random.default_rng(4)
+    train, train_labels = cbf_dataset(rng, per_class=4, length=48)
+    test, test_labels = cbf_dataset(rng, per_class=10, length=48)
+    correct = {"euclidean": 0, "dtw": 0}
+    for series, label in zip(test, test_labels):
+        euclidean = [np.linalg.norm(series - s) for s in train]
+        warped = [dtw(series, s)[0] for s in train]
+        correct["euclidean"] += train_labels[np.argmin(euclidean)] == label
+        correct["dtw"] += train_labels[np.argmin(warped)] == label
+    assert correct["dtw"] > correct["euclidean"] and correct["dtw"] >= 27
