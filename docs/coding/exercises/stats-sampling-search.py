@@ -1,4 +1,4 @@
-"""The ML coding round: Statistics, sampling and search. Practice file with 9 exercises.
+"""The ML coding round: Statistics, sampling and search. Practice file with 10 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -972,3 +972,167 @@ def test_running_stats_too_few_values():
     assert math.isnan(stats.variance)
     stats.update(3.0)
     assert stats.mean == 3.0 and math.isnan(stats.variance)
+
+
+# --------------------------------------------------------------------------------------
+# 10. Implement a running median of a stream with two heaps, then a median over a sliding window.
+# Handbook: coding/stats-sampling-search/#streaming-median-heaps
+# --------------------------------------------------------------------------------------
+
+
+class RunningMedian:
+    """Median of every value added so far, with two heaps (heapq).
+
+    self.low holds the lower half as a max-heap of negated values (-self.low[0] is
+    its largest value) and self.high the upper half as a min-heap; every value in
+    low is <= every value in high, and len(low) is len(high) or len(high) + 1.
+    add(x) inserts x in O(log n) and returns the new median; median() returns it
+    (the middle value for an odd count, the mean of the two middle values for an
+    even count, always a float, nan before the first value)."""
+
+    def __init__(self):
+        raise NotImplementedError
+
+    def add(self, x: float) -> float:
+        raise NotImplementedError
+
+    def median(self) -> float:
+        raise NotImplementedError
+
+
+class SlidingMedian:
+    """Median of the last k values of a stream (k >= 1, else ValueError).
+
+    add(x) appends x and returns the median of the last min(k, count) values, in
+    O(log k) amortised time and O(k) memory: the same two heaps as RunningMedian,
+    self.low and self.high, but a value that leaves the window stays in its heap
+    until it reaches a top (lazy deletion). Tag each entry with its position in
+    the stream, (value, i), so that equal values are distinct entries and an entry
+    is stale when i <= count - 1 - k; rebuild both heaps from their live entries
+    when the stale entries outnumber the live ones, so that len(self.low) +
+    len(self.high) never exceeds 2k after add returns."""
+
+    def __init__(self, k: int):
+        raise NotImplementedError
+
+    def add(self, x: float) -> float:
+        raise NotImplementedError
+
+    def median(self) -> float:
+        raise NotImplementedError
+
+
+def median_test_streams(n: int, seed: int = 0) -> dict[str, list]:
+    """Streams with duplicates, negative numbers and floats, and sorted ones."""
+    rng = np.random.default_rng(seed)
+    return {
+        "small integers": rng.integers(-5, 6, size=n).tolist(),
+        "rounded floats": np.round(rng.normal(0, 3, size=n), 1).tolist(),
+        "heavy tails": rng.standard_cauchy(size=n).tolist(),
+        "increasing": np.sort(rng.normal(size=n)).tolist(),
+        "decreasing with ties": sorted(rng.integers(0, 50, size=n).tolist())[::-1],
+    }
+
+
+def test_running_median_worked_example():
+    rm = RunningMedian()
+    assert math.isnan(rm.median())
+    medians = [rm.add(x) for x in [5, 15, 1, 3, 8, 7, 9, 10]]
+    assert medians == [5.0, 10.0, 5.0, 4.0, 5.0, 6.0, 7.0, 7.5]
+    assert all(isinstance(m, float) for m in medians)
+    rm = RunningMedian()
+    for x in [5, 15, 1, 3, 8]:
+        rm.add(x)
+    assert sorted(-v for v in rm.low) == [1, 3, 5] and sorted(rm.high) == [8, 15]
+
+
+def test_sliding_median_worked_example():
+    sm = SlidingMedian(3)
+    assert math.isnan(sm.median())
+    medians = [sm.add(x) for x in [5, 15, 1, 3, 8, 7, 9, 10]]
+    # windows of 1 and 2 values while the first window fills
+    assert medians == [5.0, 10.0, 5.0, 3.0, 3.0, 7.0, 8.0, 9.0]
+    one = SlidingMedian(1)
+    assert [one.add(x) for x in [4, -2, 4, 0.5]] == [4.0, -2.0, 4.0, 0.5]
+    two = SlidingMedian(2)
+    assert [two.add(x) for x in [1, 3, 3, -1]] == [1.0, 2.0, 3.0, 1.0]
+    with pytest.raises(ValueError):
+        SlidingMedian(0)
+
+
+def test_running_median_matches_numpy_on_every_prefix():
+    for name, stream in median_test_streams(1001).items():
+        rm = RunningMedian()
+        for i, x in enumerate(stream):
+            got = rm.add(x)
+            assert got == pytest.approx(np.median(stream[: i + 1]), rel=1e-12), name
+            # the two heaps: balanced, and every low value <= every high value
+            assert 0 <= len(rm.low) - len(rm.high) <= 1
+            assert not rm.high or -rm.low[0] <= rm.high[0]
+        assert len(rm.low) + len(rm.high) == len(stream)
+
+
+def test_sliding_median_matches_numpy_on_every_window():
+    n = 600
+    for name, stream in median_test_streams(n, seed=1).items():
+        x = np.asarray(stream, dtype=float)
+        for k in [1, 2, 3, 10, 51, 100, n - 1, n]:
+            sm = SlidingMedian(k)
+            got = np.array([sm.add(v) for v in stream])
+            # every full window, and the growing windows before the first is full
+            full = np.median(np.lib.stride_tricks.sliding_window_view(x, k), axis=1)
+            head = [np.median(x[: i + 1]) for i in range(k - 1)]
+            np.testing.assert_allclose(got, [*head, *full], rtol=1e-12, err_msg=name)
+
+
+def test_sliding_median_memory_stays_within_twice_the_window():
+    # on an increasing stream every leaving value is buried under low's top
+    stream = np.sort(np.random.default_rng(4).normal(size=5000)).tolist()
+    for k in [1, 10, 101]:
+        sm = SlidingMedian(k)
+        for x in stream:
+            sm.add(x)
+            assert len(sm.low) + len(sm.high) <= 2 * k
+
+
+def test_sliding_median_with_k_equal_to_n_is_the_running_median():
+    stream = median_test_streams(500, seed=2)["rounded floats"]
+    rm, sm = RunningMedian(), SlidingMedian(len(stream))
+    assert [rm.add(x) for x in stream] == [sm.add(x) for x in stream]
+
+
+class CountingFloat(float):
+    """A float that counts the comparisons made on it (heapq only uses <)."""
+
+    comparisons = 0
+
+    def __lt__(self, other):
+        CountingFloat.comparisons += 1
+        return float(self) < float(other)
+
+    def __gt__(self, other):
+        CountingFloat.comparisons += 1
+        return float(self) > float(other)
+
+    def __le__(self, other):
+        CountingFloat.comparisons += 1
+        return float(self) <= float(other)
+
+    def __ge__(self, other):
+        CountingFloat.comparisons += 1
+        return float(self) >= float(other)
+
+    def __neg__(self):
+        return CountingFloat(-float(self))
+
+
+def test_running_median_does_logarithmic_work():
+    # re-sorting the prefix for the i-th value costs about i log2(i) comparisons;
+    # two heaps cost O(log i) per value
+    n = 2**14
+    stream = np.random.default_rng(3).normal(size=n).tolist()
+    rm = RunningMedian()
+    CountingFloat.comparisons = 0
+    for x in stream:
+        rm.add(CountingFloat(x))
+    assert CountingFloat.comparisons / n <= 3 * math.log2(n)
