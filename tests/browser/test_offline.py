@@ -66,7 +66,13 @@ def test_offline_drill_loads_its_questions_and_links_answers_from_file_urls(page
     assert not elsewhere, f"the offline drill made requests: {elsewhere}"
 
 
-@pytest.mark.parametrize("listing", ["questions.html", "tags.html"])
+def test_offline_topics_link_to_the_filtered_question_list(offline_site):
+    html = (offline_site / "tags.html").read_text(encoding="utf-8")
+    tags = re.findall(r'<a href="questions\.html\?tag=([^"]+)">', html)
+    assert len(tags) > 50 and (offline_site / "questions.html").is_file(), f"{len(tags)} topic links"
+
+
+@pytest.mark.parametrize("listing", ["questions.html"])
 def test_offline_question_lists_link_to_existing_answers(offline_site, listing):
     html = (offline_site / listing).read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"#]+\.html)#([^"]+)">', html)
