@@ -205,6 +205,19 @@ def test_on_a_phone_the_page_starts_with_its_title_not_its_tag_cloud(browser, si
     context.close()
 
 
+def test_on_a_phone_a_long_list_of_other_wordings_does_not_push_the_answer_down(browser, site, base_url):
+    wordiest = max(questions(site), key=lambda q: len(q.get("keywords") or ""))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(urljoin(base_url, wordiest["url"]))
+    meta = page.locator(f"h2#{wordiest['id']} + .hb-meta")
+    lines = meta.evaluate("p => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)")
+    level_shown = meta.locator(".hb-level").is_visible()
+    context.close()
+    assert level_shown, "the difficulty stays visible"
+    assert lines <= 2.05, f"the line under {wordiest['id']} takes {lines:.1f} lines on a phone"
+
+
 def test_on_a_phone_code_in_a_collapsed_solution_is_as_large_as_code_outside(browser, base_url):
     # Material sets admonitions and details in a smaller font; code sized in em shrank with it
     # (9.6 px code, 8.7 px outputs in a coding exercise's solution). 12 px is the smallest size
