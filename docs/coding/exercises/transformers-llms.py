@@ -1,4 +1,4 @@
-"""The ML coding round: Transformers and language models. Practice file with 15 exercises.
+"""The ML coding round: Transformers and language models. Practice file with 16 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -162,7 +162,137 @@ def test_multi_head_attention_causal_mask_matches_and_blocks_the_future():
 
 
 # --------------------------------------------------------------------------------------
-# 3. How do you compute sinusoidal position encodings?
+# 3. How do you implement a Transformer decoder block from scratch?
+# Handbook: coding/transformers-llms/#transformer-block-from-scratch
+# --------------------------------------------------------------------------------------
+
+
+class TransformerBlock(nn.Module):
+    """Pre-norm Transformer decoder block (GPT-2 style), batch first, no dropout.
+
+    __init__ creates ln1, ln2 = nn.LayerNorm(d_model); q_proj, k_proj, v_proj, out_proj
+    = nn.Linear(d_model, d_model) with biases; ff1 = nn.Linear(d_model, d_ff) and
+    ff2 = nn.Linear(d_ff, d_model). d_model must be divisible by n_heads.
+    attention(x): causal multi-head self-attention, position i attends to j <= i.
+    feed_forward(x): ff2(gelu(ff1(x))), with the exact (erf) GELU.
+    forward(x): h = x + attention(ln1(x)); return h + feed_forward(ln2(h)).
+    All three take and return (B, L, d_model).
+    """
+
+    def __init__(self, d_model: int, n_heads: int, d_ff: int):
+        super().__init__()
+        raise NotImplementedError
+
+    def attention(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def feed_forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+
+def block_parameter_formula(d, d_ff):
+    attention = 4 * d * d + 4 * d
+    ffn = 2 * d * d_ff + d_ff + d
+    layer_norms = 4 * d
+    return attention, ffn, layer_norms
+
+
+def encoder_layer_like(block, d_model, n_heads, d_ff):
+    """nn.TransformerEncoderLayer (pre-norm, GELU, no dropout) with block's weights."""
+    ref = nn.TransformerEncoderLayer(
+        d_model,
+        n_heads,
+        d_ff,
+        dropout=0.0,
+        activation="gelu",
+        batch_first=True,
+        norm_first=True,
+    ).double()
+    attn = ref.self_attn
+    with torch.no_grad():
+        attn.in_proj_weight.copy_(
+            torch.cat([block.q_proj.weight, block.k_proj.weight, block.v_proj.weight])
+        )
+        attn.in_proj_bias.copy_(
+            torch.cat([block.q_proj.bias, block.k_proj.bias, block.v_proj.bias])
+        )
+        pairs = [
+            (attn.out_proj, block.out_proj),
+            (ref.linear1, block.ff1),
+            (ref.linear2, block.ff2),
+            (ref.norm1, block.ln1),
+            (ref.norm2, block.ln2),
+        ]
+        for theirs, ours in pairs:
+            theirs.weight.copy_(ours.weight)
+            theirs.bias.copy_(ours.bias)
+    return ref.eval()
+
+
+def test_transformer_block_worked_example():
+    torch.manual_seed(0)
+    block = TransformerBlock(d_model=16, n_heads=4, d_ff=64)
+    assert block(torch.randn(1, 5, 16)).shape == (1, 5, 16)
+    assert block(torch.randn(3, 5, 16)).shape == (3, 5, 16)
+    assert sum(p.numel() for p in block.parameters()) == 3280
+    with pytest.raises((AssertionError, ValueError)):
+        TransformerBlock(d_model=10, n_heads=3, d_ff=40)
+
+
+def test_transformer_block_matches_torch_encoder_layer_with_causal_mask():
+    torch.manual_seed(1)
+    for batch in (1, 4):
+        block = TransformerBlock(24, 4, 96).double()
+        ref = encoder_layer_like(block, 24, 4, 96)
+        x = torch.randn(batch, 9, 24, dtype=torch.float64)
+        mask = nn.Transformer.generate_square_subsequent_mask(9, dtype=torch.float64)
+        with torch.no_grad():
+            expected = ref(x, src_mask=mask, is_causal=True)
+            attn, _ = ref.self_attn(x, x, x, attn_mask=mask, need_weights=False)
+            ffn = ref.linear2(nn.functional.gelu(ref.linear1(x)))
+            torch.testing.assert_close(block(x), expected, atol=1e-6, rtol=1e-6)
+            torch.testing.assert_close(block.attention(x), attn, atol=1e-6, rtol=1e-6)
+            torch.testing.assert_close(block.feed_forward(x), ffn, atol=1e-6, rtol=1e-6)
+
+
+def test_transformer_block_is_causal():
+    torch.manual_seed(2)
+    block = TransformerBlock(16, 2, 32).double()
+    x = torch.randn(2, 8, 16, dtype=torch.float64)
+    out = block(x)
+    for t in range(7):
+        changed = x.clone()
+        changed[:, t + 1] += torch.randn(2, 16, dtype=torch.float64)
+        new = block(changed)
+        # positions 0..t never see token t + 1; position t + 1 does
+        torch.testing.assert_close(new[:, : t + 1], out[:, : t + 1])
+        assert not torch.allclose(new[:, t + 1], out[:, t + 1])
+
+
+def test_transformer_block_parameter_count():
+    for d, heads, d_ff in [(16, 4, 64), (24, 3, 40), (32, 8, 128)]:
+        block = TransformerBlock(d, heads, d_ff)
+        attention, ffn, layer_norms = block_parameter_formula(d, d_ff)
+        counts = {}
+        for name, p in block.named_parameters():
+            part = name.split(".")[0]
+            counts[part] = counts.get(part, 0) + p.numel()
+        assert sum(counts[m] for m in ("q_proj", "k_proj", "v_proj", "out_proj")) == (
+            attention
+        )
+        assert counts["ff1"] + counts["ff2"] == ffn
+        assert counts["ln1"] + counts["ln2"] == layer_norms
+        total = sum(p.numel() for p in block.parameters())
+        assert total == attention + ffn + layer_norms
+        ref = nn.TransformerEncoderLayer(d, heads, d_ff, batch_first=True)
+        assert total == sum(p.numel() for p in ref.parameters())
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you compute sinusoidal position encodings?
 # Handbook: coding/transformers-llms/#sinusoidal-positions
 # --------------------------------------------------------------------------------------
 
@@ -205,7 +335,7 @@ def test_sinusoidal_positions_shape_and_range():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you apply rotary position embeddings (RoPE)?
+# 5. How do you apply rotary position embeddings (RoPE)?
 # Handbook: coding/transformers-llms/#rope-rotation
 # --------------------------------------------------------------------------------------
 
@@ -257,7 +387,7 @@ def test_apply_rope_scores_depend_only_on_relative_position():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you train and apply a byte-pair-encoding tokenizer?
+# 6. How do you train and apply a byte-pair-encoding tokenizer?
 # Handbook: coding/transformers-llms/#bpe-train-encode
 # --------------------------------------------------------------------------------------
 
@@ -318,7 +448,7 @@ def test_bpe_train_stops_when_everything_is_merged():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you compute TF-IDF vectors from scratch?
+# 7. How do you compute TF-IDF vectors from scratch?
 # Handbook: coding/transformers-llms/#tf-idf-vectors
 # --------------------------------------------------------------------------------------
 
@@ -353,7 +483,7 @@ def test_tfidf_matches_sklearn():
 
 
 # --------------------------------------------------------------------------------------
-# 7. Implement word2vec skip-gram with negative sampling.
+# 8. Implement word2vec skip-gram with negative sampling.
 # Handbook: coding/transformers-llms/#word2vec-skipgram-negative-sampling
 # --------------------------------------------------------------------------------------
 
@@ -512,7 +642,7 @@ def test_sgns_same_topic_words_are_closer():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you build a bigram language model with smoothing and compute perplexity?
+# 9. How do you build a bigram language model with smoothing and compute perplexity?
 # Handbook: coding/transformers-llms/#bigram-language-model
 # --------------------------------------------------------------------------------------
 
@@ -570,7 +700,7 @@ def test_bigram_less_smoothing_fits_training_data_better():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How do you implement beam search?
+# 10. How do you implement beam search?
 # Handbook: coding/transformers-llms/#beam-search
 # --------------------------------------------------------------------------------------
 
@@ -658,7 +788,7 @@ def test_beam_search_width_one_is_greedy():
 
 
 # --------------------------------------------------------------------------------------
-# 10. How do you implement temperature, top-k and top-p (nucleus) sampling?
+# 11. How do you implement temperature, top-k and top-p (nucleus) sampling?
 # Handbook: coding/transformers-llms/#top-k-top-p-sampling
 # --------------------------------------------------------------------------------------
 
@@ -718,7 +848,7 @@ def test_sample_token_frequencies_follow_the_renormalised_nucleus():
 
 
 # --------------------------------------------------------------------------------------
-# 11. How do you add a KV cache to a toy decoder?
+# 12. How do you add a KV cache to a toy decoder?
 # Handbook: coding/transformers-llms/#kv-cache-decoder
 # --------------------------------------------------------------------------------------
 
@@ -797,7 +927,7 @@ def test_generate_equals_greedy_decoding_without_a_cache():
 
 
 # --------------------------------------------------------------------------------------
-# 12. Implement speculative sampling: draft with a small model, verify with the large one.
+# 13. Implement speculative sampling: draft with a small model, verify with the large one.
 # Handbook: coding/transformers-llms/#speculative-sampling
 # --------------------------------------------------------------------------------------
 
@@ -954,7 +1084,7 @@ def test_speculative_greedy_reproduces_greedy_decoding():
 
 
 # --------------------------------------------------------------------------------------
-# 13. Implement a noisy-channel spelling corrector.
+# 14. Implement a noisy-channel spelling corrector.
 # Handbook: coding/transformers-llms/#noisy-channel-spelling
 # --------------------------------------------------------------------------------------
 
@@ -1065,7 +1195,7 @@ def test_spelling_on_the_python_docs():
 
 
 # --------------------------------------------------------------------------------------
-# 14. Implement a LoRA linear layer and merge it for inference.
+# 15. Implement a LoRA linear layer and merge it for inference.
 # Handbook: coding/transformers-llms/#lora-linear-layer
 # --------------------------------------------------------------------------------------
 
@@ -1156,7 +1286,7 @@ def test_lora_linear_merge_gives_the_same_outputs():
 
 
 # --------------------------------------------------------------------------------------
-# 15. Implement the DPO loss from per-token log-probabilities.
+# 16. Implement the DPO loss from per-token log-probabilities.
 # Handbook: coding/transformers-llms/#dpo-loss
 # --------------------------------------------------------------------------------------
 
