@@ -1,4 +1,4 @@
-"""The ML coding round: Metrics. Practice file with 13 exercises.
+"""The ML coding round: Metrics. Practice file with 14 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -26,6 +26,7 @@ import sklearn.metrics
 from scipy import stats
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs, make_moons
+from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import average_precision_score
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.metrics import ndcg_score
@@ -338,7 +339,132 @@ def test_temperature_scaling_keeps_the_argmax():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you compute NDCG@k?
+# 5. Implement isotonic regression with the pool-adjacent-violators algorithm and use it to calibrate a classifier.
+# Handbook: coding/evaluation-metrics/#isotonic-regression-pav
+# --------------------------------------------------------------------------------------
+
+
+def pool_adjacent_violators(
+    y: np.ndarray, sample_weight: np.ndarray | None = None
+) -> np.ndarray:
+    """Weighted isotonic regression of y in the order given: the non-decreasing f that
+    minimises sum_i w_i (y_i - f_i)^2 (weights > 0, default 1). One pass in O(n) with a
+    stack of blocks (value, weight, count): push each point as a block, and while the
+    block below has a larger value, pop it and pool the two into their weighted mean.
+    Returns the fitted value of every point."""
+    raise NotImplementedError
+
+
+class IsotonicPAV:
+    """Isotonic regression of y on a 1-D x, as
+    sklearn.isotonic.IsotonicRegression(out_of_bounds="clip"):
+    fit drops zero weights, pools the points with equal x first (weighted mean of y,
+    summed weights), so tied x share one fitted value, then runs PAV over the distinct
+    x in increasing order. predict interpolates linearly between the ends (first and
+    last x) of the fitted blocks, which is flat inside a block, and returns the end
+    values for x outside [min x, max x]."""
+
+    def fit(
+        self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> "IsotonicPAV":
+        raise NotImplementedError
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def fit_transform(
+        self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> np.ndarray:
+        return self.fit(x, y, sample_weight).predict(x)
+
+
+def isotonic_random_problem(rng, n=200, binary=False):
+    """x with many ties, a noisy increasing trend, weights with some zeros."""
+    x = rng.integers(0, 40, n).astype(float)
+    y = x / 40 + rng.normal(scale=0.4, size=n)
+    if binary:
+        # 0/1 labels, positive with a probability that rises with x
+        y = (rng.random(n) < 1 / (1 + np.exp(2 - 4 * y))).astype(float)
+    w = rng.exponential(size=n) * (rng.random(n) > 0.1)
+    return x, y, w
+
+
+def test_pav_worked_examples():
+    assert pool_adjacent_violators([1, 3, 2, 4]) == pytest.approx([1, 2.5, 2.5, 4])
+    # weights 1 and 3 on the violating pair: (3 * 1 + 2 * 3) / 4 = 2.25
+    assert pool_adjacent_violators([1, 3, 2, 4], [1, 1, 3, 1]) == pytest.approx(
+        [1, 2.25, 2.25, 4]
+    )
+    # pooling cascades: 4 and 3 give 3.5, which still violates 2, so all three pool to 3
+    assert pool_adjacent_violators([1, 4, 3, 2, 5]) == pytest.approx([1, 3, 3, 3, 5])
+    assert pool_adjacent_violators([3, 2, 1]) == pytest.approx([2, 2, 2])
+
+
+def test_isotonic_fit_predict_worked_example():
+    iso = IsotonicPAV().fit([1, 2, 3, 4], [1, 3, 2, 4])
+    # blocks {1}: 1, {2, 3}: 2.5, {4}: 4; linear between 1 and 2 and between 3 and 4
+    grid = [0, 1, 1.5, 2, 2.5, 3, 3.5, 4, 10]
+    assert iso.predict(grid) == pytest.approx([1, 1, 1.75, 2.5, 2.5, 2.5, 3.25, 4, 4])
+    # tied x are pooled before PAV: x = 2 has mean y 1.5, which violates nothing
+    tied = IsotonicPAV().fit_transform([1, 2, 2, 3], [1, 3, 0, 4])
+    assert tied == pytest.approx([1, 1.5, 1.5, 4])
+    # sorting ties by y instead and running PAV on [1, 0, 3, 4] is another estimator
+    assert pool_adjacent_violators([1, 0, 3, 4]) == pytest.approx([0.5, 0.5, 3, 4])
+
+
+def test_monotone_input_is_returned_unchanged():
+    rng = np.random.default_rng(0)
+    y = np.sort(rng.normal(size=100))
+    y[10:20] = y[10]  # runs of equal values are not violations either
+    assert np.array_equal(pool_adjacent_violators(y, rng.exponential(size=100)), y)
+    x = np.sort(rng.permutation(1000)[:100]).astype(float)
+    assert np.array_equal(IsotonicPAV().fit_transform(x, y), y)
+
+
+def test_isotonic_matches_sklearn_with_ties_and_weights():
+    rng = np.random.default_rng(1)
+    grid = np.linspace(-5, 45, 201)
+    for trial in range(20):
+        x, y, w = isotonic_random_problem(rng, binary=trial % 2 == 1)
+        ours, ref = IsotonicPAV(), IsotonicRegression(out_of_bounds="clip")
+        np.testing.assert_allclose(
+            ours.fit_transform(x, y, w),
+            ref.fit_transform(x, y, sample_weight=w),
+            rtol=0,
+            atol=1e-10,
+        )
+        # between and beyond the training x: interpolation and clipping
+        np.testing.assert_allclose(
+            ours.predict(grid), ref.predict(grid), rtol=0, atol=1e-10
+        )
+        unweighted = IsotonicRegression().fit_transform(x, y)
+        np.testing.assert_allclose(
+            IsotonicPAV().fit_transform(x, y), unweighted, rtol=0, atol=1e-10
+        )
+
+
+def test_pav_minimises_the_weighted_squared_error():
+    rng = np.random.default_rng(2)
+    for _ in range(10):
+        x, y, w = isotonic_random_problem(rng)
+        fitted = IsotonicPAV().fit_transform(x, y, w)
+        _, group = np.unique(x, return_inverse=True)
+        # feasible: non-decreasing in x, one value per distinct x
+        assert np.all(np.diff(fitted[np.argsort(x, kind="stable")]) >= 0)
+        f_unique = np.bincount(group, weights=fitted) / np.bincount(group)
+        assert np.allclose(fitted, f_unique[group], rtol=0, atol=1e-12)
+        best = np.sum(w * (y - fitted) ** 2)
+        # other feasible fits: random perturbations, sorted to stay monotone
+        for scale in (1e-4, 1e-3, 1e-2, 1e-1, 1.0):
+            for _ in range(20):
+                other = np.sort(f_unique + scale * rng.normal(size=len(f_unique)))
+                assert best <= np.sum(w * (y - other[group]) ** 2) + 1e-12
+        constant = np.average(y, weights=w)
+        assert best <= np.sum(w * (y - constant) ** 2)
+
+
+# --------------------------------------------------------------------------------------
+# 6. How do you compute NDCG@k?
 # Handbook: coding/evaluation-metrics/#ndcg-at-k
 # --------------------------------------------------------------------------------------
 
@@ -384,7 +510,7 @@ def test_ndcg_at_k_ideal_uses_all_candidates_and_handles_no_relevance():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you compute mean average precision for ranked lists?
+# 7. How do you compute mean average precision for ranked lists?
 # Handbook: coding/evaluation-metrics/#mean-average-precision
 # --------------------------------------------------------------------------------------
 
@@ -431,7 +557,7 @@ def test_mean_average_precision_at_k_denominator():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you compute IoU for two sets of boxes?
+# 8. How do you compute IoU for two sets of boxes?
 # Handbook: coding/evaluation-metrics/#box-iou
 # --------------------------------------------------------------------------------------
 
@@ -475,7 +601,7 @@ def test_box_iou_degenerate_boxes_give_zero_not_nan():
 
 
 # --------------------------------------------------------------------------------------
-# 8. How do you implement non-maximum suppression?
+# 9. How do you implement non-maximum suppression?
 # Handbook: coding/evaluation-metrics/#nms-greedy
 # --------------------------------------------------------------------------------------
 
@@ -525,7 +651,7 @@ def test_nms_empty_input():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How do you compute average precision for one class of object detections?
+# 10. How do you compute average precision for one class of object detections?
 # Handbook: coding/evaluation-metrics/#detection-ap
 # --------------------------------------------------------------------------------------
 
@@ -598,7 +724,7 @@ def test_detection_ap_image_ids_and_empty_input():
 
 
 # --------------------------------------------------------------------------------------
-# 10. Implement corpus BLEU with clipped n-gram precision and the brevity penalty.
+# 11. Implement corpus BLEU with clipped n-gram precision and the brevity penalty.
 # Handbook: coding/evaluation-metrics/#bleu-from-scratch
 # --------------------------------------------------------------------------------------
 
@@ -711,7 +837,7 @@ def test_corpus_bleu_is_not_the_mean_of_sentence_bleus():
 
 
 # --------------------------------------------------------------------------------------
-# 11. Implement ROUGE-N and ROUGE-L (longest common subsequence) for summaries.
+# 12. Implement ROUGE-N and ROUGE-L (longest common subsequence) for summaries.
 # Handbook: coding/evaluation-metrics/#rouge-from-scratch
 # --------------------------------------------------------------------------------------
 
@@ -875,7 +1001,7 @@ def test_rouge_matches_rouge_score():
 
 
 # --------------------------------------------------------------------------------------
-# 12. Implement the population stability index and the two-sample Kolmogorov–Smirnov statistic for feature drift.
+# 13. Implement the population stability index and the two-sample Kolmogorov–Smirnov statistic for feature drift.
 # Handbook: coding/evaluation-metrics/#psi-ks-drift
 # --------------------------------------------------------------------------------------
 
@@ -1084,7 +1210,7 @@ def test_ks_pvalue_is_smirnovs_limit():
 
 
 # --------------------------------------------------------------------------------------
-# 13. Implement the silhouette score and the adjusted Rand index.
+# 14. Implement the silhouette score and the adjusted Rand index.
 # Handbook: coding/evaluation-metrics/#clustering-metrics
 # --------------------------------------------------------------------------------------
 
