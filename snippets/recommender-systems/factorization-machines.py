@@ -43,11 +43,12 @@ print(f"FM on [one-hot user, one-hot item] == biased MF: {same}")
 times = {}
 for name, f in [("naive", fm_naive), ("fast", fm_fast)]:
     runs = []
-    for _ in range(3):
+    for _ in range(5):
         t0 = time.perf_counter()
         f(x, w0, w, V)
         runs.append(time.perf_counter() - t0)
-    times[name] = np.median(runs)
+    # the fastest run: other processes on the machine only ever add time
+    times[name] = min(runs)
 ratio = times["naive"] / times["fast"]
 print(f"fast form at least 100x faster on a 300-feature row: {ratio >= 100}")
 # --8<-- [end:identity]
