@@ -211,7 +211,9 @@ def test_on_a_phone_a_long_list_of_other_wordings_does_not_push_the_answer_down(
     page = context.new_page()
     page.goto(urljoin(base_url, wordiest["url"]))
     meta = page.locator(f"h2#{wordiest['id']} + .hb-meta")
-    lines = meta.evaluate("p => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)")
+    lines = meta.evaluate(
+        "p => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)"
+    )
     level_shown = meta.locator(".hb-level").is_visible()
     context.close()
     assert level_shown, "the difficulty stays visible"
