@@ -206,7 +206,7 @@ def test_on_a_phone_the_page_starts_with_its_title_not_its_tag_cloud(browser, si
 
 
 def test_on_a_phone_a_long_list_of_other_wordings_does_not_push_the_answer_down(browser, site, base_url):
-    wordiest = max(questions(site), key=lambda q: len(q.get("keywords") or ""))
+    wordiest = max(questions(site), key=lambda q: len(q.get("keywords", [])))
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(urljoin(base_url, wordiest["url"]))
