@@ -1,0 +1,687 @@
+"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 6 exercises.
+
+Each exercise is a function (or class) that raises NotImplementedError, followed by the
+tests it must pass. Fill in the functions, then run:
+
+    pip install numpy torch pytest
+    pytest decoding-llm-training.py                 # every exercise
+    pytest decoding-llm-training.py -k <function>   # one exercise, e.g. -k beam_search
+
+Hints and reference solutions: the handbook answer named above each exercise (a path
+from the handbook's home page).
+Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
+"""
+
+import itertools
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+
+# --------------------------------------------------------------------------------------
+# 1. How do you implement beam search?
+# Handbook: coding/decoding-llm-training/#beam-search
+# --------------------------------------------------------------------------------------
+
+
+def beam_search(
+    next_log_probs: Callable[[tuple[int, ...]], np.ndarray],
+    bos: int,
+    eos: int,
+    beam_width: int,
+    max_len: int,
+) -> tuple[tuple[int, ...], float]:
+    """Beam search for the sequence with the highest total log-probability.
+
+    next_log_probs(prefix) returns log P(next token | prefix) over the vocabulary. Start
+    from (bos,). Each step, extend every live sequence by every token and keep the
+    beam_width best extensions (by total log-probability); those ending in eos are
+    finished and leave the beam. Stop when no sequence is live or after max_len steps.
+    Return the best among finished and still-live sequences, with its score (no length
+    normalisation).
+    """
+    raise NotImplementedError
+
+
+# a toy model over tokens 0 (bos), 1 "a", 2 "b", 3 (eos) where greedy decoding fails:
+# "a" is likelier first, but everything after "a" is uncertain, while "b" is followed by
+# eos with probability 0.9
+TABLE = {1: [0.0, 0.3, 0.3, 0.4], 2: [0.0, 0.05, 0.05, 0.9]}
+
+
+def toy(prefix):
+    if len(prefix) == 1:
+        return np.log([1e-9, 0.6, 0.4, 1e-9])
+    return np.log(np.array(TABLE.get(prefix[-1], [0.0, 0.0, 0.0, 1.0])) + 1e-12)
+
+
+def exhaustive(next_log_probs, bos, eos, max_len, vocab):
+    best = (None, -np.inf)
+    for n in range(1, max_len + 1):
+        for tokens in itertools.product(range(vocab), repeat=n):
+            # valid: eos only at the end, and either eos or the length limit ends it
+            if eos in tokens[:-1] or (tokens[-1] != eos and n < max_len):
+                continue
+            seq = (bos, *tokens)
+            score = sum(next_log_probs(seq[:i])[seq[i]] for i in range(1, len(seq)))
+            if score > best[1]:
+                best = (seq, score)
+    return best
+
+
+def test_beam_search_worked_example():
+    seq, score = beam_search(toy, bos=0, eos=3, beam_width=2, max_len=4)
+    assert seq == (0, 2, 3)
+    assert score == pytest.approx(np.log(0.4 * 0.9))
+    greedy, greedy_score = beam_search(toy, bos=0, eos=3, beam_width=1, max_len=4)
+    assert greedy == (0, 1, 3)
+    assert greedy_score == pytest.approx(np.log(0.6 * 0.4))
+
+
+def test_beam_search_wide_beam_equals_exhaustive_search():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(5, 5)) * 2
+
+    def markov(prefix):
+        z = logits[prefix[-1]]
+        return z - np.log(np.exp(z).sum())
+
+    for max_len in (1, 2, 3):
+        expected = exhaustive(markov, 0, 4, max_len, 5)
+        seq, score = beam_search(markov, 0, 4, beam_width=5**max_len, max_len=max_len)
+        assert seq == expected[0]
+        assert score == pytest.approx(expected[1])
+
+
+def test_beam_search_width_one_is_greedy():
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(6, 6))
+
+    def markov(prefix):
+        z = logits[prefix[-1]]
+        return z - np.log(np.exp(z).sum())
+
+    seq, _ = beam_search(markov, 0, 5, beam_width=1, max_len=6)
+    for i in range(1, len(seq)):
+        assert seq[i] == np.argmax(markov(seq[:i]))
+
+
+# --------------------------------------------------------------------------------------
+# 2. How do you implement temperature, top-k and top-p (nucleus) sampling?
+# Handbook: coding/decoding-llm-training/#top-k-top-p-sampling
+# --------------------------------------------------------------------------------------
+
+
+def filter_logits(
+    logits: np.ndarray,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> np.ndarray:
+    """Next-token logits (V,) prepared for sampling, in this order: divide by
+    temperature; top-k keeps the tokens whose logit is at least the k-th largest; top-p
+    (nucleus) keeps the smallest set of most probable remaining tokens whose total
+    probability is at least p (always at least one token). Removed tokens get -inf."""
+    raise NotImplementedError
+
+
+def sample_token(
+    logits: np.ndarray,
+    rng: np.random.Generator,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> int:
+    """Draw one token id from
+    softmax(filter_logits(logits, temperature, top_k, top_p))."""
+    raise NotImplementedError
+
+
+LOGITS = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
+
+
+def kept(z):
+    return np.flatnonzero(np.isfinite(z)).tolist()
+
+
+def test_filter_logits_worked_example():
+    assert kept(filter_logits(LOGITS, top_k=2)) == [0, 1]
+    assert kept(filter_logits(LOGITS, top_p=0.75)) == [0, 1]  # 0.5 + 0.3 >= 0.75
+    assert kept(filter_logits(LOGITS, top_p=0.9)) == [0, 1, 2]  # 0.8 < 0.9 <= 0.95
+    assert kept(filter_logits(LOGITS, top_p=1e-6)) == [0]  # never empty
+    np.testing.assert_allclose(filter_logits(LOGITS, temperature=2.0), LOGITS / 2)
+
+
+def test_filter_logits_top_k_then_top_p():
+    # top-k leaves [0.5, 0.3] renormalised to [0.625, 0.375]; top-p 0.6 then keeps one
+    assert kept(filter_logits(LOGITS, top_k=2, top_p=0.6)) == [0]
+    # temperature flattens the distribution, so the nucleus grows
+    assert kept(filter_logits(LOGITS, temperature=3.0, top_p=0.75)) == [0, 1, 2]
+
+
+def test_sample_token_frequencies_follow_the_renormalised_nucleus():
+    rng = np.random.default_rng(0)
+    draws = np.array([sample_token(LOGITS, rng, top_p=0.75) for _ in range(20000)])
+    assert set(np.unique(draws)) <= {0, 1}
+    assert abs(np.mean(draws == 0) - 0.625) < 0.02
+
+
+# --------------------------------------------------------------------------------------
+# 3. How do you add a KV cache to a toy decoder?
+# Handbook: coding/decoding-llm-training/#kv-cache-decoder
+# --------------------------------------------------------------------------------------
+
+
+def decode_step(
+    params: dict[str, np.ndarray], token: int, cache: dict[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One step of a toy decoder (one layer, one head, no normalisation) with a KV
+    cache.
+
+    params: E (V, d) token embeddings, P (max_len, d) position embeddings, Wq, Wk, Wv,
+    Wo (d, d), U (d, V). With t = the number of positions already cached:
+        x = E[token] + P[t];  q, k, v = x @ Wq, x @ Wk, x @ Wv
+        append k and v to the cache; K, V = all cached keys and values (t + 1 rows)
+        a = softmax(q @ K.T / sqrt(d)) @ V;  h = x + a @ Wo;  logits = h @ U
+    cache = {"k": (t, d), "v": (t, d)}; it starts as two (0, d) arrays.
+    Returns (logits (V,), the new cache). Each step costs O(t d + d^2), not O(t d^2).
+    """
+    raise NotImplementedError
+
+
+def generate(params: dict[str, np.ndarray], prompt: list[int], n_new: int) -> list[int]:
+    """Greedy decoding with decode_step: feed the prompt one token at a time, then
+    append the argmax token n_new times. Returns the n_new generated tokens."""
+    raise NotImplementedError
+
+
+def toy_params(seed, vocab=11, d=8, max_len=64):
+    rng = np.random.default_rng(seed)
+    shapes = {"E": (vocab, d), "P": (max_len, d), "U": (d, vocab)}
+    shapes |= {name: (d, d) for name in ("Wq", "Wk", "Wv", "Wo")}
+    return {
+        name: rng.normal(size=shape) / np.sqrt(shape[0])
+        for name, shape in shapes.items()
+    }
+
+
+def full_forward(params, tokens):
+    """The same decoder without a cache: all positions at once, with a causal mask."""
+    n, d = len(tokens), params["E"].shape[1]
+    x = params["E"][tokens] + params["P"][:n]
+    q, k, v = x @ params["Wq"], x @ params["Wk"], x @ params["Wv"]
+    scores = q @ k.T / np.sqrt(d)
+    scores[np.triu_indices(n, 1)] = -np.inf  # no attention to later positions
+    w = np.exp(scores - scores.max(axis=1, keepdims=True))
+    a = (w / w.sum(axis=1, keepdims=True)) @ v
+    return (x + a @ params["Wo"]) @ params["U"]  # (n, vocab)
+
+
+def test_kv_cache_worked_example():
+    params = toy_params(0)
+    cache = {"k": np.zeros((0, 8)), "v": np.zeros((0, 8))}
+    for t, token in enumerate([3, 1, 4, 1, 5]):
+        logits, cache = decode_step(params, token, cache)
+        assert logits.shape == (11,)
+        assert cache["k"].shape == cache["v"].shape == (t + 1, 8)
+
+
+def test_kv_cache_logits_equal_the_uncached_forward_pass():
+    params = toy_params(1)
+    tokens = [2, 7, 1, 8, 2, 8, 1, 8, 2, 8]
+    expected = full_forward(params, tokens)
+    cache = {"k": np.zeros((0, 8)), "v": np.zeros((0, 8))}
+    for t, token in enumerate(tokens):
+        logits, cache = decode_step(params, token, cache)
+        np.testing.assert_allclose(logits, expected[t], rtol=1e-10, atol=1e-12)
+
+
+def test_generate_equals_greedy_decoding_without_a_cache():
+    params = toy_params(2)
+    prompt = [1, 2, 3]
+    tokens = list(prompt)
+    for _ in range(12):
+        tokens.append(int(np.argmax(full_forward(params, tokens)[-1])))
+    assert generate(params, prompt, 12) == tokens[3:]
+
+
+# --------------------------------------------------------------------------------------
+# 4. Implement speculative sampling: draft with a small model, verify with the large one.
+# Handbook: coding/decoding-llm-training/#speculative-sampling
+# --------------------------------------------------------------------------------------
+
+
+# a model maps a token sequence (the prefix) to its next-token distribution (V,)
+Model = Callable[[list[int]], np.ndarray]
+
+
+def residual_distribution(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The distribution sampled after a rejection: max(0, p - q), normalised to sum
+    to 1. Only called when p != q, so the positive part has some mass."""
+    raise NotImplementedError
+
+
+def speculative_step(
+    tokens: list[int],
+    draft: Model,
+    target: Model,
+    gamma: int,
+    rng: np.random.Generator | None,
+    greedy: bool = False,
+) -> tuple[list[int], int]:
+    """One round of speculative sampling after the prefix `tokens`.
+
+    Draft gamma tokens x_1..x_gamma one at a time from q_i = draft(prefix + x_<i);
+    compute p_i = target(prefix + x_<i) for i = 1..gamma + 1 (one batched forward pass
+    of a real target). Accept x_i with probability min(1, p_i(x_i) / q_i(x_i)); at the
+    first rejection, replace x_i by a sample from residual_distribution(p_i, q_i) and
+    stop; if all gamma are accepted, add a bonus token sampled from p_{gamma+1}.
+    greedy=True: draft with argmax q_i, accept iff x_i == argmax p_i, replace or add
+    with argmax p_i (rng unused).
+    Returns (the new tokens, 1 to gamma + 1 of them; the number of accepted drafts).
+    """
+    raise NotImplementedError
+
+
+def speculative_generate(
+    tokens: list[int],
+    draft: Model,
+    target: Model,
+    n_new: int,
+    gamma: int,
+    rng: np.random.Generator | None,
+    greedy: bool = False,
+) -> tuple[list[int], int]:
+    """Repeat speculative_step until n_new tokens exist after the prefix. Returns
+    (exactly n_new new tokens, the number of rounds, i.e. target calls)."""
+    raise NotImplementedError
+
+
+SPEC_P = np.array([0.5, 0.3, 0.2])
+SPEC_Q = np.array([0.25, 0.25, 0.5])
+
+
+def spec_constant(dist):
+    """A model whose next-token distribution ignores the prefix."""
+    return lambda tokens: dist
+
+
+def spec_bigram(table):
+    """A model whose next-token distribution depends on the last token only."""
+    return lambda tokens: table[tokens[-1]]
+
+
+def spec_tables(seed, vocab, mix=0.5):
+    """A random target bigram table and a draft table: mix of it, 1 - mix of another."""
+    rng = np.random.default_rng(seed)
+    target = rng.dirichlet(np.ones(vocab), size=vocab)
+    draft = mix * target + (1 - mix) * rng.dirichlet(np.ones(vocab), size=vocab)
+    return target, draft
+
+
+def test_speculative_worked_example():
+    r = residual_distribution(SPEC_P, SPEC_Q)
+    np.testing.assert_allclose(r, [5 / 6, 1 / 6, 0.0])
+    # the exact one-token distribution: accepted draft + rejection then residual
+    alpha = np.minimum(SPEC_P, SPEC_Q).sum()
+    assert alpha == pytest.approx(0.7)
+    exact = SPEC_Q * np.minimum(1, SPEC_P / SPEC_Q) + (1 - alpha) * r
+    np.testing.assert_allclose(exact, SPEC_P)
+    # greedy: the target's argmax after 0, 1, 2 is 1, 2, 0; the draft's is 1, 2, 2
+    target = spec_bigram(np.eye(3)[[1, 2, 0]] * 0.5 + 0.5 / 3)
+    draft = spec_bigram(np.eye(3)[[1, 2, 2]] * 0.5 + 0.5 / 3)
+    assert speculative_step([0], draft, target, 3, None, greedy=True) == ([1, 2, 0], 2)
+    assert speculative_step([0], draft, target, 2, None, greedy=True) == ([1, 2, 0], 2)
+    assert speculative_step([2], draft, target, 2, None, greedy=True) == ([0], 0)
+
+
+def test_speculative_output_distribution_is_the_target():
+    # all 27 sequences of 3 tokens after [0], gamma 2: covers accepted drafts,
+    # residual samples and bonus tokens; chi-square against the exact probabilities
+    target, draft = spec_tables(seed=0, vocab=3)
+    rng = np.random.default_rng(1)
+    runs = 12000
+    counts = dict.fromkeys(itertools.product(range(3), repeat=3), 0)
+    for _ in range(runs):
+        seq, _ = speculative_generate(
+            [0], spec_bigram(draft), spec_bigram(target), 3, 2, rng
+        )
+        counts[tuple(seq)] += 1
+    observed = np.array(list(counts.values()))
+    exact = np.array([target[0, a] * target[a, b] * target[b, c] for a, b, c in counts])
+    chi2 = (((observed - runs * exact) ** 2) / (runs * exact)).sum()
+    # 61.7 is the 99.99% quantile of chi-square with 26 degrees of freedom
+    assert chi2 < 61.7
+    assert 0.5 * np.abs(observed / runs - exact).sum() < 0.03
+
+
+def test_speculative_acceptance_rate_is_sum_of_min():
+    rng = np.random.default_rng(2)
+    p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+    alpha = np.minimum(p, q).sum()
+    accepted = rejected = produced = 0
+    firsts = np.zeros(6)
+    for _ in range(6000):
+        new, n_ok = speculative_step([0], spec_constant(q), spec_constant(p), 3, rng)
+        accepted += n_ok
+        rejected += n_ok < 3
+        produced += len(new)
+        firsts[new[0]] += 1
+    # each checked draft is accepted with probability alpha, independently here
+    assert accepted / (accepted + rejected) == pytest.approx(alpha, abs=0.02)
+    # so a round yields (1 - alpha^4) / (1 - alpha) tokens on average
+    assert produced / 6000 == pytest.approx((1 - alpha**4) / (1 - alpha), abs=0.08)
+    # the first token follows p, not q
+    assert 0.5 * np.abs(firsts / 6000 - p).sum() < 0.04
+
+
+def test_speculative_draft_equal_to_target_accepts_everything():
+    target, _ = spec_tables(seed=3, vocab=5)
+    model = spec_bigram(target)
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        new, n_ok = speculative_step([1], model, model, 4, rng)
+        assert n_ok == 4 and len(new) == 5
+
+
+def test_speculative_greedy_reproduces_greedy_decoding():
+    # the greedy path 0, 4, 2, 1, 0, ... passes token 2, where the draft disagrees
+    target, draft = spec_tables(seed=38, vocab=6, mix=0.7)
+    tokens = [0]
+    for _ in range(30):
+        tokens.append(int(np.argmax(target[tokens[-1]])))
+    for gamma in (1, 3, 5):
+        out, rounds = speculative_generate(
+            [0], spec_bigram(draft), spec_bigram(target), 30, gamma, None, greedy=True
+        )
+        assert out == tokens[1:]
+        assert rounds < 30
+        # a draft equal to the target: gamma + 1 tokens per round
+        model = spec_bigram(target)
+        out, rounds = speculative_generate([0], model, model, 30, gamma, None, True)
+        assert out == tokens[1:] and rounds == -(-30 // (gamma + 1))
+
+
+# --------------------------------------------------------------------------------------
+# 5. Implement a LoRA linear layer and merge it for inference.
+# Handbook: coding/decoding-llm-training/#lora-linear-layer
+# --------------------------------------------------------------------------------------
+
+
+class LoRALinear(nn.Module):
+    """A frozen nn.Linear plus a trainable low-rank update (Hu et al., 2022).
+
+    forward(x) = base(x) + (alpha / r) * x @ A.T @ B.T with lora_A (r, in_features),
+    initialised at random, and lora_B (out_features, r), initialised to zeros, so the
+    layer starts out equal to base. The base weight and bias are frozen
+    (requires_grad False); lora_A and lora_B are the only trainable parameters.
+    merge() returns a new nn.Linear with weight W + (alpha / r) * B @ A and the base
+    bias, and leaves this module unchanged.
+    """
+
+    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0):
+        super().__init__()
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def merge(self) -> nn.Linear:
+        raise NotImplementedError
+
+
+def low_rank_task(d_in, d_out, rank, seed, n=256):
+    # targets from the base layer's weights plus a rank-`rank` update
+    torch.manual_seed(seed)
+    base = nn.Linear(d_in, d_out)
+    delta = torch.randn(d_out, rank) @ torch.randn(rank, d_in) / d_in
+    x = torch.randn(n, d_in)
+    with torch.no_grad():
+        y = base(x) + x @ delta.T
+    return base, x, y, delta
+
+
+def train(layer, x, y, steps, lr=1e-2):
+    trainable = [p for p in layer.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(trainable, lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = nn.functional.mse_loss(layer(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_lora_linear_worked_example():
+    torch.manual_seed(0)
+    base = nn.Linear(4, 3)
+    layer = LoRALinear(base, r=2, alpha=4)
+    x = torch.randn(5, 4)
+    assert torch.equal(layer(x), base(x))
+    assert layer.lora_A.shape == (2, 4) and layer.lora_B.shape == (3, 2)
+    assert layer.lora_A.abs().sum() > 0 and layer.lora_B.abs().sum() == 0
+    trainable = sum(p.numel() for p in layer.parameters() if p.requires_grad)
+    frozen = sum(p.numel() for p in layer.parameters() if not p.requires_grad)
+    assert (trainable, frozen) == (2 * (4 + 3), 4 * 3 + 3)
+
+
+def test_lora_linear_trains_only_a_and_b():
+    base, x, y, _ = low_rank_task(16, 12, rank=2, seed=1)
+    weight, bias = base.weight.clone(), base.bias.clone()
+    layer = LoRALinear(base, r=2, alpha=4)
+    losses = train(layer, x, y, steps=200)
+    assert losses[-1] < 0.01 * losses[0]
+    assert torch.equal(base.weight, weight) and torch.equal(base.bias, bias)
+    assert base.weight.grad is None and layer.lora_B.grad is not None
+
+
+def test_lora_linear_merge_gives_the_same_outputs():
+    base, x, y, _ = low_rank_task(16, 12, rank=2, seed=2)
+    layer = LoRALinear(base.double(), r=2, alpha=4)
+    train(layer, x.double(), y.double(), steps=50)
+    merged = layer.merge()
+    assert type(merged) is nn.Linear
+    assert sum(p.numel() for p in merged.parameters()) == 16 * 12 + 12
+    x_new = torch.randn(7, 16, dtype=torch.float64)
+    with torch.no_grad():
+        torch.testing.assert_close(merged(x_new), layer(x_new), rtol=0, atol=1e-12)
+        expected = nn.functional.linear(
+            x_new, base.weight + 2.0 * layer.lora_B @ layer.lora_A, base.bias
+        )
+        torch.testing.assert_close(layer(x_new), expected, rtol=0, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# 6. Implement the DPO loss from per-token log-probabilities.
+# Handbook: coding/decoding-llm-training/#dpo-loss
+# --------------------------------------------------------------------------------------
+
+
+def sequence_logps(token_logps: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Sum of the per-token log-probabilities where mask is 1: (B, T) -> (B,).
+
+    mask is 1 on response tokens and 0 on prompt and padding tokens (bool or 0/1).
+    Positions where it is 0 may hold any value, even -inf or nan: they must change
+    neither the result nor its gradient.
+    """
+    raise NotImplementedError
+
+
+def dpo_loss(
+    policy_chosen: torch.Tensor,
+    policy_rejected: torch.Tensor,
+    ref_chosen: torch.Tensor,
+    ref_rejected: torch.Tensor,
+    chosen_mask: torch.Tensor,
+    rejected_mask: torch.Tensor,
+    beta: float = 0.1,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The DPO loss (Rafailov et al., 2023) of a batch of B preference pairs.
+
+    policy_* and ref_* are per-token log-probabilities of the chosen responses,
+    (B, T_c), and of the rejected ones, (B, T_r), under the policy and under the
+    frozen reference model; chosen_mask and rejected_mask select the response tokens.
+    With pi and ref the masked sums (sequence log-probabilities), returns
+    (loss, chosen_rewards, rejected_rewards):
+        loss: the mean over pairs of -log sigmoid(beta * ((pi_c - ref_c) - (pi_r -
+            ref_r))), a scalar, finite for any margin, differentiable in the policy
+            log-probabilities (the reference gets no gradient);
+        chosen_rewards, rejected_rewards: the implicit rewards beta * (pi - ref), (B,),
+            detached.
+    """
+    raise NotImplementedError
+
+
+def reward_metrics(
+    chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor
+) -> tuple[float, float]:
+    """(accuracy, margin): the share of pairs whose chosen reward is strictly above the
+    rejected one (a tie counts as wrong), and the mean of chosen - rejected."""
+    raise NotImplementedError
+
+
+def dpo_worked_example(dtype=torch.float32):
+    """One pair, beta 0.1: a prompt token (mask 0), two response tokens, and, in the
+    rejected row, one padding token (mask 0)."""
+    kwargs = {"dtype": dtype}
+    return dict(
+        policy_chosen=torch.tensor([[-5.0, -1.0, -2.0]], **kwargs),
+        policy_rejected=torch.tensor([[-5.0, -3.0, -1.0, 0.0]], **kwargs),
+        ref_chosen=torch.tensor([[-4.0, -1.5, -2.5]], **kwargs),
+        ref_rejected=torch.tensor([[-4.0, -2.0, -1.0, 0.0]], **kwargs),
+        chosen_mask=torch.tensor([[0, 1, 1]]),
+        rejected_mask=torch.tensor([[0, 1, 1, 0]]),
+    )
+
+
+def dpo_random_batch(seed, B=4, T=6, dtype=torch.float64):
+    """Random per-token log-probabilities and masks: each row masks a prompt of 1 to 2
+    tokens and a padding tail of 0 to 2 tokens, leaving at least 2 response tokens."""
+    g = torch.Generator().manual_seed(seed)
+    batch = {}
+    for side in ("chosen", "rejected"):
+        mask = torch.zeros(B, T, dtype=torch.long)
+        for i in range(B):
+            start = int(torch.randint(1, 3, (1,), generator=g))
+            end = T - int(torch.randint(0, 3, (1,), generator=g))
+            mask[i, start:end] = 1
+        batch[f"{side}_mask"] = mask
+        for model in ("policy", "ref"):
+            batch[f"{model}_{side}"] = -3 * torch.rand(B, T, generator=g, dtype=dtype)
+    return batch
+
+
+def dpo_policy_grads(batch, beta=0.1):
+    """The loss, the rewards and the gradients of the loss with respect to the policy's
+    per-token log-probabilities of the chosen and the rejected responses."""
+    leaves = {
+        k: v.clone().requires_grad_(k.startswith("policy")) for k, v in batch.items()
+    }
+    loss, chosen, rejected = dpo_loss(**leaves, beta=beta)
+    grad_c, grad_r = torch.autograd.grad(
+        loss, [leaves["policy_chosen"], leaves["policy_rejected"]]
+    )
+    return loss.detach(), chosen, rejected, grad_c, grad_r
+
+
+def test_dpo_worked_example():
+    batch = dpo_worked_example()
+    assert sequence_logps(batch["policy_chosen"], batch["chosen_mask"]).item() == -3.0
+    assert sequence_logps(batch["ref_rejected"], batch["rejected_mask"]).item() == -3.0
+    loss, chosen, rejected, grad_c, grad_r = dpo_policy_grads(batch)
+    assert loss.item() == pytest.approx(math.log1p(math.exp(-0.2)), rel=1e-6)
+    assert chosen.item() == pytest.approx(0.1, rel=1e-5)
+    assert rejected.item() == pytest.approx(-0.1, rel=1e-5)
+    assert not chosen.requires_grad and not rejected.requires_grad
+    accuracy, margin = reward_metrics(chosen, rejected)
+    assert accuracy == 1.0 and margin == pytest.approx(0.2, rel=1e-5)
+    # d loss / d response token: -beta sigmoid(-0.2) = -0.045017 (chosen), + (rejected)
+    g = 0.1 / (1 + math.exp(0.2))
+    torch.testing.assert_close(grad_c, torch.tensor([[0.0, -g, -g]]))
+    torch.testing.assert_close(grad_r, torch.tensor([[0.0, g, g, 0.0]]))
+
+
+def test_dpo_policy_equal_to_reference_gives_log_2():
+    batch = dpo_random_batch(seed=0, B=8)
+    batch["policy_chosen"] = batch["ref_chosen"].clone()
+    batch["policy_rejected"] = batch["ref_rejected"].clone()
+    loss, chosen, rejected = dpo_loss(**batch, beta=0.5)
+    assert loss.item() == pytest.approx(math.log(2), rel=1e-12)
+    assert torch.equal(chosen, torch.zeros(8, dtype=torch.float64))
+    assert torch.equal(rejected, torch.zeros(8, dtype=torch.float64))
+    assert reward_metrics(chosen, rejected) == (0.0, 0.0)
+
+
+def test_dpo_masked_tokens_change_nothing():
+    batch = dpo_random_batch(seed=1)
+    expected = dpo_policy_grads(batch)
+    junk = torch.tensor([float("-inf"), float("nan"), 1e4, -1e4, 7.0])
+    g = torch.Generator().manual_seed(2)
+    noisy = dict(batch)
+    for side in ("chosen", "rejected"):
+        masked = ~batch[f"{side}_mask"].bool()
+        for model in ("policy", "ref"):
+            fill = junk[torch.randint(len(junk), masked.shape, generator=g)]
+            noisy[f"{model}_{side}"] = torch.where(
+                masked, fill.double(), batch[f"{model}_{side}"]
+            )
+    for got, want in zip(dpo_policy_grads(noisy), expected, strict=True):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+
+
+def test_dpo_is_stable_for_large_margins():
+    # reward margins of +1000 and -1000 in float32: the loss is (0 + 1000) / 2
+    batch = dpo_worked_example(torch.float32)
+    batch = {k: v.repeat(2, 1) for k, v in batch.items()}
+    # the log-ratio difference is 2 in the worked example: make it +10000 and -10000
+    batch["policy_chosen"][0, 1] += 9998
+    batch["policy_chosen"][1, 1] -= 10002
+    loss, chosen, rejected, grad_c, grad_r = dpo_policy_grads(batch)
+    assert loss.item() == pytest.approx(500.0, rel=1e-6)
+    assert torch.isfinite(grad_c).all() and torch.isfinite(grad_r).all()
+    # the pair already right gets no gradient; the pair wrong by 1000 gets beta / B
+    torch.testing.assert_close(grad_c[:, 1], torch.tensor([0.0, -0.05]))
+
+
+def test_dpo_gradient_matches_closed_form_and_central_differences():
+    beta, eps = 0.3, 1e-6
+    batch = dpo_random_batch(seed=3, B=3, T=5)
+    loss, chosen, rejected, grad_c, grad_r = dpo_policy_grads(batch, beta=beta)
+    # closed form: -(beta / B) sigmoid(-z) on chosen response tokens, + on rejected
+    weight = beta * torch.sigmoid(-(chosen - rejected)) / 3
+    torch.testing.assert_close(grad_c, -weight[:, None] * batch["chosen_mask"])
+    torch.testing.assert_close(grad_r, weight[:, None] * batch["rejected_mask"])
+    for key, grad in (("policy_chosen", grad_c), ("policy_rejected", grad_r)):
+        numeric = torch.zeros_like(grad)
+        for i in range(grad.shape[0]):
+            for t in range(grad.shape[1]):
+                up, down = dict(batch), dict(batch)
+                up[key], down[key] = batch[key].clone(), batch[key].clone()
+                up[key][i, t] += eps
+                down[key][i, t] -= eps
+                diff = dpo_loss(**up, beta=beta)[0] - dpo_loss(**down, beta=beta)[0]
+                numeric[i, t] = diff / (2 * eps)
+        torch.testing.assert_close(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_dpo_gradient_pushes_chosen_up_relative_to_rejected():
+    batch = dpo_random_batch(seed=4, B=6)
+    loss, chosen, rejected, grad_c, grad_r = dpo_policy_grads(batch)
+    on_c, on_r = batch["chosen_mask"].bool(), batch["rejected_mask"].bool()
+    assert (grad_c[on_c] < 0).all() and (grad_r[on_r] > 0).all()
+    # a pair the implicit reward ranks wrongly weighs more than one it ranks right
+    margin = chosen - rejected
+    weight = -grad_c.sum(dim=1) / on_c.sum(dim=1)
+    assert weight[margin.argmin()] > weight[margin.argmax()]
+    # one gradient step on the log-probabilities raises every pair's margin
+    step = dict(batch)
+    step["policy_chosen"] = batch["policy_chosen"] - 10.0 * grad_c
+    step["policy_rejected"] = batch["policy_rejected"] - 10.0 * grad_r
+    new_loss, new_chosen, new_rejected = dpo_loss(**step)
+    assert (new_chosen - new_rejected > margin).all() and new_loss < loss
