@@ -1,4 +1,4 @@
-"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 6 exercises.
+"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 7 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -171,7 +171,160 @@ def test_sample_token_frequencies_follow_the_renormalised_nucleus():
 
 
 # --------------------------------------------------------------------------------------
-# 3. How do you add a KV cache to a toy decoder?
+# 3. Implement constrained decoding: restrict an LLM's output to a fixed set of labels with a token trie.
+# Handbook: coding/decoding-llm-training/#constrained-decoding-trie
+# --------------------------------------------------------------------------------------
+
+
+def build_trie(allowed: list[list[int]], eos: int) -> dict:
+    """Token-level trie of the allowed sequences, each followed by eos, as nested dicts
+    {token: child}; the node reached by eos is {}. For example
+    build_trie([[1], [1, 2]], eos=0) == {1: {0: {}, 2: {0: {}}}}."""
+    raise NotImplementedError
+
+
+def constrained_decode(
+    allowed: list[list[int]],
+    next_logits: Callable[[list[int]], np.ndarray],
+    eos: int,
+    temperature: float = 0.0,
+    seed: int = 0,
+) -> list[int]:
+    """Decode one of the allowed token sequences. At each step the legal tokens are the
+    children of the current trie node (eos where an allowed sequence ends). If only one
+    is legal, take it without calling the model; otherwise call next_logits(tokens so
+    far), which returns (V,) logits, give every illegal token -inf, and take the argmax
+    (temperature 0) or sample from softmax(logits / temperature) with
+    np.random.default_rng(seed). Stop at eos and return the tokens without it."""
+    raise NotImplementedError
+
+
+def score_allowed(
+    allowed: list[list[int]],
+    next_logits: Callable[[list[int]], np.ndarray],
+    eos: int,
+) -> np.ndarray:
+    """Total log-probability of each allowed sequence followed by eos under the model's
+    own, unmasked softmax: the sum over i of log_softmax(next_logits(s[:i]))[s[i]] for
+    s = sequence + [eos]. Returns one score per allowed sequence."""
+    raise NotImplementedError
+
+
+# token ids: 0 eos, 1 "yes", 2 ",", 3 " but", 4 "no", 5 "maybe" (never allowed)
+CD_EOS = 0
+CD_LABELS = [[1], [1, 2, 3], [4]]
+# the pitfall: "yes" (1) is the likelier first token, but the model wanted to stop
+# after it, and "yes" alone is not allowed here
+CD_PITFALL_LABELS = [[1, 2, 3], [4]]
+CD_PITFALL_TABLE = {
+    (): {1: 0.5, 4: 0.3},
+    (1,): {0: 0.9, 2: 0.05},
+    (1, 2): {3: 0.9},
+    (1, 2, 3): {0: 0.9},
+    (4,): {0: 0.9},
+}
+
+
+def cd_table_model(table, vocab=6):
+    """A model from {prefix: {token: probability}}; the other tokens share the rest
+    equally. Returns next_logits and the list of prefixes it was called with."""
+    calls = []
+
+    def next_logits(prefix):
+        calls.append(tuple(prefix))
+        given = table.get(tuple(prefix), {})
+        p = np.full(vocab, (1 - sum(given.values())) / (vocab - len(given)))
+        for token, q in given.items():
+            p[token] = q
+        return np.log(p)
+
+    return next_logits, calls
+
+
+def test_constrained_decode_worked_example():
+    assert build_trie(CD_LABELS, CD_EOS) == {1: {0: {}, 2: {3: {0: {}}}}, 4: {0: {}}}
+    # 0.9 on the forbidden token 5 after every prefix: the mask wins
+    picks_but = {(): {5: 0.9, 1: 0.06, 4: 0.02}, (1,): {5: 0.9, 2: 0.05, 0: 0.02}}
+    model, calls = cd_table_model(picks_but)
+    assert constrained_decode(CD_LABELS, model, CD_EOS) == [1, 2, 3]
+    assert calls == [(), (1,)]
+    picks_yes = {(): {5: 0.9, 1: 0.06, 4: 0.02}, (1,): {5: 0.9, 0: 0.05, 2: 0.02}}
+    model, calls = cd_table_model(picks_yes)
+    assert constrained_decode(CD_LABELS, model, CD_EOS) == [1]
+    model, calls = cd_table_model({(): {5: 0.9, 4: 0.06, 1: 0.02}})
+    assert constrained_decode(CD_LABELS, model, CD_EOS) == [4]
+    assert calls == [()]
+
+
+def test_constrained_decode_output_is_always_allowed():
+    vocab, eos = 8, 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        allowed = [
+            rng.integers(1, vocab - 1, size=rng.integers(1, 5)).tolist()
+            for _ in range(rng.integers(1, 7))
+        ]
+
+        def noise(prefix, rng=rng):
+            # random logits, with eos and token 7 (in no label) often on top
+            return rng.normal(scale=3.0, size=vocab) + 4.0 * np.isin(
+                np.arange(vocab), [eos, 7]
+            )
+
+        for temperature in (0.0, 1.0):
+            out = constrained_decode(allowed, noise, eos, temperature, seed=seed)
+            assert out in allowed
+
+
+def test_constrained_decode_prefix_labels_end_only_with_eos():
+    allowed = [[1], [1, 2, 3]]
+    # the model wants eos after [1, 2], where it is not legal: 3 is forced
+    wants_to_stop = {(): {0: 0.9}, (1,): {0: 0.02, 2: 0.5}, (1, 2): {0: 0.99}}
+    model, calls = cd_table_model(wants_to_stop)
+    assert constrained_decode(allowed, model, CD_EOS) == [1, 2, 3]
+    # after [1] the legal tokens are eos (0.3) and 2 (0.1): sampled 3:1
+    model, calls = cd_table_model({(1,): {0: 0.3, 2: 0.1}})
+    outs = [
+        constrained_decode(allowed, model, CD_EOS, 1.0, seed=s) for s in range(4000)
+    ]
+    assert {tuple(o) for o in outs} == {(1,), (1, 2, 3)}
+    assert abs(np.mean([o == [1] for o in outs]) - 0.75) < 0.03
+
+
+def test_constrained_decode_calls_the_model_only_when_there_is_a_choice():
+    model, calls = cd_table_model({})
+    assert constrained_decode([[4, 2, 3, 1]], model, CD_EOS) == [4, 2, 3, 1]
+    assert calls == []
+    model, calls = cd_table_model({(1,): {2: 0.5}})
+    assert constrained_decode([[1], [1, 2, 3]], model, CD_EOS) == [1, 2, 3]
+    assert calls == [(1,)]
+
+
+def test_constrained_decode_greedy_agrees_with_brute_force_here():
+    # "positive" [1, 2], "negative" [3, 4], "neutral" [3, 5]; every label is followed
+    # by eos with probability 0.95, and the first choice decides
+    labels = [[1, 2], [3, 4], [3, 5]]
+    table = {(): {1: 0.3, 3: 0.5}, (1,): {2: 0.95}, (3,): {4: 0.6, 5: 0.3}}
+    table |= {tuple(label): {0: 0.95} for label in labels}
+    model, _ = cd_table_model(table)
+    probs = np.exp(score_allowed(labels, model, CD_EOS))
+    np.testing.assert_allclose(
+        probs, [0.3 * 0.95**2, 0.5 * 0.6 * 0.95, 0.5 * 0.3 * 0.95]
+    )
+    assert constrained_decode(labels, model, CD_EOS) == labels[int(np.argmax(probs))]
+
+
+def test_constrained_decode_greedy_is_not_the_best_whole_string():
+    model, calls = cd_table_model(CD_PITFALL_TABLE)
+    greedy = constrained_decode(CD_PITFALL_LABELS, model, CD_EOS)
+    probs = np.exp(score_allowed(CD_PITFALL_LABELS, model, CD_EOS))
+    np.testing.assert_allclose(probs, [0.5 * 0.05 * 0.9 * 0.9, 0.3 * 0.9])
+    assert greedy == [1, 2, 3]
+    assert CD_PITFALL_LABELS[int(np.argmax(probs))] == [4]
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you add a KV cache to a toy decoder?
 # Handbook: coding/decoding-llm-training/#kv-cache-decoder
 # --------------------------------------------------------------------------------------
 
@@ -250,7 +403,7 @@ def test_generate_equals_greedy_decoding_without_a_cache():
 
 
 # --------------------------------------------------------------------------------------
-# 4. Implement speculative sampling: draft with a small model, verify with the large one.
+# 5. Implement speculative sampling: draft with a small model, verify with the large one.
 # Handbook: coding/decoding-llm-training/#speculative-sampling
 # --------------------------------------------------------------------------------------
 
@@ -407,7 +560,7 @@ def test_speculative_greedy_reproduces_greedy_decoding():
 
 
 # --------------------------------------------------------------------------------------
-# 5. Implement a LoRA linear layer and merge it for inference.
+# 6. Implement a LoRA linear layer and merge it for inference.
 # Handbook: coding/decoding-llm-training/#lora-linear-layer
 # --------------------------------------------------------------------------------------
 
@@ -498,7 +651,7 @@ def test_lora_linear_merge_gives_the_same_outputs():
 
 
 # --------------------------------------------------------------------------------------
-# 6. Implement the DPO loss from per-token log-probabilities.
+# 7. Implement the DPO loss from per-token log-probabilities.
 # Handbook: coding/decoding-llm-training/#dpo-loss
 # --------------------------------------------------------------------------------------
 
