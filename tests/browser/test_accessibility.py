@@ -43,7 +43,11 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 def violations(
-    axe: Axe, page, context: dict | None = None, rules: list[str] | None = None, without: list[str] = ()
+    axe: Axe,
+    page,
+    context: dict | None = None,
+    rules: list[str] | None = None,
+    without: list[str] | None = None,
 ) -> list[str]:
     """axe's WCAG rules (or only `rules`), less the rules in `without`."""
     run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG}

@@ -5,11 +5,11 @@ same lookup for every anchor: every moved anchor is checked in that index, and o
 and new page is followed in the browser.
 """
 
-import json
 from urllib.parse import urlsplit
 
 import pytest
 
+from handbook import drill
 from tests import anchors
 
 MOVED = anchors.moved_answers(anchors.published(), anchors.current())
@@ -27,14 +27,13 @@ def test_some_published_answers_have_moved():
 
 
 def test_the_question_index_sends_every_moved_answer_to_its_new_page(site):
-    index = (site / "drill-data.js").read_text(encoding="utf-8")
-    questions = json.loads(index.removeprefix("window.HANDBOOK_DRILL = ").rstrip().removesuffix(";"))
-    url = {question["id"]: question["url"] for question in questions}
-    wrong = {
-        entry: url.get(entry.split("#", 1)[1])
-        for entry, new_page in MOVED.items()
-        if url.get(entry.split("#", 1)[1]) != page_url(f"{new_page}#{entry.split('#', 1)[1]}")
-    }
+    index = drill.payload(site / drill.FILE, drill.INDEX_START, ";\n")
+    url = {question["id"]: question["url"] for question in index}
+    wrong = {}
+    for entry, new_page in MOVED.items():
+        anchor = entry.split("#", 1)[1]
+        if url.get(anchor) != page_url(f"{new_page}#{anchor}"):
+            wrong[entry] = url.get(anchor)
     assert not wrong, wrong
 
 
