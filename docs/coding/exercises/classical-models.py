@@ -1,4 +1,4 @@
-"""The ML coding round: Classical models from scratch: trees, forests, boosting, SVMs, kNN and naive Bayes. Practice file with 7 exercises.
+"""The ML coding round: Classical models from scratch: trees, forests, boosting, SVMs, kNN and naive Bayes. Practice file with 8 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -24,9 +24,11 @@ from sklearn import datasets
 from sklearn.datasets import load_iris
 from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.ensemble import IsolationForest as SklearnIsolationForest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
@@ -871,3 +873,141 @@ def test_pegasos_margin_beats_logistic_on_separable_data():
     assert svm_margin > geometric_margin(
         logistic.coef_[0], logistic.intercept_[0], X, y
     )
+
+
+# --------------------------------------------------------------------------------------
+# 8. Implement an isolation forest for anomaly detection: random splits on subsamples, path lengths and the anomaly score.
+# Handbook: coding/classical-models/#isolation-forest-from-scratch
+# --------------------------------------------------------------------------------------
+
+
+def average_path_length(n: int | np.ndarray) -> np.ndarray:
+    """c(n), the average path length of an unsuccessful search in a binary search tree
+    of n points, elementwise: 2 * H(n - 1) - 2 * (n - 1) / n for n > 2, with the
+    paper's estimate H(i) = ln(i) + 0.5772156649; c(2) = 1; c(n) = 0 for n <= 1.
+    """
+    raise NotImplementedError
+
+
+class IsolationForest:
+    """An isolation forest (Liu, Ting, Zhou, 2008) in NumPy.
+
+    fit(X): draws everything from np.random.default_rng(seed). Sets sample_size_ =
+    min(sample_size, len(X)) and max_depth_ = ceil(log2(sample_size_)), the height
+    limit. Each of n_trees trees is grown on sample_size_ rows drawn without
+    replacement: a node becomes a leaf (keeping its number of rows) at depth max_depth_,
+    when it holds at most one row, or when all its rows are equal; otherwise it picks
+    one of the features that are not constant in the node at random and a split value
+    p uniformly between that feature's min and max in the node, and rows with x < p go
+    left. Sets trees_ (in any form you like) and returns self.
+    path_length(X): (m,), the mean over the trees of h(x) = the number of edges from the
+    root to x's leaf + c(the leaf's number of training rows).
+    score_samples(X): (m,), s(x) = 2 ** (-path_length(X) / c(sample_size_)); higher
+    is more anomalous.
+    """
+
+    def __init__(self, n_trees: int = 100, sample_size: int = 256, seed: int = 0):
+        self.n_trees = n_trees
+        self.sample_size = sample_size
+        self.seed = seed
+
+    def fit(self, X: np.ndarray) -> "IsolationForest":
+        raise NotImplementedError
+
+    def path_length(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def score_samples(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+def iforest_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """950 normal rows from a 3-D standard Gaussian, then 25 anomalies scattered
+    uniformly over [-6, 6]^3 and 25 in a tight cluster around (3, 3, 3).
+    Labels: 0 normal, 1 scattered, 2 clustered."""
+    rng = np.random.default_rng(seed)
+    X = np.r_[
+        rng.normal(size=(950, 3)),
+        rng.uniform(-6, 6, size=(25, 3)),
+        3.0 + 0.2 * rng.normal(size=(25, 3)),
+    ]
+    return X, np.repeat([0, 1, 2], [950, 25, 25])
+
+
+def test_iforest_worked_example():
+    two = np.array([[0.0], [1.0]])
+    forest = IsolationForest(n_trees=10, sample_size=256).fit(two)
+    assert forest.sample_size_ == 2 and forest.max_depth_ == 1
+    new = np.array([[0.0], [1.0], [5.0]])
+    np.testing.assert_allclose(forest.path_length(new), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(forest.score_samples(new), [0.5, 0.5, 0.5])
+    same = np.tile([3.0, -1.0], (100, 1))
+    forest = IsolationForest(n_trees=10).fit(same)
+    np.testing.assert_allclose(forest.path_length(same[:2]), average_path_length(100))
+    np.testing.assert_allclose(forest.score_samples(same[:2]), [0.5, 0.5])
+    # scikit-learn's score_samples is the same score, negated
+    sklearn_two = SklearnIsolationForest(random_state=0).fit(two)
+    np.testing.assert_allclose(sklearn_two.score_samples(new), [-0.5, -0.5, -0.5])
+
+
+def test_average_path_length_values():
+    got = average_path_length(np.array([0, 1, 2, 3, 4, 256]))
+    want = [0.0, 0.0, 1.0, 1.2073923576, 1.8516559071, 10.2447709201]
+    np.testing.assert_allclose(got, want, atol=1e-9)
+    assert average_path_length(np.array([[2, 3], [4, 5]])).shape == (2, 2)
+    # the estimate of H(i) is off by about 1 / (2i): c(n) by less than 1 / (n - 1)
+    n = np.arange(3, 2001)
+    harmonic = np.cumsum(1.0 / np.arange(1, 2000))[1:]  # H(2), ..., H(1999)
+    exact = 2 * harmonic - 2 * (n - 1) / n
+    assert np.all(np.abs(average_path_length(n) - exact) < 1 / (n - 1))
+    assert np.all(np.diff(average_path_length(n)) > 0)
+
+
+def test_iforest_far_outlier_scores_highest():
+    rng = np.random.default_rng(1)
+    X = np.r_[rng.normal(size=(500, 2)), [[6.0, 6.0]]]
+    scores = IsolationForest(seed=3).fit(X).score_samples(X)
+    assert scores.shape == (501,) and np.all((scores > 0) & (scores < 1))
+    assert scores[-1] > scores[:-1].max()
+
+
+def test_iforest_leaf_size_correction():
+    # a value repeated in 300 of 400 rows is the most normal point, not the most
+    # anomalous: its rows stay together in a leaf, and c(leaf size) is added
+    rng = np.random.default_rng(2)
+    X = np.r_[np.zeros((300, 2)), rng.uniform(-1, 1, size=(100, 2))]
+    forest = IsolationForest(seed=0).fit(X)
+    scores = forest.score_samples(X)
+    assert scores[0] < scores[300:].min()
+    assert forest.path_length(X[:1])[0] > forest.max_depth_ + 5
+
+
+def test_iforest_subsample_and_height_limit():
+    X, _ = iforest_data()
+    forest = IsolationForest(n_trees=20, sample_size=16).fit(X)
+    assert forest.sample_size_ == 16 and forest.max_depth_ == 4
+    h = forest.path_length(X)
+    assert np.all(h >= 1) and np.all(h <= 4 + average_path_length(16))
+    forest = IsolationForest(n_trees=5, sample_size=256).fit(X[:100])
+    assert forest.sample_size_ == 100 and forest.max_depth_ == 7
+
+
+def test_iforest_auc_close_to_sklearn():
+    X, kind = iforest_data()
+    ours = IsolationForest(seed=0).fit(X).score_samples(X)
+    theirs = -SklearnIsolationForest(random_state=0).fit(X).score_samples(X)
+    auc = roc_auc_score(kind > 0, ours)
+    assert auc > 0.97
+    # other random numbers, same algorithm: compare rankings, not single scores
+    assert abs(auc - roc_auc_score(kind > 0, theirs)) < 0.01
+    assert np.all((theirs > 0) & (theirs < 1))
+    assert np.corrcoef(ours, theirs)[0, 1] > 0.95
+
+
+def test_iforest_same_seed_same_scores():
+    X, _ = iforest_data()
+    first = IsolationForest(n_trees=20, seed=7).fit(X).score_samples(X)
+    again = IsolationForest(n_trees=20, seed=7).fit(X).score_samples(X)
+    other = IsolationForest(n_trees=20, seed=8).fit(X).score_samples(X)
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
