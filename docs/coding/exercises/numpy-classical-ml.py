@@ -1,4 +1,4 @@
-"""The ML coding round: NumPy and classical ML. Practice file with 10 exercises.
+"""The ML coding round: NumPy and classical ML. Practice file with 11 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -22,6 +22,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import load_diabetes
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
+from sklearn.linear_model import Lasso
 from sklearn.linear_model import LinearRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.linear_model import Ridge
@@ -219,7 +220,130 @@ def test_linear_regression_gd_diverges_with_a_large_step():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you implement logistic regression with gradient descent?
+# 5. How do you implement lasso regression with coordinate descent?
+# Handbook: coding/numpy-classical-ml/#lasso-coordinate-descent
+# --------------------------------------------------------------------------------------
+
+
+def soft_threshold(z: np.ndarray | float, t: float) -> np.ndarray | float:
+    """S(z, t) = sign(z) * max(|z| - t, 0), elementwise."""
+    raise NotImplementedError
+
+
+def lasso_cd(
+    X: np.ndarray,
+    y: np.ndarray,
+    alpha: float,
+    w_init: np.ndarray | None = None,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+) -> tuple[np.ndarray, float, int]:
+    """Lasso with an intercept by cyclic coordinate descent, scikit-learn's objective
+
+        (1 / (2n)) * ||y - X @ w - b||^2 + alpha * ||w||_1     (b is not penalised).
+
+    Start from w_init (zeros if None), update w_0, ..., w_{d-1} in order in each sweep,
+    and stop after the first sweep whose largest weight change is at most
+    tol * max_j |w_j| (or every weight is 0) and whose duality gap is at most
+    tol * ||y - mean(y)||^2 / n; at most max_iter sweeps.
+    Returns (w, b, number of sweeps run).
+    """
+    raise NotImplementedError
+
+
+def lasso_path(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_alphas: int = 30,
+    eps: float = 1e-3,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lasso on n_alphas values of alpha, geometric from alpha_max (the smallest
+    alpha whose solution is all zeros) down to eps * alpha_max, each fit started from
+    the previous one's weights (a warm start).
+    Returns (alphas, coefs of shape (n_alphas, d), sweeps of shape (n_alphas,)).
+    """
+    raise NotImplementedError
+
+
+def correlated_regression(n, d, seed, rho=0.6):
+    """Rows with corr(x_i, x_j) = rho ** |i - j|, and y from 4 true weights + noise."""
+    rng = np.random.default_rng(seed)
+    cov = rho ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
+    X = rng.normal(size=(n, d)) @ np.linalg.cholesky(cov).T
+    w_true = np.zeros(d)
+    w_true[[0, 4, 9, 14]] = [2.0, -1.5, 1.0, 0.5]
+    y = 3.0 + X @ w_true + rng.normal(size=n)
+    return X, y, w_true
+
+
+def test_lasso_worked_example():
+    X = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
+    y = np.array([4.0, 2.0, 0.0, -2.0])
+    assert soft_threshold(2.0, 0.5) == 1.5 and soft_threshold(-0.3, 0.5) == 0.0
+    w, b, _ = lasso_cd(X, y, alpha=0.5)
+    np.testing.assert_allclose(w, [1.5, 0.5], atol=1e-12)
+    assert b == pytest.approx(1.0)
+    w, b, _ = lasso_cd(X, y, alpha=1.5)
+    np.testing.assert_allclose(w, [0.5, 0.0], atol=1e-12)
+
+
+def test_lasso_cd_matches_sklearn():
+    X, y, _ = correlated_regression(120, 15, seed=0)
+    for alpha in (0.01, 0.05, 0.2, 0.5):
+        w, b, _ = lasso_cd(X, y, alpha, tol=1e-6, max_iter=5000)
+        ref = Lasso(alpha=alpha, fit_intercept=True, tol=1e-6, max_iter=5000).fit(X, y)
+        np.testing.assert_allclose(w, ref.coef_, atol=1e-4)
+        assert b == pytest.approx(ref.intercept_, abs=1e-4)
+
+
+def test_lasso_all_zero_from_alpha_max():
+    X, y, _ = correlated_regression(80, 15, seed=1)
+    alpha_max = np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean()))) / len(y)
+    for alpha in (alpha_max, 2 * alpha_max):
+        w, b, _ = lasso_cd(X, y, alpha)
+        assert np.all(w == 0) and b == pytest.approx(y.mean())
+    w, _, _ = lasso_cd(X, y, 0.99 * alpha_max)
+    assert np.count_nonzero(w) == 1
+    alphas, coefs, _ = lasso_path(X, y, n_alphas=5)
+    assert alphas[0] == pytest.approx(alpha_max) and np.all(coefs[0] == 0)
+
+
+def test_lasso_small_alpha_approaches_least_squares():
+    X, y, _ = correlated_regression(200, 15, seed=2)
+    w, b, _ = lasso_cd(X, y, alpha=1e-7, tol=1e-10, max_iter=10_000)
+    exact, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y)
+    np.testing.assert_allclose(np.append(w, b), exact, atol=1e-5)
+
+
+def test_lasso_kkt_conditions_hold():
+    X, y, _ = correlated_regression(100, 15, seed=3)
+    alpha = 0.1
+    w, b, _ = lasso_cd(X, y, alpha, tol=1e-10, max_iter=10_000)
+    grad = X.T @ (y - X @ w - b) / len(y)
+    zero = w == 0
+    assert zero.any() and (~zero).any()
+    assert np.all(np.abs(grad[zero]) <= alpha + 1e-8)
+    np.testing.assert_allclose(grad[~zero], alpha * np.sign(w[~zero]), atol=1e-8)
+
+
+def test_lasso_selection_depends_on_units():
+    X, y, _ = correlated_regression(100, 20, seed=4)
+    X_km = X.copy()
+    # feature 0 recorded in km instead of m: same information, 1000x smaller numbers
+    X_km[:, 0] /= 1000.0
+    alpha = 0.1
+    raw = [np.flatnonzero(lasso_cd(A, y, alpha)[0]) for A in (X, X_km)]
+    assert 0 in raw[0] and 0 not in raw[1]
+    std = [(A - A.mean(axis=0)) / A.std(axis=0) for A in (X, X_km)]
+    kept = [np.flatnonzero(lasso_cd(A, y, alpha)[0]) for A in std]
+    np.testing.assert_array_equal(kept[0], kept[1])
+    assert 0 in kept[1]
+
+
+# --------------------------------------------------------------------------------------
+# 6. How do you implement logistic regression with gradient descent?
 # Handbook: coding/numpy-classical-ml/#logistic-regression-gd
 # --------------------------------------------------------------------------------------
 
@@ -267,7 +391,7 @@ def test_logistic_regression_gd_large_inputs_do_not_overflow():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you compute softmax and cross-entropy without overflow?
+# 7. How do you compute softmax and cross-entropy without overflow?
 # Handbook: coding/numpy-classical-ml/#stable-softmax-cross-entropy
 # --------------------------------------------------------------------------------------
 
@@ -314,7 +438,7 @@ def test_softmax_cross_entropy_extreme_logits_stay_finite():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you implement k-means with k-means++ seeding?
+# 8. How do you implement k-means with k-means++ seeding?
 # Handbook: coding/numpy-classical-ml/#kmeans-plus-plus
 # --------------------------------------------------------------------------------------
 
@@ -376,7 +500,7 @@ def test_kmeans_finds_sklearn_optimum_and_a_fixed_point():
 
 
 # --------------------------------------------------------------------------------------
-# 8. Implement a Gaussian mixture model fitted with EM.
+# 9. Implement a Gaussian mixture model fitted with EM.
 # Handbook: coding/numpy-classical-ml/#gmm-em-from-scratch
 # --------------------------------------------------------------------------------------
 
@@ -560,7 +684,7 @@ def test_m_step_regularisation_prevents_collapse():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How do you implement PCA with the SVD?
+# 10. How do you implement PCA with the SVD?
 # Handbook: coding/numpy-classical-ml/#pca-svd
 # --------------------------------------------------------------------------------------
 
@@ -605,7 +729,7 @@ def test_pca_components_orthonormal_and_sign_fixed():
 
 
 # --------------------------------------------------------------------------------------
-# 10. How do you write k-fold cross-validation without leakage?
+# 11. How do you write k-fold cross-validation without leakage?
 # Handbook: coding/numpy-classical-ml/#kfold-without-leakage
 # --------------------------------------------------------------------------------------
 
