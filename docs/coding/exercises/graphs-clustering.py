@@ -1,4 +1,4 @@
-"""The ML coding round: Graphs and clustering from scratch. Practice file with 4 exercises.
+"""The ML coding round: Graphs and clustering from scratch. Practice file with 5 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -12,6 +12,7 @@ from the handbook's home page).
 Generated from the handbook's snippets by handbook/exercises.py; edit those, not this.
 """
 
+import functools
 import math
 import warnings
 
@@ -717,3 +718,196 @@ def test_spectral_edge_cases():
     assert n_zero_eigenvalues(W_dup) == n_zero_eigenvalues(W) + 1
     W_nine = knn_affinity(np.vstack([X, outlier[:9]]), 10)
     assert n_zero_eigenvalues(W_nine) == n_zero_eigenvalues(W)
+
+
+# --------------------------------------------------------------------------------------
+# 5. Implement approximate nearest-neighbour search on a proximity graph, then HNSW
+# Handbook: coding/graphs-clustering/#hnsw-graph-search
+# --------------------------------------------------------------------------------------
+
+
+def hnsw_level(u: float, M: int) -> int:
+    """The top layer of a new point, floor(-ln(u) * mL) with mL = 1 / ln(M), for u
+    drawn uniformly from (0, 1]. A point reaches layer l with probability M**-l."""
+    raise NotImplementedError
+
+
+def select_neighbours(
+    base: np.ndarray, candidates: np.ndarray, M: int, heuristic: bool = True
+) -> np.ndarray:
+    """Which of the candidates (m, d) the point base (d,) links to: positions into
+    candidates, nearest to base first, at most M of them (Euclidean distance).
+    heuristic=False: the M nearest. heuristic=True: Malkov and Yashunin's rule
+    (Algorithm 4, without its two options): scan the candidates nearest first and keep
+    one unless it is closer to a candidate already kept than to base; stop at M kept,
+    so fewer than M may come back."""
+    raise NotImplementedError
+
+
+class HNSW:
+    """A proximity graph on the rows of X (n, d), built by inserting them one at a
+    time in row order; Euclidean distance.
+
+    M: links a new point makes on each of its layers; a point keeps at most 2 * M
+    links on layer 0 and M above (when one more would exceed that, its links are
+    re-selected with select_neighbours). ef_construction: the candidate list of the
+    search that finds a new point's neighbours. heuristic: how links are selected.
+    layered=False: every point on layer 0 only, entry point row 0 (a navigable
+    small world, NSW). layered=True: levels from hnsw_level(1 - rng.random(), M) with
+    rng = np.random.default_rng(seed), one draw per row in row order; the entry point
+    is the first point to reach the highest layer so far.
+
+    Attributes: levels (n,) the top layer of each point; links, one dict per layer
+    mapping a point on that layer to an integer array of its out-links; entry, the
+    entry point; distance_count, how many query-to-point distances every search
+    so far (while building and in search) has computed."""
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        M: int = 8,
+        ef_construction: int = 40,
+        heuristic: bool = True,
+        layered: bool = True,
+        seed: int = 0,
+    ):
+        raise NotImplementedError
+
+    def search(
+        self, query: np.ndarray, k: int, ef: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The approximate k nearest rows to query: greedy descent with ef = 1 on the
+        layers above 0, then best-first search on layer 0 with a min-heap of
+        candidates and a max-heap of the ef nearest found, stopping when the nearest
+        candidate is farther than the farthest kept. Raises ValueError if k > ef.
+        Returns (ids (k,), distances (k,)), nearest first."""
+        raise NotImplementedError
+
+
+def clustered_points(n, d, n_clusters, spread, seed):
+    """n points around n_clusters Gaussian centres (standard normal in d dims), each
+    point at its centre plus spread times standard normal noise; and their clusters."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_clusters, d))
+    labels = rng.integers(n_clusters, size=n)
+    return centres[labels] + spread * rng.normal(size=(n, d)), labels
+
+
+def exact_top_k(X, queries, k):
+    """Brute force: the ids of the k nearest rows of X to each query, nearest first."""
+    return np.array([np.argsort(np.sum((X - q) ** 2, axis=1))[:k] for q in queries])
+
+
+def recall_at_k(found, truth):
+    return len(set(found.tolist()) & set(truth.tolist())) / len(truth)
+
+
+@functools.cache
+def hnsw_test_case():
+    """1,000 stored points in 16 clusters (16 dims), 100 held-out queries, an HNSW."""
+    P, _ = clustered_points(1100, 16, 16, 0.5, seed=1)
+    X, queries = P[:1000], P[1000:]
+    return X, queries, exact_top_k(X, queries, 10), HNSW(X, M=8, ef_construction=40)
+
+
+def test_hnsw_worked_example():
+    assert [hnsw_level(u, 8) for u in (1.0, 0.5, 0.1, 0.01)] == [0, 0, 1, 2]
+    base = np.zeros(2)
+    candidates = np.array([[1.1, 0.2], [0.0, -2.0], [1.0, 0.0], [1.2, -0.2]])
+    assert select_neighbours(base, candidates, 3, heuristic=False).tolist() == [2, 0, 3]
+    # [1.1, 0.2] and [1.2, -0.2] are closer to [1, 0] than to base: dropped
+    assert select_neighbours(base, candidates, 3, heuristic=True).tolist() == [2, 1]
+    assert select_neighbours(base, candidates, 1, heuristic=True).tolist() == [2]
+
+
+def test_hnsw_level_distribution():
+    rng = np.random.default_rng(0)
+    for M in (4, 16):
+        levels = np.array([hnsw_level(1.0 - rng.random(), M) for _ in range(40_000)])
+        assert levels.min() == 0
+        for layer in (1, 2):
+            # P(level >= l) = M**-l
+            assert np.mean(levels >= layer) == pytest.approx(M**-layer, rel=0.1)
+    assert hnsw_level(math.exp(-2 * math.log(5)), 5) == 2
+
+
+def test_select_neighbours_rules():
+    rng = np.random.default_rng(2)
+    for _ in range(30):
+        d = int(rng.integers(2, 9))
+        base, candidates = rng.normal(size=d), rng.normal(size=(25, d))
+        candidates[:8] = candidates[0] + 0.1 * rng.normal(size=(8, d))
+        to_base = np.linalg.norm(candidates - base, axis=1)
+        for M in (1, 4, 8):
+            closest = select_neighbours(base, candidates, M, heuristic=False)
+            np.testing.assert_array_equal(closest, np.argsort(to_base)[:M])
+            kept = select_neighbours(base, candidates, M, heuristic=True).tolist()
+            assert 1 <= len(kept) <= M and kept[0] == np.argmin(to_base)
+            assert np.all(np.diff(to_base[kept]) > 0)
+            # the greedy scan, checked: a candidate before the scan stopped is kept
+            # exactly when no nearer kept candidate is closer to it than base is
+            scanned = np.argsort(to_base)
+            if len(kept) == M:
+                scanned = scanned[: list(scanned).index(kept[-1]) + 1]
+            for e in scanned:
+                earlier = [r for r in kept if to_base[r] < to_base[e]]
+                gaps = np.linalg.norm(candidates[earlier] - candidates[e], axis=1)
+                assert (e in kept) == bool(np.all(gaps >= to_base[e]))
+
+
+def test_hnsw_graph_structure():
+    X, _, _, index = hnsw_test_case()
+    assert len(index.links) == index.levels.max() + 1 >= 2
+    assert index.levels[index.entry] == index.levels.max()
+    for layer, links in enumerate(index.links):
+        assert sorted(links) == np.flatnonzero(index.levels >= layer).tolist()
+        cap = 16 if layer == 0 else 8
+        for i, nb in links.items():
+            assert len(nb) <= cap and i not in nb and len(set(nb.tolist())) == len(nb)
+            assert np.all(index.levels[nb] >= layer)
+    flat = HNSW(X[:300], M=8, layered=False)
+    assert len(flat.links) == 1 and flat.entry == 0 and np.all(flat.levels == 0)
+
+
+def test_hnsw_recall_floor_and_sorted_distances():
+    X, queries, truth, index = hnsw_test_case()
+    recalls = []
+    for q, t in zip(queries, truth):
+        ids, dist = index.search(q, 10, 50)
+        assert len(ids) == 10 and len(set(ids.tolist())) == 10
+        assert np.all(np.diff(dist) >= 0)
+        np.testing.assert_allclose(dist, np.linalg.norm(X[ids] - q, axis=1), rtol=1e-12)
+        recalls.append(recall_at_k(ids, t))
+    assert np.mean(recalls) >= 0.95
+
+
+def test_hnsw_recall_rises_with_ef():
+    _, queries, truth, index = hnsw_test_case()
+    means = []
+    for ef in (10, 20, 50, 100):
+        found = [index.search(q, 10, ef)[0] for q in queries]
+        means.append(np.mean([recall_at_k(f, t) for f, t in zip(found, truth)]))
+    assert all(a <= b for a, b in zip(means, means[1:])) and means[-1] > means[0]
+
+
+def test_hnsw_k_at_most_ef():
+    _, queries, _, index = hnsw_test_case()
+    with pytest.raises(ValueError):
+        index.search(queries[0], 10, 5)
+    assert len(index.search(queries[0], 10, 10)[0]) == 10
+
+
+def test_hnsw_finds_stored_points():
+    X, _, _, index = hnsw_test_case()
+    for i in range(0, 1000, 10):
+        ids, dist = index.search(X[i], 1, 10)
+        assert ids.tolist() == [i] and dist[0] == 0
+
+
+def test_hnsw_distance_count_far_below_n():
+    X, queries, _, index = hnsw_test_case()
+    before = index.distance_count
+    for q in queries:
+        index.search(q, 10, 50)
+    per_query = (index.distance_count - before) / len(queries)
+    assert 50 <= per_query < len(X) / 4
