@@ -1,4 +1,4 @@
-"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 7 exercises.
+"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 8 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -171,7 +171,153 @@ def test_sample_token_frequencies_follow_the_renormalised_nucleus():
 
 
 # --------------------------------------------------------------------------------------
-# 3. Implement constrained decoding: restrict an LLM's output to a fixed set of labels with a token trie.
+# 3. Implement repetition, frequency and presence penalties and no-repeat n-gram blocking for an LLM sampler.
+# Handbook: coding/decoding-llm-training/#repetition-penalties
+# --------------------------------------------------------------------------------------
+
+
+def repetition_penalty(
+    logits: np.ndarray, previous_ids: list[int], penalty: float
+) -> np.ndarray:
+    """CTRL-style repetition penalty, as transformers applies it: for every token id
+    that occurs in previous_ids (once, however often it occurs), divide its logit by
+    penalty if the logit is positive and multiply it by penalty if it is negative.
+    penalty 1.0 changes nothing; above 1.0 discourages repeats. Returns a new array."""
+    raise NotImplementedError
+
+
+def frequency_presence_penalty(
+    logits: np.ndarray,
+    generated_ids: list[int],
+    frequency_penalty: float = 0.0,
+    presence_penalty: float = 0.0,
+) -> np.ndarray:
+    """OpenAI-style additive penalties: logit[j] - c[j] * frequency_penalty
+    - (c[j] > 0) * presence_penalty, where c[j] counts token j in generated_ids.
+    Returns a new array."""
+    raise NotImplementedError
+
+
+def no_repeat_ngram(logits: np.ndarray, previous_ids: list[int], n: int) -> np.ndarray:
+    """Ban (-inf) every token that would complete an n-gram that already occurs in
+    previous_ids: token t is banned if previous_ids[-(n - 1):] + [t] is an n-gram of
+    previous_ids (with n = 1, every token seen so far). Returns a new array."""
+    raise NotImplementedError
+
+
+def rp_softmax(z):
+    p = np.exp(z - z.max())
+    return p / p.sum()
+
+
+def test_repetition_penalty_worked_example():
+    z = np.array([2.0, -2.0, 0.5, 1.0])
+    # token 1 occurs twice but is penalised once; token 3 never occurred
+    np.testing.assert_allclose(
+        repetition_penalty(z, [0, 1, 1, 2], 2.0), [1.0, -4.0, 0.25, 1.0]
+    )
+    np.testing.assert_allclose(repetition_penalty(z, [0, 1, 2], 1.0), z)
+    np.testing.assert_allclose(repetition_penalty(z, [], 2.0), z)
+    np.testing.assert_allclose(z, [2.0, -2.0, 0.5, 1.0])  # input unchanged
+
+
+def test_naive_division_raises_a_negative_logit():
+    z = np.array([2.0, 0.5, -1.0])
+    # token 2 was generated before, with a negative logit
+    naive = z.copy()
+    naive[2] = z[2] / 1.3
+    p = rp_softmax(z)[2]
+    assert rp_softmax(naive)[2] > p  # the "penalty" made the repeat more likely
+    assert rp_softmax(repetition_penalty(z, [2], 1.3))[2] < p
+
+
+def test_repetition_penalty_depends_on_the_logit_offset():
+    # softmax ignores a constant shift of every logit; the divide/multiply rule does not
+    z = np.array([3.0, 1.0, 0.0])
+    p = rp_softmax(repetition_penalty(z, [0], 1.3))
+    p_shifted = rp_softmax(repetition_penalty(z + 10.0, [0], 1.3))
+    assert abs(p[0] - p_shifted[0]) > 0.1
+    # the additive penalties move every shifted copy the same way
+    q = rp_softmax(frequency_presence_penalty(z, [0], 0.5, 0.5))
+    q_shifted = rp_softmax(frequency_presence_penalty(z + 10.0, [0], 0.5, 0.5))
+    np.testing.assert_allclose(q, q_shifted)
+
+
+def test_repetition_penalty_matches_transformers():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        vocab = int(rng.integers(5, 40))
+        z = rng.normal(scale=3.0, size=vocab)
+        ids = rng.integers(0, vocab, size=int(rng.integers(0, 30))).tolist()
+        penalty = float(rng.uniform(0.5, 2.0))
+        ours = repetition_penalty(z, ids, penalty)
+        torch = pytest.importorskip("torch")
+        hf = pytest.importorskip("transformers")
+        theirs = hf.RepetitionPenaltyLogitsProcessor(penalty)(
+            torch.tensor([ids], dtype=torch.long), torch.tensor(z[None])
+        )
+        np.testing.assert_allclose(ours, theirs[0].numpy(), rtol=1e-12)
+
+
+def test_frequency_presence_penalty_worked_example():
+    z = np.array([1.0, 1.0, 1.0, 1.0])
+    # counts 3, 1, 0, 0
+    out = frequency_presence_penalty(z, [0, 0, 1, 0], 0.5, 0.25)
+    np.testing.assert_allclose(out, [1 - 3 * 0.5 - 0.25, 1 - 0.5 - 0.25, 1.0, 1.0])
+    np.testing.assert_allclose(frequency_presence_penalty(z, [0, 0, 1], 0.0, 0.0), z)
+    # negative values encourage repeats
+    assert frequency_presence_penalty(z, [2], -1.0)[2] == 2.0
+
+
+def test_no_repeat_ngram_worked_example():
+    z = np.zeros(6)
+    ids = [1, 2, 3, 1, 2]
+    # the last token is 2; the bigram (2, 3) occurred, so 3 is banned
+    assert np.isinf(no_repeat_ngram(z, ids, 2)).nonzero()[0].tolist() == [3]
+    # the last two tokens (1, 2) were followed by 3 before
+    assert np.isinf(no_repeat_ngram(z, ids, 3)).nonzero()[0].tolist() == [3]
+    assert not np.isinf(no_repeat_ngram(z, ids, 4)).any()  # (3, 1, 2) is new
+    assert np.isinf(no_repeat_ngram(z, ids, 1)).nonzero()[0].tolist() == [1, 2, 3]
+    assert not np.isinf(no_repeat_ngram(z, [1, 2], 3)).any()  # too short
+
+
+def test_no_repeat_ngram_matches_transformers():
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        vocab = int(rng.integers(2, 6))  # few tokens, so n-grams repeat often
+        z = rng.normal(size=vocab)
+        ids = rng.integers(0, vocab, size=int(rng.integers(0, 25))).tolist()
+        n = int(rng.integers(1, 5))
+        ours = no_repeat_ngram(z, ids, n)
+        torch = pytest.importorskip("torch")
+        hf = pytest.importorskip("transformers")
+        theirs = hf.NoRepeatNGramLogitsProcessor(n)(
+            torch.tensor([ids], dtype=torch.long), torch.tensor(z[None])
+        )
+        np.testing.assert_array_equal(ours, theirs[0].numpy())
+
+
+def test_no_repeat_ngram_stops_a_greedy_loop():
+    # a toy bigram model whose greedy path falls into a cycle
+    rng = np.random.default_rng(2)
+    vocab = 50
+    table = rng.normal(size=(vocab, vocab))
+    runs = {}
+    for n in (None, 3):
+        ids = [0]
+        for _ in range(300):
+            z = table[ids[-1]]
+            if n is not None:
+                z = no_repeat_ngram(z, ids, n)
+            ids.append(int(np.argmax(z)))
+        runs[n] = ids
+    trigrams = {n: list(zip(ids, ids[1:], ids[2:])) for n, ids in runs.items()}
+    assert len(set(trigrams[None])) < 20  # without blocking it cycles
+    assert len(set(trigrams[3])) == len(trigrams[3])  # every 3-gram is new
+
+
+# --------------------------------------------------------------------------------------
+# 4. Implement constrained decoding: restrict an LLM's output to a fixed set of labels with a token trie.
 # Handbook: coding/decoding-llm-training/#constrained-decoding-trie
 # --------------------------------------------------------------------------------------
 
@@ -324,7 +470,7 @@ def test_constrained_decode_greedy_is_not_the_best_whole_string():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you add a KV cache to a toy decoder?
+# 5. How do you add a KV cache to a toy decoder?
 # Handbook: coding/decoding-llm-training/#kv-cache-decoder
 # --------------------------------------------------------------------------------------
 
@@ -403,7 +549,7 @@ def test_generate_equals_greedy_decoding_without_a_cache():
 
 
 # --------------------------------------------------------------------------------------
-# 5. Implement speculative sampling: draft with a small model, verify with the large one.
+# 6. Implement speculative sampling: draft with a small model, verify with the large one.
 # Handbook: coding/decoding-llm-training/#speculative-sampling
 # --------------------------------------------------------------------------------------
 
@@ -560,7 +706,7 @@ def test_speculative_greedy_reproduces_greedy_decoding():
 
 
 # --------------------------------------------------------------------------------------
-# 6. Implement a LoRA linear layer and merge it for inference.
+# 7. Implement a LoRA linear layer and merge it for inference.
 # Handbook: coding/decoding-llm-training/#lora-linear-layer
 # --------------------------------------------------------------------------------------
 
@@ -651,7 +797,7 @@ def test_lora_linear_merge_gives_the_same_outputs():
 
 
 # --------------------------------------------------------------------------------------
-# 7. Implement the DPO loss from per-token log-probabilities.
+# 8. Implement the DPO loss from per-token log-probabilities.
 # Handbook: coding/decoding-llm-training/#dpo-loss
 # --------------------------------------------------------------------------------------
 
