@@ -1,4 +1,4 @@
-"""The ML coding round: Streams and sketches. Practice file with 5 exercises.
+"""The ML coding round: Streams and sketches. Practice file with 6 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -693,3 +693,170 @@ def test_running_median_does_logarithmic_work():
     for x in stream:
         rm.add(CountingFloat(x))
     assert CountingFloat.comparisons / n <= 3 * math.log2(n)
+
+
+# --------------------------------------------------------------------------------------
+# 6. Estimate the p99 latency of a stream in bounded memory: implement a merging t-digest
+# Handbook: coding/streaming-sketches/#streaming-quantiles-t-digest
+# --------------------------------------------------------------------------------------
+
+
+class TDigest:
+    """A merging t-digest (Dunning and Ertl 2019) with the k1 scale function
+    k(q) = delta / (2 pi) * asin(2q - 1), delta >= 1.
+
+    add(x) appends x to a buffer of buffer_size values (default 2 * delta); when
+    the buffer is full, it is merged into the centroids. A merge sorts the old
+    centroids and the buffered values (weight 1) by mean and sweeps them in that
+    order: the open centroid takes the next item while the cumulative weight
+    after that item, as a share q_right of the total, keeps
+    k(q_right) - k(q_left) <= 1 (q_left: the share before the open centroid);
+    otherwise the open centroid is closed and the item opens the next one.
+    A centroid is (mean, weight); centroids() merges the buffer and returns
+    (means, weights), two float arrays, means non-decreasing. count, min and max
+    are exact. merge(other) folds other's centroids and buffer into self (other
+    unchanged) and returns self.
+
+    quantile(q), 0 <= q <= 1 (else ValueError), nan on an empty digest: with n
+    values, centroid i holds the ranks around its centre c_i = (weight before
+    it) + w_i / 2; for t = q * n interpolate linearly between (0, min),
+    (c_0, mean_0), ..., (c_last, mean_last), (n, max). quantile(0) is min and
+    quantile(1) is max, exactly."""
+
+    def __init__(self, delta: float = 100, buffer_size: int | None = None):
+        raise NotImplementedError
+
+    def add(self, x: float) -> None:
+        raise NotImplementedError
+
+    def merge(self, other: "TDigest") -> "TDigest":
+        raise NotImplementedError
+
+    def centroids(self) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def quantile(self, q: float) -> float:
+        raise NotImplementedError
+
+
+TDIGEST_QS = [0.5, 0.9, 0.99, 0.999]
+
+
+def tdigest_streams(n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    bimodal = np.where(
+        rng.random(n) < 0.8, rng.normal(50, 5, size=n), rng.normal(300, 30, size=n)
+    )
+    return {
+        "uniform": rng.uniform(0, 1, size=n),
+        "lognormal": rng.lognormal(3, 1, size=n),
+        "bimodal": bimodal,
+    }
+
+
+def rank_of(sorted_data: np.ndarray, value: float) -> float:
+    """Share of the data below value, counting ties as half (a continuous CDF)."""
+    below = np.searchsorted(sorted_data, value, "left")
+    at_most = np.searchsorted(sorted_data, value, "right")
+    return (below + at_most) / 2 / len(sorted_data)
+
+
+def centroid_width(q: float, delta: float) -> float:
+    """Share of ranks a centroid at q may span: dq/dk = 2 pi sqrt(q(1-q)) / delta."""
+    return 2 * math.pi * math.sqrt(q * (1 - q)) / delta
+
+
+def test_tdigest_worked_example():
+    td = TDigest(delta=100)
+    assert math.isnan(td.quantile(0.5))
+    values = [7, 1, 9, 3, 10, 2, 8, 4, 6, 5]
+    for x in values:
+        td.add(x)
+    means, weights = td.centroids()
+    # ten values, delta 100: every value is its own centroid
+    assert means.tolist() == list(range(1, 11)) and weights.tolist() == [1.0] * 10
+    for q in [0, 0.04, 0.25, 0.5, 0.9, 0.97, 1]:
+        expected = np.quantile(values, q, method="hazen")
+        assert td.quantile(q) == pytest.approx(expected, abs=1e-12)
+    # delta 8: k(q) = (4 / pi) asin(2q - 1) runs from -2 to 2
+    small = TDigest(delta=8, buffer_size=100)
+    for x in range(1, 21):
+        small.add(x)
+    means, weights = small.centroids()
+    assert weights.tolist() == [2.0, 6.0, 7.0, 4.0, 1.0]
+    assert means.tolist() == [1.5, 5.5, 12.0, 17.5, 20.0]
+    assert small.quantile(0.05) == pytest.approx(1.5)
+    assert small.quantile(0.5) == pytest.approx(10.5)
+    assert small.quantile(0.9) == pytest.approx(18.5)
+    with pytest.raises(ValueError):
+        small.quantile(1.5)
+
+
+def test_tdigest_rank_error_on_three_streams():
+    delta = 100
+    for name, data in tdigest_streams(50_000).items():
+        td = TDigest(delta)
+        for x in data:
+            td.add(x)
+        ordered = np.sort(data)
+        for q in TDIGEST_QS:
+            estimate = td.quantile(q)
+            error = abs(rank_of(ordered, estimate) - q)
+            # within the width of one centroid at q (plus one value)
+            assert error <= centroid_width(q, delta) + 1 / len(data), (name, q, error)
+            assert estimate == pytest.approx(np.quantile(data, q), rel=0.05), (name, q)
+        assert td.count == len(data)
+        assert (td.min, td.max) == (data.min(), data.max())
+
+
+def test_tdigest_centroid_count_is_bounded():
+    # any two neighbours together span more than 1 in k, and k spans delta / 2
+    rng = np.random.default_rng(1)
+    stream = rng.lognormal(0, 2, size=100_000)
+    for delta in [20, 100]:
+        for name, values in [("random", stream), ("sorted", np.sort(stream))]:
+            td = TDigest(delta)
+            for i, x in enumerate(values, start=1):
+                td.add(x)
+                if i % 4_999 == 0 or i == len(values):
+                    means, weights = td.centroids()
+                    assert len(means) <= delta + 1, (delta, name, i, len(means))
+                    assert weights.sum() == i
+                    assert np.all(np.diff(means) >= 0)
+
+
+def test_tdigest_merge_of_shards_matches_one_digest():
+    delta = 100
+    data = np.concatenate(list(tdigest_streams(30_000, seed=2).values()))
+    # shards of different sizes, each with different values
+    cuts = [0, 1_000, 5_000, 20_000, 50_000, 90_000]
+    one, merged = TDigest(delta), TDigest(delta)
+    for x in data:
+        one.add(x)
+    for lo, hi in zip(cuts, [*cuts[1:], len(data)]):
+        shard = TDigest(delta)
+        for x in data[lo:hi]:
+            shard.add(x)
+        merged.merge(shard)
+    merged.merge(TDigest(delta))  # an empty digest changes nothing
+    assert merged.count == len(data)
+    assert (merged.min, merged.max) == (data.min(), data.max())
+    assert len(merged.centroids()[0]) <= delta + 1
+    ordered = np.sort(data)
+    for q in TDIGEST_QS:
+        width = centroid_width(q, delta)
+        rank_merged = rank_of(ordered, merged.quantile(q))
+        rank_one = rank_of(ordered, one.quantile(q))
+        assert abs(rank_merged - q) <= width, q
+        assert abs(rank_merged - rank_one) <= width, q
+
+
+def test_tdigest_quantile_is_monotone():
+    data = tdigest_streams(20_000, seed=3)["bimodal"]
+    for delta in [10, 100]:
+        td = TDigest(delta)
+        for x in data:
+            td.add(x)
+        estimates = [td.quantile(q) for q in np.linspace(0, 1, 2001)]
+        assert np.all(np.diff(estimates) >= 0)
+        assert estimates[0] == data.min() and estimates[-1] == data.max()
