@@ -1,4 +1,4 @@
-"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 8 exercises.
+"""The ML coding round: Decoding, KV cache, LoRA and DPO. Practice file with 9 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -706,7 +707,239 @@ def test_speculative_greedy_reproduces_greedy_decoding():
 
 
 # --------------------------------------------------------------------------------------
-# 7. Implement a LoRA linear layer and merge it for inference.
+# 7. Compute the SFT loss of a causal LM: shift the labels, ignore padding, train only on the response
+# Handbook: coding/decoding-llm-training/#causal-lm-loss-masking
+# --------------------------------------------------------------------------------------
+
+
+def sft_labels(
+    input_ids: torch.Tensor, attention_mask: torch.Tensor, prompt_lengths
+) -> torch.Tensor:
+    """Labels for supervised fine-tuning: a copy of input_ids, (B, T), with -100 at
+    every prompt and padding position.
+
+    attention_mask is 1 on real tokens and 0 on padding, which may be on the left or on
+    the right. prompt_lengths (a sequence of B ints or a (B,) tensor) counts each row's
+    prompt tokens from its first real token. The labels are not shifted: the loss
+    shifts them.
+    """
+    raise NotImplementedError
+
+
+def causal_lm_loss_sum(
+    logits: torch.Tensor, labels: torch.Tensor
+) -> tuple[torch.Tensor, int]:
+    """(sum, count): the summed cross-entropy of the next-token predictions whose
+    target is not -100, and how many there are.
+
+    logits (B, T, V) and labels (B, T) are aligned with the input: logits[:, t] predict
+    the token at t + 1, so labels[:, t + 1] is their target. Computed in at least
+    float32; differentiable in the logits. A micro-batch with no target gives (0, 0).
+    """
+    raise NotImplementedError
+
+
+def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """The mean cross-entropy over every target of the batch (sum / count), the loss
+    a transformers causal LM returns when given these labels; nan if there is none."""
+    raise NotImplementedError
+
+
+def sft_worked_example():
+    """One prompt/response pair (prompt 5 6, response 7 8 and eos 2), right-padded in
+    row 0 and left-padded in row 1 with the pad id 0."""
+    ids = torch.tensor([[5, 6, 7, 8, 2, 0, 0], [0, 0, 5, 6, 7, 8, 2]])
+    mask = (torch.arange(7) < 5).long()
+    return ids, torch.stack([mask, mask.flip(0)]), [2, 2]
+
+
+def next_token_logits(ids, vocab=10, peak=10.0):
+    """Logits that put `peak` on the next token of each row and 0 elsewhere."""
+    logits = torch.zeros(*ids.shape, vocab)
+    logits[:, :-1].scatter_(-1, ids[:, 1:, None], peak)
+    return logits
+
+
+def tiny_llama(vocab=40, seed=0):
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(seed)
+    config = transformers.LlamaConfig(
+        vocab_size=vocab,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=64,
+        pad_token_id=0,
+    )
+    return transformers.LlamaForCausalLM(config).eval()
+
+
+def random_sft_batch(
+    seed, vocab=40, rows=4, prompt=(2, 12), response=(1, 15), left=False
+):
+    """Rows of bos 1, a prompt and a response ending in eos 2, padded with 0 (token ids
+    3 and up for the text); returns ids, attention mask and prompt lengths."""
+    g = torch.Generator().manual_seed(seed)
+    seqs, prompt_lengths = [], []
+    for _ in range(rows):
+        n_p = int(torch.randint(*prompt, (1,), generator=g))
+        n_r = int(torch.randint(*response, (1,), generator=g))
+        text = torch.randint(3, vocab, (n_p + n_r,), generator=g).tolist()
+        seqs.append([1, *text, 2])
+        prompt_lengths.append(1 + n_p)
+    width = max(map(len, seqs))
+    ids = torch.zeros(rows, width, dtype=torch.long)
+    mask = torch.zeros(rows, width, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        span = slice(width - len(s), width) if left else slice(0, len(s))
+        ids[i, span], mask[i, span] = torch.tensor(s), 1
+    return ids, mask, prompt_lengths
+
+
+def test_causal_lm_worked_example():
+    ids, mask, prompt_lengths = sft_worked_example()
+    labels = sft_labels(ids, mask, prompt_lengths)
+    assert labels.tolist() == [
+        [-100, -100, 7, 8, 2, -100, -100],
+        [-100, -100, -100, -100, 7, 8, 2],
+    ]
+    total, count = causal_lm_loss_sum(torch.zeros(2, 7, 10), labels)
+    assert count == 6 and total.item() == pytest.approx(6 * math.log(10), rel=1e-6)
+    assert causal_lm_loss(torch.zeros(2, 7, 10), labels).item() == pytest.approx(
+        math.log(10), rel=1e-6
+    )
+    # a model sure of every next token: each target costs log(1 + 9 e^-10)
+    good = next_token_logits(ids)
+    right = math.log1p(9 * math.exp(-10))
+    assert causal_lm_loss(good, labels).item() == pytest.approx(right, abs=1e-5)
+    # labels shifted by hand, then again by the loss: every target is 2 tokens ahead
+    shifted_twice = F.pad(labels[:, 1:], (0, 1), value=-100)
+    wrong = math.log(math.exp(10) + 9)
+    assert causal_lm_loss(good, shifted_twice).item() == pytest.approx(wrong, rel=1e-6)
+
+
+def test_causal_lm_loss_matches_cross_entropy_on_shifted_tensors():
+    g = torch.Generator().manual_seed(0)
+    for dtype in (torch.float32, torch.float64):
+        ids, mask, prompt_lengths = random_sft_batch(seed=1, rows=6)
+        labels = sft_labels(ids, mask, prompt_lengths)
+        logits = torch.randn(*ids.shape, 40, generator=g).to(dtype) * 3
+        theirs = F.cross_entropy(
+            logits[:, :-1].reshape(-1, 40), labels[:, 1:].reshape(-1), ignore_index=-100
+        )
+        torch.testing.assert_close(causal_lm_loss(logits, labels), theirs)
+        total, count = causal_lm_loss_sum(logits, labels)
+        assert count == int((labels[:, 1:] != -100).sum())
+        assert count == sum(mask.sum(1).tolist()) - sum(prompt_lengths)
+        torch.testing.assert_close(total / count, theirs)
+    # half-precision logits: computed in float32, as transformers does
+    half = causal_lm_loss(logits.to(torch.bfloat16), labels)
+    assert half.dtype == torch.float32
+    # a micro-batch without a response token adds nothing to the sum
+    total, count = causal_lm_loss_sum(logits, torch.full_like(labels, -100))
+    assert count == 0 and total.item() == 0.0
+    assert math.isnan(causal_lm_loss(logits, torch.full_like(labels, -100)).item())
+
+
+def test_causal_lm_loss_matches_transformers_which_shifts_inside():
+    model = tiny_llama()
+    ids, mask, prompt_lengths = random_sft_batch(seed=2)
+    labels = sft_labels(ids, mask, prompt_lengths)
+    with torch.no_grad():
+        out = model(input_ids=ids, attention_mask=mask, labels=labels)
+        ours = causal_lm_loss(out.logits, labels)
+        torch.testing.assert_close(ours, out.loss)
+        # pre-shifted labels are shifted again inside the model: a different loss,
+        # the one of predicting the token two positions ahead
+        shifted = F.pad(labels[:, 1:], (0, 1), value=-100)
+        twice = model(input_ids=ids, attention_mask=mask, labels=shifted).loss
+        torch.testing.assert_close(twice, causal_lm_loss(out.logits, shifted))
+        assert not torch.isclose(twice, out.loss)
+
+
+def test_padding_side_does_not_change_the_loss():
+    model = tiny_llama()
+    losses = []
+    for left in (False, True):
+        ids, mask, prompt_lengths = random_sft_batch(seed=3, left=left)
+        labels = sft_labels(ids, mask, prompt_lengths)
+        # with left padding, positions must start at the first real token
+        position_ids = (mask.cumsum(-1) - 1).clamp(min=0)
+        with torch.no_grad():
+            logits = model(ids, attention_mask=mask, position_ids=position_ids).logits
+        losses.append(causal_lm_loss_sum(logits, labels))
+    (sum_right, n_right), (sum_left, n_left) = losses
+    assert n_right == n_left
+    torch.testing.assert_close(sum_left, sum_right, rtol=1e-5, atol=1e-5)
+
+
+def test_token_mean_is_not_the_mean_of_sequence_means():
+    g = torch.Generator().manual_seed(4)
+    ids, mask, prompt_lengths = random_sft_batch(seed=4, response=(1, 30), rows=5)
+    labels = sft_labels(ids, mask, prompt_lengths)
+    logits = torch.randn(*ids.shape, 40, generator=g, dtype=torch.float64) * 3
+    rows = [causal_lm_loss_sum(logits[i : i + 1], labels[i : i + 1]) for i in range(5)]
+    sums = torch.stack([s for s, _ in rows])
+    counts = torch.tensor([n for _, n in rows], dtype=torch.float64)
+    assert len(set(counts.tolist())) > 1
+    token_mean = causal_lm_loss(logits, labels)
+    sequence_mean = (sums / counts).mean()
+    # per token: each row weighs by its number of targets; per sequence: equally
+    torch.testing.assert_close(token_mean, sums.sum() / counts.sum())
+    torch.testing.assert_close(
+        token_mean, (sums / counts * counts).sum() / counts.sum()
+    )
+    assert not torch.isclose(token_mean, sequence_mean)
+
+
+def test_micro_batches_need_the_sum_and_the_count():
+    g = torch.Generator().manual_seed(5)
+    ids, mask, prompt_lengths = random_sft_batch(seed=5, response=(1, 30), rows=6)
+    labels = sft_labels(ids, mask, prompt_lengths)
+    leaf = (
+        torch.randn(*ids.shape, 40, generator=g, dtype=torch.float64) * 3
+    ).requires_grad_()
+    full = causal_lm_loss(leaf, labels)
+    (full_grad,) = torch.autograd.grad(full, leaf)
+    parts = [slice(0, 1), slice(1, 4), slice(4, 6)]
+    pairs = [causal_lm_loss_sum(leaf[p], labels[p]) for p in parts]
+    n_total = sum(n for _, n in pairs)
+    mean_of_means = sum(s / n for s, n in pairs) / len(parts)
+    assert not torch.isclose(mean_of_means, full)
+    # divide every micro-batch's sum by the count of the whole batch, then add
+    accumulated = torch.zeros_like(leaf)
+    for s, _ in pairs:
+        (grad,) = torch.autograd.grad(s / n_total, leaf)
+        accumulated += grad
+    torch.testing.assert_close(sum(s for s, _ in pairs) / n_total, full)
+    torch.testing.assert_close(accumulated, full_grad)
+
+
+def test_transformers_num_items_in_batch_is_the_same_fix():
+    model = tiny_llama()
+    ids, mask, prompt_lengths = random_sft_batch(seed=6, response=(1, 30), rows=4)
+    labels = sft_labels(ids, mask, prompt_lengths)
+    with torch.no_grad():
+        full_sum, n_total = causal_lm_loss_sum(
+            model(ids, attention_mask=mask).logits, labels
+        )
+        # each micro-batch's loss is its sum divided by the whole batch's count
+        parts = [
+            model(
+                ids[p],
+                attention_mask=mask[p],
+                labels=labels[p],
+                num_items_in_batch=n_total,
+            )
+            for p in (slice(0, 2), slice(2, 4))
+        ]
+    torch.testing.assert_close(sum(out.loss for out in parts), full_sum / n_total)
+
+
+# --------------------------------------------------------------------------------------
+# 8. Implement a LoRA linear layer and merge it for inference.
 # Handbook: coding/decoding-llm-training/#lora-linear-layer
 # --------------------------------------------------------------------------------------
 
@@ -797,7 +1030,7 @@ def test_lora_linear_merge_gives_the_same_outputs():
 
 
 # --------------------------------------------------------------------------------------
-# 8. Implement the DPO loss from per-token log-probabilities.
+# 9. Implement the DPO loss from per-token log-probabilities.
 # Handbook: coding/decoding-llm-training/#dpo-loss
 # --------------------------------------------------------------------------------------
 
