@@ -1,4 +1,4 @@
-"""The ML coding round: Statistics, sampling and search. Practice file with 5 exercises.
+"""The ML coding round: Statistics, sampling and search. Practice file with 6 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -21,6 +21,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.spatial import cKDTree
 
 
 # --------------------------------------------------------------------------------------
@@ -460,3 +461,120 @@ def test_cosine_top_k_fewer_items_than_k_and_zero_vectors():
     result = cosine_top_k(np.array([1.0, 2.0, 3.0]), items, k=5)
     assert [item_id for item_id, _ in result] == ["x", "zero"]
     assert result[1][1] == 0.0
+
+
+# --------------------------------------------------------------------------------------
+# 6. Build a k-d tree and find the k nearest neighbours of a query exactly, with pruning
+# Handbook: coding/stats-sampling-search/#kd-tree-nearest-neighbours
+# --------------------------------------------------------------------------------------
+
+
+class KDTree:
+    """An exact k-d tree over the rows of points, shape (n, d), Euclidean distance.
+
+    Build: a node of more than leaf_size points splits them at the median of one
+    coordinate (the one whose values spread widest, max - min) into two halves of
+    floor(m / 2) and ceil(m / 2) points; a node of at most leaf_size points is a leaf.
+    Duplicate points are allowed. Raise ValueError for no points or leaf_size < 1.
+
+    query(q, k) returns the k rows nearest to q as (indices, distances), two arrays of
+    length k, nearest first; among equal distances the smaller index comes first.
+    Search depth first with branch and bound: visit the nearer child first, keep the
+    best k so far in a max-heap, and skip a node when a lower bound on its distance to
+    q (its splitting plane, or its bounding box) exceeds the current k-th distance.
+    Raise ValueError unless 1 <= k <= n.
+
+    self.distance_count: how many query-to-point distances all queries so far have
+    computed (bounds on nodes are not counted)."""
+
+    def __init__(self, points: np.ndarray, leaf_size: int = 16):
+        raise NotImplementedError
+
+    def query(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+
+def brute_force_knn(X: np.ndarray, q: np.ndarray, k: int):
+    """The k nearest rows by a full scan: by distance, then by index."""
+    d = np.sqrt(((X - q) ** 2).sum(axis=1))
+    idx = np.lexsort((np.arange(len(X)), d))[:k]
+    return idx, d[idx]
+
+
+def test_kd_tree_worked_example():
+    X = np.array([[2, 3], [5, 4], [9, 6], [4, 7], [8, 1], [7, 2], [1, 1], [6, 6]])
+    tree = KDTree(X, leaf_size=2)
+    idx, dist = tree.query([6, 3], k=3)
+    # points 1 and 5 are both sqrt(2) away: the smaller index comes first
+    assert idx.tolist() == [1, 5, 4]
+    np.testing.assert_allclose(dist, [np.sqrt(2), np.sqrt(2), np.sqrt(8)])
+    assert 3 <= tree.distance_count < len(X)
+
+
+def test_kd_tree_equals_brute_force_and_scipy():
+    rng = np.random.default_rng(0)
+    for d in (1, 2, 3, 5, 8, 16):
+        X = rng.normal(size=(1500, d))
+        tree, reference = KDTree(X, leaf_size=8), cKDTree(X)
+        for q in rng.normal(size=(10, d)):
+            # k = 40 is more than a leaf holds
+            for k in (1, 5, 40):
+                idx, dist = tree.query(q, k)
+                bf_idx, bf_dist = brute_force_knn(X, q, k)
+                sp_dist, sp_idx = reference.query(q, k=[*range(1, k + 1)])
+                assert idx.tolist() == bf_idx.tolist() == sp_idx.tolist(), (d, k)
+                np.testing.assert_allclose(dist, bf_dist, rtol=1e-12)
+                np.testing.assert_allclose(dist, sp_dist, rtol=1e-9)
+
+
+def test_kd_tree_duplicates_and_ties():
+    rng = np.random.default_rng(1)
+    # integer points on a 4 x 4 x 4 grid: many duplicates and many equal distances,
+    # all computed exactly, so the tie rule decides
+    X = rng.integers(0, 4, size=(600, 3))
+    tree = KDTree(X, leaf_size=4)
+    for q in rng.integers(0, 4, size=(30, 3)):
+        for k in (1, 7, 50):
+            idx, dist = tree.query(q, k)
+            bf_idx, bf_dist = brute_force_knn(X.astype(float), q, k)
+            assert idx.tolist() == bf_idx.tolist()
+            assert dist.tolist() == bf_dist.tolist()
+    same = KDTree(np.ones((50, 2)), leaf_size=3)
+    idx, dist = same.query([1.0, 2.0], k=7)
+    assert idx.tolist() == list(range(7)) and dist.tolist() == [1.0] * 7
+
+
+def test_kd_tree_k_equals_n_and_invalid_input():
+    rng = np.random.default_rng(2)
+    X = rng.random((300, 4))
+    tree = KDTree(X, leaf_size=5)
+    q = rng.random(4)
+    before = tree.distance_count
+    idx, dist = tree.query(q, k=300)
+    # every point is measured, none twice
+    assert tree.distance_count - before == 300
+    assert sorted(idx.tolist()) == list(range(300))
+    np.testing.assert_allclose(dist, brute_force_knn(X, q, 300)[1])
+    one = KDTree([[3.0, 4.0]])
+    assert one.query([0.0, 0.0], 1)[1].tolist() == [5.0]
+    for k in (0, 301):
+        with pytest.raises(ValueError):
+            tree.query(q, k)
+    with pytest.raises(ValueError):
+        KDTree(np.empty((0, 3)))
+    with pytest.raises(ValueError):
+        KDTree(X, leaf_size=0)
+
+
+def test_kd_tree_prunes_in_low_dimension():
+    rng = np.random.default_rng(3)
+    X = rng.random((4000, 2))
+    tree = KDTree(X, leaf_size=8)
+    counts = []
+    for q in rng.random((50, 2)):
+        before = tree.distance_count
+        idx, _ = tree.query(q, k=5)
+        assert idx.tolist() == brute_force_knn(X, q, 5)[0].tolist()
+        counts.append(tree.distance_count - before)
+    # a full scan measures 4,000 points; a pruned search a few leaves
+    assert min(counts) >= 5 and np.mean(counts) < 0.05 * len(X)
