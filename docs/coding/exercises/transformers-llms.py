@@ -1,4 +1,4 @@
-"""The ML coding round: Transformers and language models. Practice file with 10 exercises.
+"""The ML coding round: Transformers and language models. Practice file with 11 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -161,7 +161,166 @@ def test_multi_head_attention_causal_mask_matches_and_blocks_the_future():
 
 
 # --------------------------------------------------------------------------------------
-# 3. How do you implement a Transformer decoder block from scratch?
+# 3. How do you implement grouped-query attention with a KV cache for decoding?
+# Handbook: coding/transformers-llms/#grouped-query-attention-kv-cache
+# --------------------------------------------------------------------------------------
+
+
+class GroupedQueryAttention(nn.Module):
+    """Causal grouped-query self-attention (Ainslie et al., 2023), batch first.
+
+    head_dim = d_model // n_heads. __init__ creates nn.Linear layers with biases:
+    q_proj (d_model -> n_heads * head_dim), k_proj and v_proj (d_model ->
+    n_kv_heads * head_dim) and out_proj (d_model -> d_model). d_model must be divisible
+    by n_heads and n_heads by n_kv_heads. Query head h uses key/value head
+    h // (n_heads // n_kv_heads): consecutive query heads share one K/V head.
+    forward(x) takes x (B, L, d_model) and returns the causal attention output
+    (B, L, d_model).
+    decode_step(x_new, cache) takes the newest token x_new (B, 1, d_model) and cache,
+    None or a pair (k, v) of tensors (B, n_kv_heads, T, head_dim) for the T earlier
+    tokens; it returns the token's output (B, 1, d_model) and the cache with the
+    token's key and value appended, (B, n_kv_heads, T + 1, head_dim) each.
+    """
+
+    def __init__(self, d_model: int, n_heads: int, n_kv_heads: int):
+        super().__init__()
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def decode_step(
+        self,
+        x_new: torch.Tensor,
+        cache: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        raise NotImplementedError
+
+
+def gqa_qkv(model, x):
+    """The model's projections split into heads: (B, heads, L, head_dim) each."""
+    b, n, _ = x.shape
+    hd = model.head_dim
+    q = model.q_proj(x).view(b, n, -1, hd).transpose(1, 2)
+    k = model.k_proj(x).view(b, n, -1, hd).transpose(1, 2)
+    v = model.v_proj(x).view(b, n, -1, hd).transpose(1, 2)
+    return q, k, v
+
+
+def gqa_merge(model, out):
+    b, _, n, _ = out.shape
+    return model.out_proj(out.transpose(1, 2).reshape(b, n, -1))
+
+
+def gqa_sdpa_reference(model, x):
+    # PyTorch's own grouping (enable_gqa, PyTorch 2.5+): repeat_interleave of K and V
+    q, k, v = gqa_qkv(model, x)
+    out = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+    return gqa_merge(model, out)
+
+
+def gqa_wrong_grouping(model, x):
+    # the classic bug: .repeat tiles the K/V heads, so query head h meets K/V head
+    # h % n_kv_heads instead of h // (n_heads // n_kv_heads)
+    q, k, v = gqa_qkv(model, x)
+    g = q.shape[1] // k.shape[1]
+    k, v = k.repeat(1, g, 1, 1), v.repeat(1, g, 1, 1)
+    return gqa_merge(model, F.scaled_dot_product_attention(q, k, v, is_causal=True))
+
+
+def gqa_decode_all(model, x):
+    """Feed x one token at a time through decode_step; outputs and cache lengths."""
+    cache, outs, lengths = None, [], []
+    for t in range(x.shape[1]):
+        out, cache = model.decode_step(x[:, t : t + 1], cache)
+        outs.append(out)
+        lengths.append(tuple(cache[0].shape))
+    return torch.cat(outs, dim=1), cache, lengths
+
+
+def test_gqa_worked_example():
+    torch.manual_seed(0)
+    gqa = GroupedQueryAttention(d_model=64, n_heads=8, n_kv_heads=2)
+    assert gqa(torch.randn(3, 5, 64)).shape == (3, 5, 64)
+    assert gqa.k_proj.weight.shape == gqa.v_proj.weight.shape == (16, 64)
+    assert sum(p.numel() for p in gqa.parameters()) == 2 * (64 * 64 + 64) + 2 * (
+        16 * 64 + 16
+    )
+    out, (k, v) = gqa.decode_step(torch.randn(3, 1, 64), None)
+    assert out.shape == (3, 1, 64) and k.shape == v.shape == (3, 2, 1, 8)
+    with pytest.raises((AssertionError, ValueError)):
+        GroupedQueryAttention(d_model=64, n_heads=8, n_kv_heads=3)
+
+
+def test_gqa_with_as_many_kv_heads_as_heads_is_multi_head_attention():
+    torch.manual_seed(1)
+    ours = GroupedQueryAttention(32, 4, n_kv_heads=4).double()
+    ref = nn.MultiheadAttention(32, 4, batch_first=True).double()
+    with torch.no_grad():
+        ref.in_proj_weight.copy_(
+            torch.cat([ours.q_proj.weight, ours.k_proj.weight, ours.v_proj.weight])
+        )
+        ref.in_proj_bias.copy_(
+            torch.cat([ours.q_proj.bias, ours.k_proj.bias, ours.v_proj.bias])
+        )
+        ref.out_proj.weight.copy_(ours.out_proj.weight)
+        ref.out_proj.bias.copy_(ours.out_proj.bias)
+    x = torch.randn(2, 7, 32, dtype=torch.float64)
+    # nn.MultiheadAttention's boolean mask: True = blocked
+    future = torch.ones(7, 7, dtype=torch.bool).triu(1)
+    expected, _ = ref(x, x, x, attn_mask=future, need_weights=False)
+    torch.testing.assert_close(ours(x), expected)
+
+
+def test_gqa_with_one_kv_head_is_multi_query_attention():
+    torch.manual_seed(2)
+    ours = GroupedQueryAttention(32, 8, n_kv_heads=1).double()
+    x = torch.randn(2, 6, 32, dtype=torch.float64)
+    q, k, v = gqa_qkv(ours, x)
+    assert k.shape == (2, 1, 6, 4)
+    # one key/value head broadcast over all 8 query heads (Shazeer, 2019)
+    scores = q @ k.transpose(-2, -1) / 2.0
+    scores = scores.masked_fill(torch.ones(6, 6, dtype=torch.bool).triu(1), -torch.inf)
+    expected = gqa_merge(ours, torch.softmax(scores, dim=-1) @ v)
+    torch.testing.assert_close(ours(x), expected)
+
+
+def test_gqa_matches_sdpa_with_enable_gqa():
+    torch.manual_seed(3)
+    x = torch.randn(2, 9, 48, dtype=torch.float64)
+    for n_kv_heads in (6, 3, 2, 1):
+        ours = GroupedQueryAttention(48, 6, n_kv_heads).double()
+        torch.testing.assert_close(ours(x), gqa_sdpa_reference(ours, x))
+
+
+def test_gqa_wrong_grouping_is_caught_by_the_reference():
+    torch.manual_seed(4)
+    ours = GroupedQueryAttention(64, 8, n_kv_heads=2).double()
+    x = torch.randn(2, 10, 64, dtype=torch.float64)
+    out, ref, wrong = ours(x), gqa_sdpa_reference(ours, x), gqa_wrong_grouping(ours, x)
+    torch.testing.assert_close(out, ref)
+    assert (wrong - ref).abs().max() > 1e-2  # the test above would have failed
+    assert (wrong - out).abs().max() > 1e-2
+
+
+def test_gqa_cached_decoding_matches_the_full_causal_pass():
+    torch.manual_seed(5)
+    ours = GroupedQueryAttention(64, 8, n_kv_heads=2).double()
+    x = torch.randn(3, 12, 64, dtype=torch.float64)
+    with torch.no_grad():
+        stepped, (k, v), shapes = gqa_decode_all(ours, x)
+        full = ours(x)
+    torch.testing.assert_close(stepped, full)
+    assert shapes == [(3, 2, t, 8) for t in range(1, 13)]  # grows by one per step
+    assert k.shape == v.shape == (3, 2, 12, 8)
+    # the cache holds exactly the keys and values of the full pass
+    _, k_full, v_full = gqa_qkv(ours, x)
+    torch.testing.assert_close(k, k_full)
+    torch.testing.assert_close(v, v_full)
+
+
+# --------------------------------------------------------------------------------------
+# 4. How do you implement a Transformer decoder block from scratch?
 # Handbook: coding/transformers-llms/#transformer-block-from-scratch
 # --------------------------------------------------------------------------------------
 
@@ -291,7 +450,7 @@ def test_transformer_block_parameter_count():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you compute sinusoidal position encodings?
+# 5. How do you compute sinusoidal position encodings?
 # Handbook: coding/transformers-llms/#sinusoidal-positions
 # --------------------------------------------------------------------------------------
 
@@ -334,7 +493,7 @@ def test_sinusoidal_positions_shape_and_range():
 
 
 # --------------------------------------------------------------------------------------
-# 5. How do you apply rotary position embeddings (RoPE)?
+# 6. How do you apply rotary position embeddings (RoPE)?
 # Handbook: coding/transformers-llms/#rope-rotation
 # --------------------------------------------------------------------------------------
 
@@ -386,7 +545,7 @@ def test_apply_rope_scores_depend_only_on_relative_position():
 
 
 # --------------------------------------------------------------------------------------
-# 6. How do you train and apply a byte-pair-encoding tokenizer?
+# 7. How do you train and apply a byte-pair-encoding tokenizer?
 # Handbook: coding/transformers-llms/#bpe-train-encode
 # --------------------------------------------------------------------------------------
 
@@ -447,7 +606,7 @@ def test_bpe_train_stops_when_everything_is_merged():
 
 
 # --------------------------------------------------------------------------------------
-# 7. How do you compute TF-IDF vectors from scratch?
+# 8. How do you compute TF-IDF vectors from scratch?
 # Handbook: coding/transformers-llms/#tf-idf-vectors
 # --------------------------------------------------------------------------------------
 
@@ -482,7 +641,7 @@ def test_tfidf_matches_sklearn():
 
 
 # --------------------------------------------------------------------------------------
-# 8. Implement word2vec skip-gram with negative sampling.
+# 9. Implement word2vec skip-gram with negative sampling.
 # Handbook: coding/transformers-llms/#word2vec-skipgram-negative-sampling
 # --------------------------------------------------------------------------------------
 
@@ -641,7 +800,7 @@ def test_sgns_same_topic_words_are_closer():
 
 
 # --------------------------------------------------------------------------------------
-# 9. How do you build a bigram language model with smoothing and compute perplexity?
+# 10. How do you build a bigram language model with smoothing and compute perplexity?
 # Handbook: coding/transformers-llms/#bigram-language-model
 # --------------------------------------------------------------------------------------
 
@@ -699,7 +858,7 @@ def test_bigram_less_smoothing_fits_training_data_better():
 
 
 # --------------------------------------------------------------------------------------
-# 10. Implement a noisy-channel spelling corrector.
+# 11. Implement a noisy-channel spelling corrector.
 # Handbook: coding/transformers-llms/#noisy-channel-spelling
 # --------------------------------------------------------------------------------------
 
