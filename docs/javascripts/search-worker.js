@@ -16,6 +16,9 @@ function withoutNoise(query) {
   // A caret not followed by a number is a formula ("gamma^t", "x^2" is a boost of 2, kept), not
   // lunr's boost syntax, which fails on it and listed nothing: read it as a space.
   query = query.replace(/\^(?![\d.])/g, " ");
+  // A minus before a digit is a negative number ("labels -100", "-5 dB"), not lunr's "must not
+  // contain": read as an exclusion it dropped every answer that mentions the number.
+  query = query.replace(/(^|\s)-(?=\d)/g, "$1");
   if (/["+\-~^:*]/.test(query.replace(/\b-\b/g, ""))) return query; // lunr syntax: as typed
   // Hyphens split words as the index does ("top-p" is "top" and "p"), so the short part
   // gets the exact-match rule below instead of matching every word that starts with "p".
