@@ -1,4 +1,4 @@
-"""The ML coding round: Streams and sketches. Practice file with 6 exercises.
+"""The ML coding round: Streams and sketches. Practice file with 7 exercises.
 
 Each exercise is a function (or class) that raises NotImplementedError, followed by the
 tests it must pass. Fill in the functions, then run:
@@ -480,7 +480,178 @@ def test_sketches_are_deterministic_and_never_call_hash():
 
 
 # --------------------------------------------------------------------------------------
-# 4. How do you compute a running mean and variance in one pass?
+# 4. Implement a Bloom filter and size it for a target false-positive rate
+# Handbook: coding/streaming-sketches/#bloom-filter
+# --------------------------------------------------------------------------------------
+
+
+def bloom_parameters(n: int, p: float) -> tuple[int, int]:
+    """(m, k) for n items at a false-positive rate p: m = ceil(-n ln p / (ln 2)**2)
+    bits and k = max(1, round((m / n) ln 2)) index functions. ValueError unless
+    n >= 1 and 0 < p < 1."""
+    raise NotImplementedError
+
+
+def predicted_fp_rate(m: int, k: int, n: int) -> float:
+    """The false-positive rate of a filter of m bits and k index functions after n
+    distinct items: (1 - e^(-k n / m))**k."""
+    raise NotImplementedError
+
+
+class BloomFilter:
+    """m >= 2 bits, packed in self.bits, a bytearray of ceil(m / 8) bytes: bit j is
+    (self.bits[j // 8] >> (j % 8)) & 1. k >= 1 index functions by double hashing.
+
+    indexes(item): d = hashlib.blake2b(item.encode("utf-8"), digest_size=16).digest();
+    h1, h2 = the first and the last 8 bytes of d, read as big-endian unsigned ints;
+    a = h1 mod m, b = 1 + h2 mod (m - 1) (never 0: the k indexes cannot collapse
+    into one); return [(a + i * b) mod m for i in 0..k-1], in that order.
+    add(item) sets the k bits; `item in f` is True iff all k bits are set.
+    BloomFilter.for_capacity(n, p) sizes a filter with bloom_parameters.
+    union(other): a new filter whose bits are the bitwise OR of the two (the filter
+    of the union of the two sets); ValueError unless m and k are equal. Neither
+    input changes."""
+
+    def __init__(self, m: int, k: int):
+        raise NotImplementedError
+
+    @classmethod
+    def for_capacity(cls, n: int, p: float) -> "BloomFilter":
+        raise NotImplementedError
+
+    def indexes(self, item: str) -> list[int]:
+        raise NotImplementedError
+
+    def add(self, item: str) -> None:
+        raise NotImplementedError
+
+    def __contains__(self, item: str) -> bool:
+        raise NotImplementedError
+
+    def union(self, other: "BloomFilter") -> "BloomFilter":
+        raise NotImplementedError
+
+
+def bloom_items(prefix: str, n: int) -> list[str]:
+    """n distinct strings: prefix-0, prefix-1, ..."""
+    return [f"{prefix}-{i}" for i in range(n)]
+
+
+def bit_vector(f) -> np.ndarray:
+    """The filter's m bits as a 0/1 array, bit j at position j."""
+    packed = np.frombuffer(bytes(f.bits), dtype=np.uint8)
+    return np.unpackbits(packed, bitorder="little")[: f.m]
+
+
+def test_bloom_worked_example():
+    assert bloom_parameters(100_000, 0.01) == (958_506, 7)
+    assert bloom_parameters(1_000, 0.001) == (14_378, 10)
+    assert bloom_parameters(10, 0.5) == (15, 1)
+    with pytest.raises(ValueError):
+        bloom_parameters(100, 1.0)
+    assert math.isclose(predicted_fp_rate(958_506, 7, 100_000), 0.01, rel_tol=0.01)
+    f = BloomFilter(m=20, k=3)
+    assert len(f.bits) == 3 and f.bits == bytearray(3)
+    assert "apple" not in f  # an empty filter holds nothing
+    digest = hashlib.blake2b(b"apple", digest_size=16).digest()
+    a = int.from_bytes(digest[:8], "big") % 20
+    b = 1 + int.from_bytes(digest[8:], "big") % 19
+    assert f.indexes("apple") == [a, (a + b) % 20, (a + 2 * b) % 20]
+    f.add("apple")
+    assert "apple" in f
+    for fruit in ["banana", "cherry"]:
+        f.add(fruit)
+    # a false positive: guava's three indexes are banana's
+    assert "guava" in f and sorted(f.indexes("guava")) == sorted(f.indexes("banana"))
+    fruits = ["apple", "banana", "cherry"]
+    assert set(np.flatnonzero(bit_vector(f))) == {
+        j for x in fruits for j in f.indexes(x)
+    }
+    g = BloomFilter.for_capacity(1_000, 0.001)
+    assert (g.m, g.k, len(g.bits)) == (14_378, 10, 1_798)
+
+
+def test_bloom_has_no_false_negatives_even_overfilled():
+    f = BloomFilter.for_capacity(2_000, 0.01)
+    added = bloom_items("member", 8_000)  # four times the planned capacity
+    for i, item in enumerate(added):
+        f.add(item)
+        if i % 997 == 0:
+            assert all(x in f for x in added[: i + 1])
+    assert all(x in f for x in added)
+
+
+def test_bloom_sizing_formula_and_fill():
+    for n, p in [(1_000, 0.1), (10_000, 0.01), (5_000, 0.001)]:
+        f = BloomFilter.for_capacity(n, p)
+        # bits per item -ln p / (ln 2)^2 = 1.44 log2(1 / p); k = log2(1 / p)
+        assert abs(f.m / n - math.log2(1 / p) / math.log(2)) < 0.01
+        assert f.k == round(math.log2(1 / p))
+        assert len(f.bits) == math.ceil(f.m / 8)
+        for item in bloom_items(f"fill-{n}", n):
+            f.add(item)
+        # at the optimal k about half of the bits are set: 1 - e^(-k n / m)
+        fill = bit_vector(f).mean()
+        assert abs(fill - (1 - math.exp(-f.k * n / f.m))) < 0.01
+        assert abs(fill - 0.5) < 0.06
+
+
+def test_bloom_measured_fp_rate_matches_the_prediction():
+    n, queries = 10_000, 50_000
+    f = BloomFilter.for_capacity(n, 0.01)
+    for item in bloom_items("in", n):
+        f.add(item)
+    for load in [1, 2]:
+        if load == 2:
+            for item in bloom_items("more", n):
+                f.add(item)
+        predicted = predicted_fp_rate(f.m, f.k, load * n)
+        measured = np.mean([x in f for x in bloom_items(f"out{load}", queries)])
+        # tolerance: 5 binomial standard errors of the measured rate
+        se = math.sqrt(predicted * (1 - predicted) / queries)
+        assert abs(measured - predicted) < 5 * se
+
+
+def test_bloom_union_is_the_bitwise_or():
+    a, b = BloomFilter(50_000, 5), BloomFilter(50_000, 5)
+    both = BloomFilter(50_000, 5)
+    left, right = bloom_items("left", 3_000), bloom_items("right", 2_000)
+    for item in left:
+        a.add(item)
+        both.add(item)
+    for item in right:
+        b.add(item)
+        both.add(item)
+    before = bytes(a.bits)
+    u = a.union(b)
+    assert (bit_vector(u) == (bit_vector(a) | bit_vector(b))).all()
+    assert u.bits == both.bits  # the same as one filter built from both sets
+    assert all(x in u for x in left + right)
+    assert bytes(a.bits) == before  # the inputs are unchanged
+    with pytest.raises(ValueError):
+        a.union(BloomFilter(50_000, 6))
+    with pytest.raises(ValueError):
+        a.union(BloomFilter(50_001, 5))
+
+
+def test_bloom_is_deterministic_and_never_calls_hash():
+    items = bloom_items("stable", 500)
+    original = builtins.hash
+    builtins.hash = None  # calling the salted hash() now fails
+    try:
+        f, g = BloomFilter(4_096, 4), BloomFilter(4_096, 4)
+        for item in items:
+            f.add(item)
+        for item in reversed(items):
+            g.add(item)
+        found = all(x in f for x in items)
+    finally:
+        builtins.hash = original
+    assert found and f.bits == g.bits
+
+
+# --------------------------------------------------------------------------------------
+# 5. How do you compute a running mean and variance in one pass?
 # Handbook: coding/streaming-sketches/#welford-variance
 # --------------------------------------------------------------------------------------
 
@@ -532,7 +703,7 @@ def test_running_stats_too_few_values():
 
 
 # --------------------------------------------------------------------------------------
-# 5. Implement a running median of a stream with two heaps, then a median over a sliding window.
+# 6. Implement a running median of a stream with two heaps, then a median over a sliding window.
 # Handbook: coding/streaming-sketches/#streaming-median-heaps
 # --------------------------------------------------------------------------------------
 
@@ -696,7 +867,7 @@ def test_running_median_does_logarithmic_work():
 
 
 # --------------------------------------------------------------------------------------
-# 6. Estimate the p99 latency of a stream in bounded memory: implement a merging t-digest
+# 7. Estimate the p99 latency of a stream in bounded memory: implement a merging t-digest
 # Handbook: coding/streaming-sketches/#streaming-quantiles-t-digest
 # --------------------------------------------------------------------------------------
 
