@@ -1,24 +1,30 @@
 """Page weight: a page carries no search index until the reader goes to search, and stays light.
 
-Every page in the navigation is measured, as a first visit over loopback with gzip
-(tests/browser/serve.py): every response's encoded body and headers, until the network is idle.
+A first visit is measured over loopback with gzip (tests/browser/serve.py): every response's
+encoded body and headers, until the network is idle. Every page in the navigation but the Drill
+page is measured by tests/browser/test_every_page.py, in the load that also checks its
+accessibility; the Drill page, which shows a random question, is measured here.
 docs/javascripts/search-on-demand.js holds back Material's index request and search worker until
 search is opened; docs/javascripts/drill-on-demand.js loads drill mode only where it is used.
 """
 
-import pytest
-
 from handbook import drill
-from handbook.pages import mkdocs_config
-from handbook.questions import nav_urls
 from tests.browser.search import search
 
 BUDGET = 300_000  # bytes transferred on a first visit (issue #14)
 SEARCH_WORKERS = ("/javascripts/search-worker.js", "/assets/javascripts/workers/search.")
 
 
-# The Drill page shows a random question, so its weight varies: it has its own test, below.
-PAGES = [url for url in nav_urls(mkdocs_config()["nav"]) if url != "drill/"]
+def early_loads(path: str, urls: list[str]) -> list[str]:
+    """What a first visit to `path` fetched that should wait until the reader asks for it."""
+    problems = []
+    if [u for u in urls if "search_index" in u]:
+        problems.append("the search index loaded before search was opened")
+    if [u for u in urls if any(w in u for w in SEARCH_WORKERS)]:
+        problems.append("a search worker started early")
+    if path not in ("questions/", "drill/") and [u for u in urls if u.endswith("/drill.js")]:
+        problems.append("drill mode's script loaded off its pages")
+    return problems
 
 
 def transferred(page, url: str) -> tuple[int, list[str]]:
@@ -36,16 +42,6 @@ def transferred(page, url: str) -> tuple[int, list[str]]:
     return sum(sizes), urls
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_a_first_visit_stays_under_budget_without_search(page, base_url, path):
-    total, urls = transferred(page, base_url + path)
-    assert not [u for u in urls if "search_index" in u], "the search index loaded before search was opened"
-    assert not [u for u in urls if any(w in u for w in SEARCH_WORKERS)], "a search worker started early"
-    if path != "questions/":
-        assert not [u for u in urls if u.endswith("/drill.js")], "drill mode's script loaded off its pages"
-    assert total <= BUDGET, f"/{path}: {total:,} bytes on a first visit (budget {BUDGET:,})"
-
-
 def test_the_drill_page_stays_under_budget_with_its_heaviest_question(page, site, base_url):
     """The heaviest first question is a coding task with formulas (KaTeX's script and fonts load to
     typeset it) from the largest answers file. Math.random is fixed so that the page picks it."""
@@ -56,6 +52,7 @@ def test_the_drill_page_stays_under_budget_with_its_heaviest_question(page, site
     total, urls = transferred(page, base_url + "drill/")
     assert page.get_attribute("#hb-drill-card", "data-question") == entries[heaviest]["id"]
     assert any("katex.min.js" in u for u in urls) and any(entries[heaviest]["answers"] in u for u in urls)
+    assert not early_loads("drill/", urls)
     assert total <= BUDGET, f"/drill/: {total:,} bytes on a first visit (budget {BUDGET:,})"
 
 
