@@ -13,6 +13,19 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # What the colour scheme changes; the other rules look at markup, the same in both schemes.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 OUTSIDE_CODE = {"exclude": [[".highlight"]]}
+# One page of each kind, checked whole in both schemes (test_accessibility.py); every other page
+# is checked outside its code (test_every_page.py).
+PAGE_KINDS = [
+    "",
+    "questions/",
+    "drill/",
+    "tags/",
+    "labs/rag-pipeline/",
+    "labs/fine-tune-encoder/",
+    "coding/numpy-classical-ml/",
+    "transformers/attention/",
+    "system-design/recommendation-search-ads/",
+]
 
 
 def violations(
@@ -93,7 +106,7 @@ def colour_violations(page) -> list[str]:
     SEEN_COLOURS.update(fresh)
     if not fresh:
         return []
-    samples = {"include": [["[data-axe-sample]"]], "exclude": [[".highlight"]]}
+    samples = {"include": [["[data-axe-sample]"]], **OUTSIDE_CODE}
     return violations(page, context=samples, rules=COLOUR_RULES)
 
 

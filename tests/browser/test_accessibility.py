@@ -8,26 +8,14 @@ weight: the code palette is the same on every page, checked on the code-heavy pa
 
 import pytest
 
-from tests.browser.axe import settle, violations
-
-PAGES = [
-    "",
-    "questions/",
-    "drill/",
-    "tags/",
-    "labs/rag-pipeline/",
-    "labs/fine-tune-encoder/",
-    "coding/numpy-classical-ml/",
-    "transformers/attention/",
-    "system-design/recommendation-search-ads/",
-]
+from tests.browser.axe import PAGE_KINDS, settle, violations
 
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_page_kinds_pass_axe_wcag_22_aa(browser, base_url, scheme):
     found = {}
-    for path in PAGES:
+    for path in PAGE_KINDS:
         context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(base_url + path)

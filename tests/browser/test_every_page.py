@@ -4,7 +4,7 @@ One load per page, in a fresh browser context (gzip over loopback), checked two 
 
 - weight: what the first visit transferred until the network was idle stays within the budget,
   and the search index, the search workers and drill mode's script wait until the reader asks
-  for them (tests/browser/test_page_weight.py);
+  for them (tests/browser/weight.py);
 - accessibility: axe-core's WCAG 2.2 A and AA rules outside code blocks in the light scheme, then
   the colour rules again after the header's toggle switches to the dark one
   (tests/browser/axe.py). The page kinds of tests/browser/test_accessibility.py are checked whole
@@ -19,8 +19,8 @@ import pytest
 
 from handbook.pages import mkdocs_config
 from handbook.questions import nav_urls
-from tests.browser import axe, test_accessibility
-from tests.browser.test_page_weight import BUDGET, early_loads, transferred
+from tests.browser import axe
+from tests.browser.weight import BUDGET, early_loads, transferred
 
 PAGES = [path for path in nav_urls(mkdocs_config()["nav"]) if path != "drill/"]
 
@@ -34,7 +34,7 @@ def test_a_first_visit_is_light_and_passes_axe_in_both_schemes(browser, base_url
     problems = early_loads(path, urls)
     if total > BUDGET:
         problems.append(f"{total:,} bytes on a first visit (budget {BUDGET:,})")
-    if path not in test_accessibility.PAGES:
+    if path not in axe.PAGE_KINDS:
         axe.settle(page)
         problems += axe.outside_code_in_both_schemes(page)
     context.close()
