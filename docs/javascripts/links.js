@@ -3,9 +3,11 @@
 //   handbook/search_index.py), possibly with Material's highlight terms (`?h=`): scroll to the
 //   answer, then leave `page/#anchor` in the address bar. Older shared links used `?q=anchor`,
 //   which Material takes for a search: those land at the answer too, with search closed.
-// - The words searched for (Material's `?h=`) are marked in the answer the reader opened, whole
-//   words only (a word also marks its plural): Material's own highlighter marks every word
-//   starting with a term ("in" marked "independent") across the whole page.
+// - The words searched for are marked in the answer the reader opened, whole words only (a word
+//   also marks its plural). Material's own highlighter marks every word starting with a term ("in"
+//   marked "independent") across the whole page, as soon as the search index is loaded, which it
+//   is after a search (instant navigation keeps it): so result links carry the terms as `?hl=`
+//   instead of Material's `?h=`, which Material's highlighter never sees.
 // - The ¶ after a question copies that clean link (with a confirmation) instead of only jumping.
 (function () {
   function cleanAddress() {
@@ -24,11 +26,12 @@
         delay = 100;
       }
     }
-    if (!anchor && !params.has("h")) return;
+    const terms = params.get("hl") ?? params.get("h"); // `h`: links copied before `hl`
+    if (!anchor && terms === null) return;
     const found = anchor && document.getElementById(anchor);
     history.replaceState(history.state, "", url.pathname + (found ? "#" + anchor : url.hash));
     if (found) {
-      markWords(found, params.get("h") || "");
+      markWords(found, terms || "");
       setTimeout(() => keepInView(anchor), delay);
     }
   }
@@ -109,6 +112,21 @@
       failed();
     }
   });
+
+  function renameHighlightTerms(results) {
+    for (const link of results.querySelectorAll("a.md-search-result__link")) {
+      const url = new URL(link.href);
+      if (!url.searchParams.has("h")) continue;
+      url.searchParams.set("hl", url.searchParams.get("h"));
+      url.searchParams.delete("h");
+      link.href = url.href;
+    }
+  }
+  // The results list stays in the header across instant navigation; Material refills it per query.
+  const results = document.querySelector(".md-search-result__list");
+  if (results) {
+    new MutationObserver(() => renameHighlightTerms(results)).observe(results, { childList: true, subtree: true });
+  }
 
   // After the page's own content is in place: mark the searched words, then clean the address.
   document$.subscribe(() => setTimeout(cleanAddress, 0));

@@ -1,9 +1,16 @@
-"""Serve a built site on loopback the way a static host does: gzip for text, 404.html for misses."""
+"""Serve a built site on loopback the way a static host does: gzip for text, 404.html for misses.
+
+A published site is served at its site_url, which its sitemap names. Material's instant navigation
+only takes over links to addresses in the sitemap; served anywhere else, every click is a full page
+load (and the search box loads its index again after each one). So the sitemap is served with this
+server's own address in place of site_url: pages navigate here as they do for a reader.
+"""
 
 from __future__ import annotations
 
 import gzip
 import io
+import re
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,17 +30,28 @@ class StaticHandler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         if not path.is_file():
             return self._not_found()
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts_gzip and path.suffix in COMPRESSIBLE):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), mtime=0)
+        body = path.read_bytes()
+        if path == Path(self.directory, "sitemap.xml"):
+            body = self._as_served_here(body)
+        compressed = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+        if compressed:
+            body = gzip.compress(body, mtime=0)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
+        if compressed:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=3600")
         self.end_headers()
         return io.BytesIO(body)
+
+    def _as_served_here(self, sitemap: bytes) -> bytes:
+        """The sitemap with its first address (the site's root, site_url) replaced by this server's."""
+        first = re.search(rb"<loc>\s*(\S+?)\s*</loc>", sitemap)
+        if first is None:
+            return sitemap
+        host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
+        return sitemap.replace(first.group(1), f"http://{host}/".encode())
 
     def _not_found(self):
         page = Path(self.directory) / "404.html"

@@ -30,7 +30,8 @@ def heading_in_view(page, anchor: str) -> bool:
     renders after load)."""
     try:
         page.wait_for_function(
-            "s => { const r = document.querySelector(s).getBoundingClientRect(); "
+            "s => { const heading = document.querySelector(s); if (!heading) return false; "
+            "const r = heading.getBoundingClientRect(); "
             "const header = document.querySelector('.md-header').getBoundingClientRect().bottom; "
             "return r.top >= header - 1 && r.top < innerHeight / 2; }",
             arg=f"h2#{anchor}",
@@ -84,7 +85,7 @@ def test_the_words_searched_for_are_marked_whole_in_the_answer_only(page, site, 
     page.locator('.md-search-result__link[href*="?a=bias-variance&"]').first.click()
     page.wait_for_url(lambda url: url.endswith("/#bias-variance"))
     marks = page.eval_on_selector_all(
-        "article mark",
+        "article.md-content__inner mark",  # not the search results, kept in the header
         """marks => marks.map(m => {
             let el = m.closest('article > *');
             while (el && el.tagName !== 'H2') el = el.previousElementSibling;

@@ -105,7 +105,9 @@ def test_the_search_box_shows_that_ranking_and_opens_the_answer(search_page, ran
 
 
 IN_VIEW = """s => {
-  const r = document.querySelector(s).getBoundingClientRect();
+  const heading = document.querySelector(s);  // null until instant navigation swaps the page in
+  if (!heading) return false;
+  const r = heading.getBoundingClientRect();
   return r.top >= 0 && r.top < innerHeight;
 }"""
 
