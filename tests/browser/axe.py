@@ -71,16 +71,16 @@ def switch_to_dark(page) -> None:
     next_frames(page)
 
 
-# Marks, with data-axe-sample, the visible text elements outside code whose colour combination
-# (see the module's docstring) is not in `seen`; returns the new combinations.
-MARK_NEW_COLOUR_COMBINATIONS = """(seen) => {
+# Marks, with data-axe-sample, the visible text elements (outside code unless `withCode`) whose
+# colour combination (see the module's docstring) is not in `seen`; returns the new combinations.
+MARK_NEW_COLOUR_COMBINATIONS = """([seen, withCode]) => {
   const known = new Set(seen);
   const fresh = [];
   for (const old of document.querySelectorAll("[data-axe-sample]")) old.removeAttribute("data-axe-sample");
   const opaque = (style) => style.backgroundImage === "none" && /^rgb\\(/.test(style.backgroundColor);
   for (const element of document.body.querySelectorAll("*")) {
     const hasText = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-    if (!hasText || element.closest(".highlight") || !element.checkVisibility()) continue;
+    if (!hasText || (!withCode && element.closest(".highlight")) || !element.checkVisibility()) continue;
     const own = getComputedStyle(element);
     const parts = [own.color, own.fontSize, own.fontWeight, own.textShadow];
     parts.push(getComputedStyle(element.parentElement).color);
@@ -100,13 +100,13 @@ MARK_NEW_COLOUR_COMBINATIONS = """(seen) => {
 SEEN_COLOURS: set[str] = set()  # combinations already checked in this process, both schemes
 
 
-def colour_violations(page) -> list[str]:
-    """The colour rules on the text outside code whose colour combination is new."""
-    fresh = page.evaluate(MARK_NEW_COLOUR_COMBINATIONS, sorted(SEEN_COLOURS))
+def colour_violations(page, with_code: bool = False) -> list[str]:
+    """The colour rules on the text (outside code unless `with_code`) whose colour combination is new."""
+    fresh = page.evaluate(MARK_NEW_COLOUR_COMBINATIONS, [sorted(SEEN_COLOURS), with_code])
     SEEN_COLOURS.update(fresh)
     if not fresh:
         return []
-    samples = {"include": [["[data-axe-sample]"]], **OUTSIDE_CODE}
+    samples = {"include": [["[data-axe-sample]"]], **({} if with_code else OUTSIDE_CODE)}
     return violations(page, context=samples, rules=COLOUR_RULES)
 
 
