@@ -1,10 +1,11 @@
 // Code blocks off screen cost nothing to lay out (content-visibility in handbook.css), and every
-// block that scrolls sideways can be reached by keyboard. Neither may measure the page: reading a
+// code block or table that scrolls sideways can be reached by keyboard. Neither may measure the page: reading a
 // block's scrollWidth forces a layout of the whole page, 0.6 s of main thread on the longest page
 // under Lighthouse's mobile throttling when this file checked each block that way.
 document$.subscribe(({ body }) => {
   for (const block of body.querySelectorAll(".highlight")) {
-    const code = block.querySelector("pre > code");
+    // A Lab's Markdown cells render code as a bare <pre>, without <code>: then the <pre> scrolls.
+    const code = block.querySelector("pre > code") ?? block.querySelector("pre");
     if (!code) continue;
     // Until a skipped block is first drawn it is as tall as this estimate, from its line count
     // (about 1.2em a line on a desktop, where code does not wrap); a flat 16em left a 173-line
@@ -15,5 +16,26 @@ document$.subscribe(({ body }) => {
     // each block is a tab stop, as on Docusaurus sites, so none that scrolls is left unreachable.
     if (!code.hasAttribute("tabindex")) code.tabIndex = 0;
   }
+  // Material wraps each table in a box that scrolls sideways when the table is wider than the
+  // text (often on a phone) but makes no tab stop of it. Each is one until it comes on screen,
+  // then only if it scrolls: measured there, where it is laid out anyway.
+  for (const wrap of body.querySelectorAll(".md-typeset__scrollwrap")) {
+    wrap.tabIndex = 0;
+    tablesOnScreen.observe(wrap);
+  }
   body.dataset.codeFocusable = "true";
+});
+
+const tablesOnScreen = new IntersectionObserver((entries) => {
+  for (const { target, isIntersecting } of entries) {
+    if (!isIntersecting) continue;
+    // A table that content-visibility skipped is laid out in the frame after it comes on screen;
+    // measured before, it seems to fit.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (target.scrollWidth > target.clientWidth) target.tabIndex = 0;
+        else target.removeAttribute("tabindex");
+      }),
+    );
+  }
 });

@@ -28,35 +28,46 @@ PAGE_KINDS = [
 ]
 
 
-def violations(
-    page,
-    context: dict | None = None,
-    rules: list[str] | None = None,
-    without: list[str] | None = None,
-) -> list[str]:
-    """axe's WCAG rules (or only `rules`), less the rules in `without`."""
+AXE_SCRIPT = Axe().axe_script
+# The colour rules check only the sampled elements (MARK_NEW_COLOUR_COMBINATIONS), so one axe run
+# does every rule: axe's own set-up over the whole page is most of a run's time (about 1 s here),
+# whatever the rules or elements it is asked about.
+COLOUR_RULES_ON_SAMPLES = """() => axe.configure({ rules: [
+  { id: "color-contrast", selector: "[data-axe-sample]" },
+  { id: "link-in-text-block", selector: "a[href][data-axe-sample], [role=link][data-axe-sample]" },
+] })"""
+RUN = "([context, options]) => axe.run(context ?? document, options)"
+
+
+def violations(page, context: dict | None = None, rules: list[str] | None = None) -> list[str]:
+    """axe's WCAG rules (or only `rules`) on the page, the colour rules on the sampled elements."""
+    if page.evaluate("typeof axe === 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+        page.evaluate(COLOUR_RULES_ON_SAMPLES)
     run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG}
-    options = {"runOnly": run_only, "resultTypes": ["violations"]}
-    if without:
-        options["rules"] = {rule: {"enabled": False} for rule in without}
-    result = Axe().run(page, context=context, options=options)
+    result = page.evaluate(RUN, [context, {"runOnly": run_only, "resultTypes": ["violations"]}])
     return [
         f"{v['id']}: {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
-        for v in result.response["violations"]
+        for v in result["violations"]
         for node in v["nodes"][:3]
     ]
 
 
 def settle(page) -> None:
     """Wait until the page looks final: KaTeX and its fonts fetched (a formula widens when they
-    arrive), code blocks marked, and no colour transition running."""
+    arrive), code blocks marked, no colour transition running and everything laid out."""
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready.then(() => true)")
     page.wait_for_selector("body[data-code-focusable]", state="attached")
     # Material fades colours in over 0.125-0.25 s; axe once read a summary mid-fade (dark text on a
     # light background). Checked colours must be the final ones, so no transition is left running.
     still = "*, *::before, *::after { transition: none !important; animation: none !important; }"
-    page.add_style_tag(content=still)
+    # Off screen, content-visibility (handbook.css) skips an element's layout and sizes it by an
+    # estimate: axe would judge it as a reader never sees it (a table held to its 5em estimate
+    # "scrolls"; a code block that scrolls sideways does not yet). Every element is laid out as
+    # it is once the reader scrolls to it.
+    shown = "* { content-visibility: visible !important; }"
+    page.add_style_tag(content=still + shown)
     next_frames(page)
 
 
@@ -100,20 +111,20 @@ MARK_NEW_COLOUR_COMBINATIONS = """([seen, withCode]) => {
 SEEN_COLOURS: set[str] = set()  # combinations already checked in this process, both schemes
 
 
-def colour_violations(page, with_code: bool = False) -> list[str]:
-    """The colour rules on the text (outside code unless `with_code`) whose colour combination is new."""
+def mark_new_colours(page, with_code: bool) -> bool:
+    """Mark the text elements whose colour combination is new; False when there are none."""
     fresh = page.evaluate(MARK_NEW_COLOUR_COMBINATIONS, [sorted(SEEN_COLOURS), with_code])
     SEEN_COLOURS.update(fresh)
-    if not fresh:
-        return []
-    samples = {"include": [["[data-axe-sample]"]], **({} if with_code else OUTSIDE_CODE)}
-    return violations(page, context=samples, rules=COLOUR_RULES)
+    return bool(fresh)
 
 
-def outside_code_in_both_schemes(page) -> list[str]:
-    """Every rule outside code in the light scheme, then the colour rules after the toggle."""
-    problems = [f"light: {p}" for p in violations(page, context=OUTSIDE_CODE, without=COLOUR_RULES)]
-    problems += [f"light: {p}" for p in colour_violations(page)]
+def in_both_schemes(page, with_code: bool) -> list[str]:
+    """Every rule in the light scheme (outside code unless `with_code`), then the colour rules after
+    the header's toggle to the dark one."""
+    context = None if with_code else OUTSIDE_CODE
+    mark_new_colours(page, with_code)
+    problems = [f"light: {p}" for p in violations(page, context=context)]
     switch_to_dark(page)
-    problems += [f"dark: {p}" for p in colour_violations(page)]
+    if mark_new_colours(page, with_code):
+        problems += [f"dark: {p}" for p in violations(page, context=context, rules=COLOUR_RULES)]
     return problems

@@ -10,7 +10,7 @@ its weight: the code palette is the same on every page, checked on the code-heav
 
 import pytest
 
-from tests.browser.axe import COLOUR_RULES, PAGE_KINDS, colour_violations, settle, violations
+from tests.browser.axe import PAGE_KINDS, mark_new_colours, settle, violations
 
 
 @pytest.mark.timeout(900)
@@ -25,7 +25,8 @@ def test_page_kinds_pass_axe_wcag_22_aa(browser, base_url, scheme):
         if path == "drill/":  # built by its script: check it with an answer shown
             page.click("#hb-drill-show")
             page.wait_for_function("document.querySelector('#hb-drill-answer-text').textContent")
-        if problems := violations(page, without=COLOUR_RULES) + colour_violations(page, with_code=True):
+        mark_new_colours(page, with_code=True)
+        if problems := violations(page):
             found[path or "/"] = problems
         context.close()
     assert not found, "\n".join(f"{path}\n  " + "\n  ".join(p) for path, p in found.items())

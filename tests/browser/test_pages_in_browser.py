@@ -245,6 +245,27 @@ def test_on_a_phone_code_in_a_collapsed_solution_is_as_large_as_code_outside(bro
     assert set(sizes["output"]) == set(sizes["solution_output"]) == {"12px"}, sizes
 
 
+def test_on_a_phone_a_table_is_a_tab_stop_only_where_it_scrolls_sideways(browser, base_url):
+    # Material's table wrapper scrolls sideways when the table is wider than the text, without a
+    # tab stop: a keyboard reader could not scroll it (axe: scrollable-region-focusable).
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + "transformers/architectures/")
+    page.wait_for_selector("body[data-code-focusable]", state="attached")
+    tables = page.locator(".md-typeset__scrollwrap")
+    states = []
+    for n in range(tables.count()):
+        tables.nth(n).scroll_into_view_if_needed()
+        page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        states.append(tables.nth(n).evaluate("w => [w.scrollWidth > w.clientWidth, w.tabIndex === 0]"))
+    context.close()
+    scrolls = [tab_stop for scrolls_sideways, tab_stop in states if scrolls_sideways]
+    fits = [tab_stop for scrolls_sideways, tab_stop in states if not scrolls_sideways]
+    assert scrolls and fits, f"the page no longer has tables of both kinds on a phone: {states}"
+    assert all(scrolls), f"tables that scroll sideways without a tab stop: {states}"
+    assert not any(fits), f"tables that fit but are tab stops: {states}"
+
+
 def diagram_pages(site) -> list:
     pages = sorted(
         p for p in site.rglob("index.html") if 'class="hb-diagram"' in p.read_text(encoding="utf-8")
