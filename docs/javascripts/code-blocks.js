@@ -1,7 +1,8 @@
 // Code blocks off screen cost nothing to lay out (content-visibility in handbook.css), and every
-// code block or table that scrolls sideways can be reached by keyboard. Neither may measure the page: reading a
-// block's scrollWidth forces a layout of the whole page, 0.6 s of main thread on the longest page
-// under Lighthouse's mobile throttling when this file checked each block that way.
+// code block or table that scrolls sideways can be reached by keyboard. Nothing here measures the
+// page at load: reading a block's scrollWidth forces a layout of the whole page, 0.6 s of main
+// thread on the longest page under Lighthouse's mobile throttling when this file checked each
+// block that way. A table is measured only once it is on screen, where it is laid out anyway.
 document$.subscribe(({ body }) => {
   for (const block of body.querySelectorAll(".highlight")) {
     // A Lab's Markdown cells render code as a bare <pre>, without <code>: then the <pre> scrolls.
@@ -18,7 +19,7 @@ document$.subscribe(({ body }) => {
   }
   // Material wraps each table in a box that scrolls sideways when the table is wider than the
   // text (often on a phone) but makes no tab stop of it. Each is one until it comes on screen,
-  // then only if it scrolls: measured there, where it is laid out anyway.
+  // then only if it scrolls.
   for (const wrap of body.querySelectorAll(".md-typeset__scrollwrap")) {
     wrap.tabIndex = 0;
     tablesOnScreen.observe(wrap);

@@ -72,6 +72,7 @@ def settle(page) -> None:
 
 
 def next_frames(page) -> None:
+    """Wait two animation frames: what a script changes in the next frame is in place."""
     page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
@@ -118,13 +119,12 @@ def mark_new_colours(page, with_code: bool) -> bool:
     return bool(fresh)
 
 
-def in_both_schemes(page, with_code: bool) -> list[str]:
-    """Every rule in the light scheme (outside code unless `with_code`), then the colour rules after
-    the header's toggle to the dark one."""
-    context = None if with_code else OUTSIDE_CODE
-    mark_new_colours(page, with_code)
-    problems = [f"light: {p}" for p in violations(page, context=context)]
+def outside_code_in_both_schemes(page) -> list[str]:
+    """Every rule outside code in the light scheme, then the colour rules after the header's toggle
+    to the dark one."""
+    mark_new_colours(page, with_code=False)
+    problems = [f"light: {p}" for p in violations(page, context=OUTSIDE_CODE)]
     switch_to_dark(page)
-    if mark_new_colours(page, with_code):
-        problems += [f"dark: {p}" for p in violations(page, context=context, rules=COLOUR_RULES)]
+    if mark_new_colours(page, with_code=False):
+        problems += [f"dark: {p}" for p in violations(page, context=OUTSIDE_CODE, rules=COLOUR_RULES)]
     return problems

@@ -3,9 +3,9 @@
 One page of each kind (home, the lists, both Labs, and topic pages heavy in code, math, tables and
 diagrams) is checked whole here, code included, loaded in each scheme from the start: every rule but
 the colour ones on the whole page, and the colour rules on one element per colour combination
-(tests/browser/axe.py): 49.4 s for both schemes, against 77.1 s with every element. Every other page
-is checked outside its code blocks by tests/browser/test_every_page.py, in the load that measures
-its weight: the code palette is the same on every page, checked on the code-heavy pages here.
+(tests/browser/axe.py). Every other page is checked outside its code blocks by
+tests/browser/test_every_page.py, in the load that measures its weight: the code palette is the same
+on every page, checked on the code-heavy pages here.
 """
 
 import pytest

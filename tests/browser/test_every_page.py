@@ -36,6 +36,6 @@ def test_a_first_visit_is_light_and_passes_axe_in_both_schemes(browser, base_url
         problems.append(f"{total:,} bytes on a first visit (budget {BUDGET:,})")
     if path not in axe.PAGE_KINDS:
         axe.settle(page)
-        problems += axe.in_both_schemes(page, with_code=False)
+        problems += axe.outside_code_in_both_schemes(page)
     context.close()
     assert not problems, f"/{path}\n  " + "\n  ".join(problems)

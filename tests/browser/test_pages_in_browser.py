@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from handbook import diagrams
+from tests.browser.axe import next_frames
 from tests.browser.search import SEARCH_INPUT, search
 
 NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -256,7 +257,7 @@ def test_on_a_phone_a_table_is_a_tab_stop_only_where_it_scrolls_sideways(browser
     states = []
     for n in range(tables.count()):
         tables.nth(n).scroll_into_view_if_needed()
-        page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        next_frames(page)  # the table is measured two frames after it comes on screen
         states.append(tables.nth(n).evaluate("w => [w.scrollWidth > w.clientWidth, w.tabIndex === 0]"))
     context.close()
     scrolls = [tab_stop for scrolls_sideways, tab_stop in states if scrolls_sideways]
