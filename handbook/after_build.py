@@ -24,7 +24,7 @@ from handbook.pages import ROOT, is_topic_page
 def run(site_dir: Path, site_url: str, root: Path = ROOT) -> None:
     found = questions.collect(root)
     questions.write_json(site_dir, found)
-    search_index.tune(site_dir / "search" / "search_index.json", found)
+    search_index.tune(site_dir / "search" / "search_index.json", found, search_index.cited_by(root, found))
     flashcards.write(site_dir, site_url, root)
     drill.write(site_dir, root, found)
     nav_markup.drop_empty_tabindex(site_dir)

@@ -19,6 +19,10 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
   results (BM25F over heading, meta line and text).
 - Result teasers cannot render formulas: `\(q \cdot k\)` is written as `q · k`
   (handbook/plain_math.py).
+- Each answer carries how many other answers link to it (`cited`): the handbook's own judgement
+  of which answer is the reference on a topic. A short query says little about which of several
+  answers on its topic the reader wants ("kv cache": how the cache works, or how to shrink it),
+  and the search worker ranks the more cited one first when the words do not decide.
 - Material gives every section the tags of its whole page, with a boost of a million: every
   question would rank by its neighbours' tags, and each result would list them all. Each
   question's own tags are in its text (the line under its heading) instead.
@@ -28,8 +32,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
+from handbook.pages import HEADING, parse_attrs
 from handbook.plain_math import plain_math
 
 TOPIC_PAGE_BOOST = 0.1
@@ -38,6 +44,7 @@ CAMEL_CASE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z][A
 HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 SUBSCRIPTED = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")  # d_k, max_tokens
 TAG = re.compile(r"<[^>]+>")
+LINK_TO_ANCHOR = re.compile(r"\]\([^)\s]*#([a-z0-9-]+)\)")
 # The pages mix British and American spellings ("regularisation", "tokenizer"), and readers type
 # either: each -ise/-ize word is also indexed in the other spelling.
 SPELLING = re.compile(r"\b([a-z]{4,})i([sz])(e|es|ed|er|ers|ing|ation|ations)\b")
@@ -66,7 +73,23 @@ def served(location: str) -> str:
     return page + hash_ + anchor
 
 
-def tune(index_file: Path, questions: list[dict]) -> None:
+def cited_by(root: Path, questions: list[dict]) -> Counter:
+    """For each answer, how many other answers link to it (a link repeated within one answer counts
+    once)."""
+    answers = {q["id"] for q in questions}
+    links = set()
+    for src in sorted({q["source"].split("#")[0] for q in questions}):
+        current = None
+        for line in (root / "docs" / src).read_text(encoding="utf-8").splitlines():
+            heading = HEADING.match(line)
+            if heading and len(heading.group("level")) == 2:
+                current = parse_attrs(heading.group("text"))[1]
+            if current in answers:
+                links |= {(current, t) for t in LINK_TO_ANCHOR.findall(line) if t in answers and t != current}
+    return Counter(target for _, target in links)
+
+
+def tune(index_file: Path, questions: list[dict], cited: Counter | None = None) -> None:
     if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
@@ -88,6 +111,8 @@ def tune(index_file: Path, questions: list[dict]) -> None:
             title = titles[served(page)]
             docs.append({"location": header, "title": title, "text": "", "boost": GROUP_HEADER_BOOST})
             doc["location"] = f"{header}#{anchor}"
+            if cited and cited[anchor]:
+                doc["cited"] = cited[anchor]
         docs.append(doc)
     index["docs"] = docs
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

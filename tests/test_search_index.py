@@ -1,9 +1,10 @@
 """The search index tuning: whole lowercase words and readable formulas (handbook/search_index.py)."""
 
 import json
+from collections import Counter
 
 from handbook.plain_math import plain_math
-from handbook.search_index import tune, whole_words
+from handbook.search_index import cited_by, tune, whole_words
 
 
 def test_camel_case_and_hyphenated_words_are_added_whole_and_lowercase():
@@ -56,3 +57,24 @@ def test_the_offline_copy_is_grouped_too(tmp_path):
         "boost": 0.001,
     }
     assert entry["location"] == "rag/pipeline.html?a=rag-chunking#rag-chunking"
+
+
+def test_an_answer_carries_how_many_other_answers_link_to_it(tmp_path):
+    page = tmp_path / "docs" / "rag" / "pipeline.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "# RAG\n\n## A? { #a }\n\nSee [b](#b), [b again](#b) and [itself](#a).\n\n"
+        "## B? { #b }\n\nSee [a](../rag/pipeline.md#a).\n\n"
+        "## C? { #c }\n\nSee [b](pipeline.md#b) and [a page](https://example.com/#b-c).\n",
+        encoding="utf-8",
+    )
+    questions = [{"id": x, "source": f"rag/pipeline.md#{x}"} for x in "abc"]
+    # a link repeated within one answer counts once; a link to itself or outside counts not at all
+    assert cited_by(tmp_path, questions) == Counter({"b": 2, "a": 1})
+
+    index = tmp_path / "search_index.json"
+    docs = [{"location": f"rag/pipeline/#{x}", "title": f"{x.upper()}?", "text": "words"} for x in "ab"]
+    index.write_text(json.dumps({"config": {}, "docs": docs}), encoding="utf-8")
+    tune(index, [{"url": f"rag/pipeline/#{x}", "page": "RAG"} for x in "ab"], Counter({"b": 2}))
+    entries = [d for d in json.loads(index.read_text(encoding="utf-8"))["docs"] if "#" in d["location"]]
+    assert [d.get("cited") for d in entries] == [None, 2]
