@@ -51,6 +51,16 @@ OFFLINE = {
     # numba (UMAP) compiles for the host CPU by default; AVX-512 and AVX2 code round differently
     "NUMBA_CPU_NAME": "generic",
 }
+# AVX-512 code sums and approximates in another order than AVX2 code, so a page's numbers would
+# change with the CPU of the machine that runs the examples. These switches make a CPU with
+# AVX-512 run the AVX2 kernels of PyTorch and numpy (they change nothing on a CPU without it).
+# They narrow the gap, not close it: BLAS libraries also pick kernels by CPU model, OpenBLAS
+# (numpy) is not ours to pin on this workplace, and MKL's only cross-vendor mode is plain SSE2.
+AVX2_KERNELS = {
+    "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch's own vectorised operators
+    "ONEDNN_MAX_CPU_ISA": "AVX2",  # PyTorch's convolutions and matrix products through oneDNN
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",  # numpy's own SIMD loops
+}
 # One thread everywhere: a parallel reduction sums in an order that depends on the thread count,
 # so printed numbers would change with the machine and with what an earlier block left behind.
 ONE_THREAD = {
@@ -84,6 +94,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     os.environ.update(OFFLINE)
     os.environ.update(ONE_THREAD)
+    os.environ.update(AVX2_KERNELS)
     parse_each_gguf_file_once()
 
 
