@@ -128,10 +128,22 @@ function saturated(answer, words) {
   return tf / (K1 + tf);
 }
 
+// A plural query word also matches its singular, which a prefix cannot reach: "adapters" finds
+// the answer that only says "adapter". Only the plain "s" rule of Harman's S stemmer ("How
+// effective is suffixing?", JASIS 1991), not after s, a, i or u ("loss", "bias", "axis",
+// "focus"), and only the singular itself: as a prefix ("expert" reaching "expertise") it took
+// the first place from 11 reader queries and gave it to 4. As is: recall@1 0.950 -> 0.951 on the
+// reader queries; on the 55 held-out ones it changes no ranking (0.836 either way).
+function singular(word) {
+  return /^[a-z][a-z0-9]+[^saiu]s$/.test(word) ? word.slice(0, -1) : null;
+}
+
 // For each query term: the words it matches, and how rare the word itself and the prefix are.
 function expanded(term) {
   const exact = answersWith.has(term.word) ? [term.word] : [];
   const words = term.exact ? exact : vocabulary.filter((word) => word.startsWith(term.word));
+  const one = term.exact ? null : singular(term.word);
+  if (one && answersWith.has(one)) words.push(one);
   const holders = new Set();
   for (const word of words) for (const location of answersWith.get(word)) holders.add(location);
   return {

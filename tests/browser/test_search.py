@@ -55,6 +55,8 @@ HEADING_PHRASES = [
     ("multi-head attention", "multi-head-attention-from-scratch"),
     ("types of generative models", "generative-model-families"),
 ]
+# A plural query word that the answer has only in the singular ("adapters", "adapter").
+PLURALS = [("how lora works low rank adapters", "lora-low-rank")]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +64,7 @@ def rankings(browser, base_url) -> dict[str, list[str]]:
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url)
-    pairs = CODE_INTENT + HEADING_PHRASES
+    pairs = CODE_INTENT + HEADING_PHRASES + PLURALS
     ranked = worker_rankings(page, [query for query, _, _ in ENTRIES] + [query for query, _ in pairs])
     context.close()
     return ranked
@@ -137,8 +139,12 @@ def test_a_topic_the_handbook_lacks_lists_few_answers(search_page, query):
 
 @pytest.mark.parametrize(
     "pairs",
-    [CODE_INTENT, HEADING_PHRASES],
-    ids=["asking for code gets the exercise, others the explanation", "words side by side in a heading"],
+    [CODE_INTENT, HEADING_PHRASES, PLURALS],
+    ids=[
+        "asking for code gets the exercise, others the explanation",
+        "words side by side in a heading",
+        "a plural finds the singular",
+    ],
 )
 def test_the_re_ranking_puts_the_intended_answer_first(rankings, pairs):
     firsts = {query: rankings[query][:1] for query, _ in pairs}
