@@ -40,7 +40,7 @@ help:
 	@echo "make diagrams           draw the \`\`\`mermaid diagrams that have no stored SVG (ARGS=--all: every one)"
 	@echo "make anchors            record newly published question anchors in tests/anchors.txt"
 	@echo "make format             ruff: fix and format snippets, tests and the engine"
-	@echo "make bench              build time, example-suite time, slowest examples, search recall"
+	@echo "make bench              build time, example-suite time, slowest examples, search recall and speed"
 	@echo "The site needs Python 3.11-3.13; the tests need 3.11. PYTHON=python3.12 picks one."
 
 $(BIN)/python:
