@@ -47,19 +47,19 @@ OFFLINE = {
     "TOKENIZERS_PARALLELISM": "false",
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "MPLBACKEND": "Agg",
-    "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN kernels round differently from one CPU to another
-    # numba (UMAP) compiles for the host CPU by default; AVX-512 and AVX2 code round differently
-    "NUMBA_CPU_NAME": "generic",
 }
-# AVX-512 code sums and approximates in another order than AVX2 code, so a page's numbers would
-# change with the CPU of the machine that runs the examples. These switches make a CPU with
-# AVX-512 run the AVX2 kernels of PyTorch and numpy (they change nothing on a CPU without it).
-# They narrow the gap, not close it: BLAS libraries also pick kernels by CPU model, OpenBLAS
-# (numpy) is not ours to pin on this workplace, and MKL's only cross-vendor mode is plain SSE2.
-AVX2_KERNELS = {
+# The same kernels on every x86 CPU: AVX-512 code sums and approximates in another order than
+# AVX2 code, so a page's numbers would change with the CPU of the machine that runs the examples.
+# PyTorch and numpy run their AVX2 code on a CPU with AVX-512 (no change on one without it), numba
+# compiles for a generic CPU, and TensorFlow leaves out oneDNN. This narrows the gap, not closes
+# it: BLAS libraries also pick kernels by CPU model, OpenBLAS (numpy) is not ours to pin on this
+# workplace, and MKL's only cross-vendor mode is plain SSE2.
+SAME_KERNELS = {
     "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch's own vectorised operators
     "ONEDNN_MAX_CPU_ISA": "AVX2",  # PyTorch's convolutions and matrix products through oneDNN
     "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",  # numpy's own SIMD loops
+    "NUMBA_CPU_NAME": "generic",  # UMAP's numba code
+    "TF_ENABLE_ONEDNN_OPTS": "0",
 }
 # One thread everywhere: a parallel reduction sums in an order that depends on the thread count,
 # so printed numbers would change with the machine and with what an earlier block left behind.
@@ -94,7 +94,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     os.environ.update(OFFLINE)
     os.environ.update(ONE_THREAD)
-    os.environ.update(AVX2_KERNELS)
+    os.environ.update(SAME_KERNELS)
     parse_each_gguf_file_once()
 
 

@@ -273,10 +273,10 @@ function withTheRest(items, terms) {
 }
 
 function reranked(message) {
-  const found = message.data && message.data.items;
-  if (!Array.isArray(found)) return message;
+  const fromLunr = message.data && message.data.items;
+  if (!Array.isArray(fromLunr)) return message;
   const terms = queryTerms(lastQuery).map((term) => ({ ...expanded(term), word: term.word }));
-  const items = withTheRest(found, terms);
+  const items = withTheRest(fromLunr, terms);
   const asksForCode = ASKS_FOR_CODE.test(lastQuery);
   const order = items.map((group, position) => ({
     group: withAnswerTerms(group),
