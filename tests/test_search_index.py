@@ -37,6 +37,21 @@ def test_each_question_is_its_own_group_keyed_by_a_not_q(tmp_path):
     assert entry["location"] == "rag/pipeline/?a=rag-chunking#rag-chunking"
     # the heading's words count three times, so the answer named after them ranks above mentions
     assert entry["text"] == "k in LangChain youtube youtube youtube langchain"
+    assert entry["words"] == {"meta": "", "text": "k in langchain:2 youtube:3"}
+
+
+def test_an_answer_ships_its_opening_as_text_and_all_its_words_counted(tmp_path):
+    index = tmp_path / "search_index.json"
+    opening = "<p>medium · rag</p><p><strong>Short answer.</strong> Chunks of 512 tokens.</p>"
+    text = f"{opening}<p>Chunks overlap.</p>"
+    docs = [{"location": "rag/pipeline/#rag-chunking", "title": "Chunking?", "text": text}]
+    separator = r"[\s\-,:;!?=\[\]()\"`|*+<>{}]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;"
+    index.write_text(json.dumps({"config": {"separator": separator}, "docs": docs}), encoding="utf-8")
+    tune(index, [{"url": "rag/pipeline/#rag-chunking", "page": "RAG"}])
+    entry = json.loads(index.read_text(encoding="utf-8"))["docs"][1]
+    # lunr and the result's teaser get the meta line and the short answer; the ranking, every word
+    assert entry["text"] == opening
+    assert entry["words"] == {"meta": "medium rag", "text": "short answer chunks:2 of 512 tokens overlap"}
 
 
 def test_the_offline_copy_is_grouped_too(tmp_path):

@@ -75,21 +75,33 @@ function field(words) {
   return { counts, length: words.length };
 }
 
+// A field as the index counts it (handbook/search_index.py): "lora rank:3 adapter".
+function counted(words) {
+  const counts = new Map();
+  let length = 0;
+  for (const entry of words.split(" ")) {
+    if (!entry) continue;
+    const [word, n] = entry.split(":");
+    const count = n ? Number(n) : 1;
+    counts.set(word, count);
+    length += count;
+  }
+  return { counts, length };
+}
+
 function remember({ config, docs }) {
   if (config?.separator) separator = new RegExp(config.separator);
   for (const doc of docs) {
-    if (!doc.location.includes("#")) continue; // a page, or a question's card header
-    const text = doc.text || "";
-    // A question's text opens with its meta line (handbook/meta_line.py).
-    const [, meta, rest] = (doc.location.includes("?a=") && /^<p>(.*?)<\/p>(.*)$/s.exec(text)) || [, "", text];
+    if (!doc.words) continue; // a page or a card header
     const heading = tokens(doc.title); // in order, for the proximity bonus
     const answer = {
       title: field(heading),
-      meta: field(tokens(meta)),
-      text: field(tokens(rest)),
+      meta: counted(doc.words.meta),
+      text: counted(doc.words.text),
       heading,
       cited: doc.cited || 0,
     };
+    delete doc.words; // not needed again, and results would carry it to the page
     answers.set(doc.location, answer);
     for (const { counts } of [answer.title, answer.meta, answer.text]) {
       for (const word of counts.keys()) {
@@ -235,17 +247,13 @@ function withAnswerTerms(group) {
 
 // lunr, in Material's worker, builds its index when search is first opened, and over the whole
 // text of 801 answers that was most of the reader's first wait (in one profile, 6.7 s of adding
-// documents to lunr against 1.6 s for the tables above). So lunr is given each answer's opening
-// only (meta line and short answer, what a result's teaser shows: a ninth of the text), and the
-// answers whose other text holds a query word are added to its results here, from the tables
-// above, unhighlighted. First search, measured alike: 6.5-6.9 s before, 3.1-3.7 s after; the
-// first result is the same for all 1,498 test queries. A query that excludes a word ("-word") or
-// names a field ("title:word") in lunr's syntax is left to lunr.
-function opening(html) {
-  const shown = /^<p>.*?<\/p>\s*<p>.*?<\/p>/s.exec(html);
-  return shown ? shown[0] : html;
-}
-
+// documents to lunr against 1.6 s for the tables above). So the index gives lunr each answer's
+// opening only (meta line and short answer, what a result's teaser shows: a ninth of the text)
+// and the tables their word counts (handbook/search_index.py); the answers whose other text holds
+// a query word are added to lunr's results here, unhighlighted. First search, measured alike:
+// 6.5-6.9 s with the whole text, 3.1-3.7 s with lunr on the openings; the first result is the
+// same for all 1,498 test queries. A query that excludes a word ("-word") or names a field
+// ("title:word") in lunr's syntax is left to lunr.
 function withTheRest(items, terms) {
   if (/(^|\s)-\S|\w:\w/.test(withoutNoise(lastQuery))) return items; // lunr's "not" or a field
   // Which query words an answer holds, in its whole text: Material lists the others as "Missing".
@@ -302,10 +310,7 @@ addEventListener("message", (event) => {
   if (message && message.type === SETUP && Array.isArray(message.data?.docs)) {
     uniqueNodeNames();
     remember(message.data);
-    for (const doc of message.data.docs) {
-      documents.set(doc.location, doc);
-      if (answers.has(doc.location)) doc.text = opening(doc.text || "");
-    }
+    for (const doc of message.data.docs) documents.set(doc.location, doc);
   }
 });
 
