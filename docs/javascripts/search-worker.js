@@ -55,7 +55,7 @@ const B = 0.75;
 let separator = /[\s-]+/; // the index's own (its config.separator) once set up
 // location -> per field, how often each word occurs and how many words the field has
 const answers = new Map();
-const answersWith = new Map(); // word -> the answers that hold it
+const answersWith = new Map(); // word -> the answers that hold it, in index order
 const documents = new Map(); // location -> the document as Material has it
 let vocabulary = []; // every word of every answer
 const averageLength = { title: 1, meta: 1, text: 1 };
@@ -81,9 +81,9 @@ function counted(words) {
   let length = 0;
   for (const entry of words.split(" ")) {
     if (!entry) continue;
-    const [word, n] = entry.split(":");
-    const count = n ? Number(n) : 1;
-    counts.set(word, count);
+    const colon = entry.indexOf(":");
+    const count = colon < 0 ? 1 : Number(entry.slice(colon + 1));
+    counts.set(colon < 0 ? entry : entry.slice(0, colon), count);
     length += count;
   }
   return { counts, length };
@@ -105,8 +105,9 @@ function remember({ config, docs }) {
     answers.set(doc.location, answer);
     for (const { counts } of [answer.title, answer.meta, answer.text]) {
       for (const word of counts.keys()) {
-        if (!answersWith.has(word)) answersWith.set(word, new Set());
-        answersWith.get(word).add(doc.location);
+        const holders = answersWith.get(word);
+        if (!holders) answersWith.set(word, [doc.location]);
+        else if (holders[holders.length - 1] !== doc.location) holders.push(doc.location);
       }
     }
   }
@@ -164,7 +165,7 @@ function expanded(term) {
     words,
     matches: new Set(words),
     exact,
-    exactRarity: idf(exact.length ? answersWith.get(term.word).size : 0),
+    exactRarity: idf(exact.length ? answersWith.get(term.word).length : 0),
     prefixRarity: idf(holders.size),
     holders,
   };
