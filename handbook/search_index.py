@@ -24,7 +24,7 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
   answers on its topic the reader wants ("kv cache": how the cache works, or how to shrink it),
   and the search worker ranks the more cited one first when the words do not decide.
 - The search worker ranks answers by their words (BM25F), which it used to count itself from
-  each answer's HTML when search opened: 1.5 s of a first search, and 7.7 MB of text to fetch.
+  each answer's HTML when search opened (1.5 s in a profile) from 7.7 MB of text to fetch.
   Each answer now carries its word counts (`words`: its meta line's and its other text's, counted
   as the worker's tokens() splits them) and, as text, only its opening: the meta line and short
   answer that a result's teaser shows and lunr indexes.
