@@ -8,7 +8,6 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
   The key is `a`, not `q`: `q` is Material's own search parameter, and a card header linking to
   `?q=anchor` reopened search with the anchor as the query. docs/javascripts/links.js lands a
   header click (`?a=anchor`, no fragment) at the answer and removes the key from the address.
-- A topic page's own entry (its title) would otherwise outrank its questions: it is demoted.
 - The search splits words at hyphens and inside camelCase (so "k-means" and "IndexFlatL2" are
   found by their parts), which made "xgboost", "groupkfold" or "tradeoff" find nothing: each
   entry also gets its camelCase, hyphenated and underscored words whole and lowercase
@@ -27,7 +26,7 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
   each answer's HTML when search opened (1.5 s in a profile) from 7.7 MB of text to fetch.
   Each answer now carries its word counts (`words`: its meta line's and its other text's, counted
   as the worker's tokens() splits them) and, as text, only its opening: the meta line and short
-  answer that a result's teaser shows and lunr indexes.
+  answer that a result's teaser shows.
 - Material gives every section the tags of its whole page, with a boost of a million: every
   question would rank by its neighbours' tags, and each result would list them all. Each
   question's own tags are in its text (the line under its heading) instead.
@@ -43,8 +42,6 @@ from pathlib import Path
 from handbook.pages import HEADING, parse_attrs
 from handbook.plain_math import plain_math
 
-TOPIC_PAGE_BOOST = 0.1
-GROUP_HEADER_BOOST = 0.001
 CAMEL_CASE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
 HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 SUBSCRIPTED = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")  # d_k, max_tokens
@@ -139,13 +136,11 @@ def tune(index_file: Path, questions: list[dict], cited: Counter | None = None) 
         extra = " ".join(filter(None, [heading, heading, heading, body]))
         if extra:
             doc["text"] = f"{doc['text']} {extra}"
-        if served(doc["location"]) in titles:
-            doc["boost"] = TOPIC_PAGE_BOOST
-        elif served(doc["location"]) in urls:
+        if served(doc["location"]) in urls:
             page, anchor = doc["location"].split("#")
             header = f"{page}?a={anchor}"
             title = titles[served(page)]
-            docs.append({"location": header, "title": title, "text": "", "boost": GROUP_HEADER_BOOST})
+            docs.append({"location": header, "title": title, "text": ""})
             doc["location"] = f"{header}#{anchor}"
             if cited and cited[anchor]:
                 doc["cited"] = cited[anchor]

@@ -3,7 +3,7 @@
 // for search/search_index.json is held back until the search box gets focus or is opened (the
 // magnifier, or the "/", "s" and "f" keys, which focus the box), or the address already holds a
 // search (`?q=`). Loaded once, the index stays with Material's worker across instant navigation.
-// The worker itself (docs/javascripts/search-worker.js and Material's, 13 KB gzipped) starts then
+// The worker itself (docs/javascripts/search-worker.js, 8 KB gzipped) starts then
 // too: Material creates it when its bundle starts, and gets a stand-in that keeps its messages
 // until the real worker exists. On file:// (`make offline`) the iframe-worker shim replaces
 // Worker after this file runs, so the offline site starts its worker at once, as before.

@@ -1,38 +1,63 @@
-// Material's search worker, with two changes. Before it sees a query: words that lunr's
-// stop-word filter keeps out of the index ("of", "how", "the"…) and "vs" are dropped. Material
-// turns every query word into a prefix, so such a word could only ever match the start of other
-// words ("of" matched "offline"); a query of nothing but such words is left as typed.
-// A word of one or two letters ("p value", "a/b", "kv") must match exactly, not as the prefix
-// of every word starting with it: lunr's "~0" (edit distance 0) tells Material to add no "*".
-// overrides/main.html points Material at this file.
-const QUERY = 2; // Material's message type for a query (its SearchMessageType.QUERY)
+// The site's search worker, in place of Material's (overrides/main.html points Material at this
+// file). It speaks Material's messages: the index arrives as SETUP and is answered with READY,
+// each query arrives as QUERY and is answered with RESULT, whose items are groups of documents
+// (one question each: its answer, then its card header) with their title and text highlighted,
+// their score, and which query words each holds; and `suggest`, the words that complete the
+// query in the box. Material's worker built a lunr index of every answer when search was first
+// opened, most of a reader's first wait (about 1 s of 2.2 s), only to list candidates that the
+// ranking below then re-ordered and completed from its own tables: the tables now do it all.
+const SETUP = 0;
+const READY = 1;
+const QUERY = 2;
+const RESULT = 3;
+
+// lunr's English stop words, which Material's search left out of its index, and "vs". Material
+// turned every query word into a prefix, so such a word could only ever match the start of other
+// words ("of" matched "offline"): it is dropped from the query, unless the query has nothing else.
+const STOP_WORDS = new Set(
+  `a able about across after all almost also am among an and any are as at be because been but by
+  can cannot could dear did do does either else ever every for from get got had has have he her
+  hers him his how however i if in into is it its just least let like likely may me might most
+  must my neither no nor not of off often on only or other our own rather said say says she should
+  since so some than that the their them then there these they this tis to too twas us wants was
+  we were what when where which while who whom why will with would yet you your vs`.split(/\s+/),
+);
 
 function isNoise(word) {
-  const bare = word.toLowerCase().replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
-  return bare === "vs" || (bare !== "" && lunr.stopWordFilter(bare) === undefined);
+  return STOP_WORDS.has(word.toLowerCase().replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, ""));
 }
 
-function withoutNoise(query) {
-  // A caret not followed by a number is a formula ("gamma^t", "x^2" is a boost of 2, kept), not
-  // lunr's boost syntax, which fails on it and listed nothing: read it as a space.
-  query = query.replace(/\^(?![\d.])/g, " ");
-  // A minus before a digit is a negative number ("labels -100", "-5 dB"), not lunr's "must not
-  // contain": read as an exclusion it dropped every answer that mentions the number.
-  query = query.replace(/(^|\s)-(?=\d)/g, "$1");
-  if (/["+\-~^:*]/.test(query.replace(/\b-\b/g, ""))) return query; // lunr syntax: as typed
-  // Hyphens split words as the index does ("top-p" is "top" and "p"), so the short part
-  // gets the exact-match rule below instead of matching every word that starts with "p".
-  const words = query.split(/[\s-]+/).filter(Boolean);
-  const kept = words.filter((word) => !isNoise(word));
-  if (!kept.length) return query;
-  return kept.map((word) => (/^[a-z0-9]{1,2}$/i.test(word) ? `${word}~0` : word)).join(" ");
+// The query as the reader typed it, read as terms. Every word matches the words it begins, as the
+// reader types; a word of one or two letters ("p value", "a/b", "kv") only itself, not every
+// word starting with it. Hyphens split words as the index does ("top-p" is "top" and "p"). The
+// syntax Material's search took: "+word" and "quoted words" must be in a result, "-word" must
+// not; "title:", a trailing "*", "~1" and "^2" are read as the plain word.
+function parseQuery(query) {
+  // A caret is a formula ("gamma^t"), not a boost; a minus before a digit is a negative number
+  // ("labels -100", "-5 dB"), not an exclusion.
+  query = query.replace(/\^(?![\d.])/g, " ").replace(/(^|\s)-(?=\d)/g, "$1");
+  query = query.replace(/"([^"]*)"?/g, (_, quoted) => quoted.replace(/(^|\s+)(?=\S)/g, " +"));
+  const terms = [];
+  for (const part of query.split(/\s+/)) {
+    const presence = part[0] === "+" ? "required" : part[0] === "-" && part.length > 1 ? "prohibited" : "optional";
+    const bare = part
+      .replace(/^[+-]+/, "")
+      .replace(/^(title|text|tags):/i, "")
+      .replace(/(\*|~\d*|\^[\d.]+)+$/, "");
+    for (const word of bare.split(/[-:]+/)) {
+      const clean = word.toLowerCase().replace(/^\W+|\W+$/g, "");
+      if (clean) terms.push({ word: clean, whole: /^[a-z0-9]{1,2}$/i.test(word), presence, noise: isNoise(word) });
+    }
+  }
+  const meaningful = terms.filter((term) => !term.noise || term.presence !== "optional");
+  return meaningful.some((term) => term.presence !== "prohibited") ? meaningful : terms;
 }
 
-// Results are re-ranked here. Material scores by lunr's BM25 with headings boosted 1000x, so one
+// The ranking. Material's own search scored by lunr's BM25 with headings boosted 1000x, so one
 // query word in a heading beat an answer holding every word in its text ("draft model acceptance
 // rate" put an answer whose heading says "models" first), and among answers whose headings all
 // held the words, the shortest heading won, whatever the answers said. An answer matches when it
-// holds the query's words or words they begin, as the reader types (see withTheRest); the order
+// holds the query's words or words they begin, as the reader types (see parseQuery); the order
 // is BM25F (Robertson et al., "Simple BM25 extension to multiple weighted fields", CIKM 2004) over
 // three fields of each answer: its heading (weighted 5x), its meta line (tags and "also asked
 // as" names, 3x) and its text. A result group (one question) is ranked by its answer entry.
@@ -40,8 +65,6 @@ function withoutNoise(query) {
 // all: a query for a topic the handbook lacks ("graph neural network message passing") listed
 // 180 answers that share one common word. tests/bench_pages.py measures the ranking on the tuned
 // and the unseen queries.
-const SETUP = 0; // Material's message type for the index (its SearchMessageType.SETUP)
-const RESULT = 3; // Material's message type for results (its SearchMessageType.RESULT)
 const PARTIAL_KEPT = 10;
 // K1 = 3 rather than the usual 1.2: an answer that keeps coming back to a word is more about it
 // than one that uses it twice (recall@1 0.920 -> 0.929 on the reader queries, 0.736 -> 0.755 on
@@ -56,10 +79,13 @@ let separator = /[\s-]+/; // the index's own (its config.separator) once set up
 // location -> per field, how often each word occurs and how many words the field has
 const answers = new Map();
 const answersWith = new Map(); // word -> the answers that hold it, in index order
-const documents = new Map(); // location -> the document as Material has it
+const documents = new Map(); // location -> the document as the index has it
+const groupHeader = new Map(); // location of an answer -> its card header (or a section's page)
+const indexOrder = new Map(); // location -> position in the index: the order of equal scores
+let pages = []; // entries with no word counts: chapter and topic pages, found by their own words
 let vocabulary = []; // every word of every answer
 const averageLength = { title: 1, meta: 1, text: 1 };
-let lastQuery = "";
+let suggesting = false;
 
 function tokens(html) {
   return html
@@ -89,10 +115,21 @@ function counted(words) {
   return { counts, length };
 }
 
-function remember({ config, docs }) {
+function remember({ config, docs, options }) {
   if (config?.separator) separator = new RegExp(config.separator);
-  for (const doc of docs) {
-    if (!doc.words) continue; // a page or a card header
+  suggesting = Boolean(options?.suggest);
+  const before = new Map(); // location before "#" -> its entry, as Material groups them
+  for (const [position, doc] of docs.entries()) {
+    documents.set(doc.location, doc);
+    indexOrder.set(doc.location, position);
+    const [path, fragment] = doc.location.split("#");
+    if (fragment === undefined) before.set(path, doc);
+    else if (before.has(path)) groupHeader.set(doc.location, before.get(path));
+    if (!doc.words) {
+      // A card header holds no words of its own; a page is listed when nothing better is found.
+      if (!doc.location.includes("?a=")) pages.push({ doc, words: new Set(tokens(`${doc.title} ${doc.text}`)) });
+      continue;
+    }
     const heading = tokens(doc.title); // in order, for the proximity bonus
     const answer = {
       title: field(heading),
@@ -101,7 +138,7 @@ function remember({ config, docs }) {
       heading,
       cited: doc.cited || 0,
     };
-    delete doc.words; // not needed again, and results would carry it to the page
+    delete doc.words;
     answers.set(doc.location, answer);
     for (const { counts } of [answer.title, answer.meta, answer.text]) {
       for (const word of counts.keys()) {
@@ -117,15 +154,6 @@ function remember({ config, docs }) {
     for (const answer of answers.values()) total += answer[name].length;
     averageLength[name] = Math.max(1, total / Math.max(1, answers.size));
   }
-}
-
-// The query as lunr was given it: a word ending in "~0" matches exactly, any other as a prefix.
-function queryTerms(query) {
-  return withoutNoise(query)
-    .toLowerCase()
-    .split(/\s+/)
-    .map((word) => ({ word: word.replace(/~0$/, "").replace(/^\W+|\W+$/g, ""), exact: word.endsWith("~0") }))
-    .filter((term) => term.word);
 }
 
 function idf(found) {
@@ -156,8 +184,8 @@ function singular(word) {
 // For each query term: the words it matches, and how rare the word itself and the prefix are.
 function expanded(term) {
   const exact = answersWith.has(term.word) ? [term.word] : [];
-  const words = term.exact ? exact : vocabulary.filter((word) => word.startsWith(term.word));
-  const one = term.exact ? null : singular(term.word);
+  const words = term.whole ? exact : vocabulary.filter((word) => word.startsWith(term.word));
+  const one = term.whole ? null : singular(term.word);
   if (one && answersWith.has(one)) words.push(one);
   const holders = new Set();
   for (const word of words) for (const location of answersWith.get(word)) holders.add(location);
@@ -227,112 +255,147 @@ const CODE_INTENT = { asked: 1.1, not: 0.9 };
 const CITED_WEIGHT = 0.15;
 const CITED_MAX_TERMS = 4;
 
-function ranked(group, terms, asksForCode) {
-  const entry = group.find((doc) => answers.has(doc.location));
-  if (!entry) return { complete: false, score: -Infinity };
-  const answer = answers.get(entry.location);
+function ranked(location, terms, asksForCode) {
+  const answer = answers.get(location);
   const result = bm25f(answer, terms);
-  if (EXERCISE.test(entry.location)) result.score *= asksForCode ? CODE_INTENT.asked : CODE_INTENT.not;
+  if (EXERCISE.test(location)) result.score *= asksForCode ? CODE_INTENT.asked : CODE_INTENT.not;
   if (terms.length <= CITED_MAX_TERMS) result.score += CITED_WEIGHT * Math.log1p(answer.cited);
   return result;
 }
 
-// A card's header (the entry for the question alone, which matches no word itself) carries the
-// words its answer matched, so opening it marks them in the answer (docs/javascripts/links.js)
-// as opening one of its sections does.
-function withAnswerTerms(group) {
-  const terms = {};
-  for (const doc of group) for (const [term, found] of Object.entries(doc.terms || {})) terms[term] ||= found;
-  return group.map((doc) => (Object.keys(doc.terms || {}).length ? doc : { ...doc, terms }));
+// Whether a word of a result is one the query asked for, as the ranking matched it.
+function matcher(terms) {
+  const rules = terms.map((term) => ({ ...term, one: term.whole ? null : singular(term.word) }));
+  return (word) =>
+    rules.some((rule) => word === rule.word || word === rule.one || (!rule.whole && word.startsWith(rule.word)));
 }
 
-// lunr, in Material's worker, builds its index when search is first opened, and over the whole
-// text of 801 answers that was most of the reader's first wait (in one profile, 6.7 s of adding
-// documents to lunr against 1.6 s for the tables above). So the index gives lunr each answer's
-// opening only (meta line and short answer, what a result's teaser shows: a ninth of the text)
-// and the tables their word counts (handbook/search_index.py); the answers whose other text holds
-// a query word are added to lunr's results here, unhighlighted. First search, measured alike:
-// 6.5-6.9 s with the whole text, 3.1-3.7 s with lunr on the openings; the first result is the
-// same for all 1,498 test queries. A query that excludes a word ("-word") or names a field
-// ("title:word") in lunr's syntax is left to lunr.
-function withTheRest(items, terms) {
-  if (/(^|\s)-\S|\w:\w/.test(withoutNoise(lastQuery))) return items; // lunr's "not" or a field
-  // Which query words an answer holds, in its whole text: Material lists the others as "Missing".
-  const found = (location) => Object.fromEntries(terms.map((term) => [term.word, term.holders.has(location)]));
-  const listed = new Set();
-  // The answer leads its group, as it did when lunr scored its whole text: with only the opening
-  // indexed, a heading that matched could outscore it, and Material shows a group by its first.
-  const seen = items.map((group) =>
-    group
-      .map((doc) => {
-        listed.add(doc.location);
-        return answers.has(doc.location) ? { ...doc, terms: found(doc.location) } : doc;
-      })
-      .sort((a, b) => answers.has(b.location) - answers.has(a.location)),
+// The words of `html` that the query asked for, in <mark>, as Material's results showed them. A
+// word is taken whole first ("XGBoost" for the query "xgboost"), then by the parts the index
+// splits it into ("Boost" for "boost"); markup and entities ("&amp;" for "amp") are left alone.
+const RUN = /[\w.'’]+/g;
+
+function marked(html, hit) {
+  const parts = new RegExp(separator.source, "g");
+  const mark = (token) => {
+    const [, lead, core, trail] = /^(\W*)(.*?)(\W*)$/s.exec(token);
+    return core && hit(core.toLowerCase()) ? `${lead}<mark>${core}</mark>${trail}` : token;
+  };
+  const markRun = (run) => {
+    if (hit(run.toLowerCase().replace(/^\W+|\W+$/g, ""))) return mark(run);
+    let out = "";
+    let from = 0;
+    for (const gap of run.matchAll(parts)) {
+      out += mark(run.slice(from, gap.index)) + gap[0];
+      from = gap.index + gap[0].length;
+    }
+    return out + mark(run.slice(from));
+  };
+  return html.replace(/<[^>]*>|[^<]+/g, (chunk) =>
+    chunk[0] === "<"
+      ? chunk
+      : chunk.replace(RUN, (run, at) =>
+          /&#?$/.test(chunk.slice(0, at)) && chunk[at + run.length] === ";" ? run : markRun(run),
+        ),
   );
-  const more = new Set();
-  for (const term of terms) for (const location of term.holders) if (!listed.has(location)) more.add(location);
-  const added = [...more].map((location) => {
-    const doc = documents.get(location);
-    const group = [{ ...doc, score: 0, terms: found(location) }];
-    if (doc.parent) group.push({ ...doc.parent, score: 0, terms: {} });
-    return group;
-  });
-  return seen.concat(added);
 }
 
-function reranked(message) {
-  const fromLunr = message.data && message.data.items;
-  if (!Array.isArray(fromLunr)) return message;
-  const terms = queryTerms(lastQuery).map((term) => ({ ...expanded(term), word: term.word }));
-  const items = withTheRest(fromLunr, terms);
-  const asksForCode = ASKS_FOR_CODE.test(lastQuery);
-  const order = items.map((group, position) => ({
-    group: withAnswerTerms(group),
-    position,
-    ...ranked(group, terms, asksForCode),
-  }));
-  order.sort((a, b) => b.score - a.score || a.position - b.position);
+const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
+
+// The top-level elements of `html` (and any text between them), in order.
+function topLevel(html) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (const tag of html.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*>/g)) {
+    const [whole, closing, name] = tag;
+    if (!closing && (whole.endsWith("/>") || VOID_ELEMENTS.has(name.toLowerCase()))) continue;
+    if (!closing && depth++ === 0 && tag.index > start) {
+      parts.push(html.slice(start, tag.index));
+      start = tag.index;
+    }
+    if (closing && depth > 0 && --depth === 0) {
+      parts.push(html.slice(start, tag.index + whole.length));
+      start = tag.index + whole.length;
+    }
+  }
+  if (start < html.length) parts.push(html.slice(start));
+  return parts;
+}
+
+// A result's teaser, as Material's was: the (at most two) top-level elements of its text with a
+// marked word, or the whole text when none has one.
+function teaser(text, hit) {
+  const found = topLevel(marked(text, hit)).filter((part) => part.includes("<mark>"));
+  return found.length ? found.slice(0, 2).join("") : text;
+}
+
+function shown(doc, score, terms, hit) {
+  return { location: doc.location, title: marked(doc.title, hit), text: teaser(doc.text, hit), score, terms };
+}
+
+// The words the box offers to complete the query with (Material's search.suggest): those of the
+// first result's heading that the query's words begin, when its heading holds them all.
+function suggestion(order, terms) {
+  for (const { location } of order) {
+    const heading = answers.get(location).heading;
+    const words = terms.map((term) => heading.find((word) => word === term.word || (!term.whole && word.startsWith(term.word))));
+    if (words.every(Boolean)) return words;
+  }
+  return [];
+}
+
+function search(query) {
+  const parsed = parseQuery(query);
+  const terms = parsed.filter((term) => term.presence !== "prohibited").map((term) => ({ ...term, ...expanded(term) }));
+  if (!terms.length) return { items: [] };
+  const excluded = new Set(
+    parsed.filter((term) => term.presence === "prohibited").flatMap((term) => answersWith.get(term.word) || []),
+  );
+  const required = terms.filter((term) => term.presence === "required");
+  const asksForCode = ASKS_FOR_CODE.test(query);
+  const order = [];
+  const seen = new Set(excluded);
+  for (const term of terms) {
+    for (const location of term.holders) {
+      if (seen.has(location) || required.some((other) => !other.holders.has(location))) continue;
+      seen.add(location);
+      order.push({ location, ...ranked(location, terms, asksForCode) });
+    }
+  }
+  order.sort((a, b) => b.score - a.score || indexOrder.get(a.location) - indexOrder.get(b.location));
   const complete = order.filter((result) => result.complete).length;
   const kept = order.slice(0, Math.max(complete, PARTIAL_KEPT));
-  return { ...message, data: { ...message.data, items: kept.map(({ group }) => group) } };
+  const hit = matcher(terms);
+  const items = kept.map(({ location, score }) => {
+    // Which query words the answer holds, in its whole text: Material lists the others as
+    // "Missing". Its card header gets them too, so that opening it marks them in the answer
+    // (docs/javascripts/links.js) as opening the answer does.
+    const holds = Object.fromEntries(terms.map((term) => [term.word, term.holders.has(location)]));
+    const group = [shown(documents.get(location), score, holds, hit)];
+    const header = groupHeader.get(location);
+    if (header) group.push(shown(header, 0, holds, hit)); // scored 0, as Material's worker added it
+    return group;
+  });
+  // A page is listed when it holds every word and fewer than PARTIAL_KEPT answers were found.
+  const each = terms.map((term) => matcher([term]));
+  const unwanted = parsed.filter((term) => term.presence === "prohibited").map((term) => term.word);
+  const all = Object.fromEntries(terms.map((term) => [term.word, true]));
+  for (const { doc, words } of pages) {
+    if (items.length >= PARTIAL_KEPT) break;
+    const list = [...words];
+    if (unwanted.some((word) => words.has(word)) || !each.every((holds) => list.some(holds))) continue;
+    items.push([shown(doc, 0, all, hit)]);
+  }
+  return suggesting ? { items, suggest: suggestion(kept, terms) } : { items };
 }
-
-const send = self.postMessage.bind(self);
-self.postMessage = (message, ...rest) =>
-  send(message && message.type === RESULT ? reranked(message) : message, ...rest);
 
 addEventListener("message", (event) => {
   const message = event.data;
-  if (message && message.type === QUERY && typeof message.data === "string") {
-    lastQuery = message.data;
-    message.data = withoutNoise(message.data);
-  }
-  if (message && message.type === SETUP && Array.isArray(message.data?.docs)) {
-    uniqueNodeNames();
+  if (message?.type === SETUP) {
     remember(message.data);
-    for (const doc of message.data.docs) documents.set(doc.location, doc);
+    postMessage({ type: READY });
+  } else if (message?.type === QUERY) {
+    postMessage({ type: RESULT, data: search(String(message.data)) });
   }
 });
-
-// Resolved against this file's own address: the offline site (file://) runs workers through the
-// iframe-worker shim, where a relative path would resolve against the page instead.
-const HERE = self.document?.currentScript?.src ?? self.location.href;
-importScripts(new URL("../assets/javascripts/workers/search.a7633da7.min.js", HERE).href);
-
-// lunr names each node of its word automaton by its edges' labels and child ids run together, and
-// merges nodes with equal names while it builds the index. With digits as labels two different
-// nodes can share a name ("1" to node 2 and "3" to node 4, or "1" to node 234: both "01234"), and
-// the merged automaton then holds words the index does not: once the handbook grew, a query for
-// "b" failed inside lunr ("Cannot read properties of undefined (reading '_index')") and found
-// nothing. A separator after each id makes the names unique. It is set when the index arrives,
-// not here: in the offline site importScripts is the iframe-worker shim's, and lunr may not be
-// loaded yet when this file's last line runs.
-function uniqueNodeNames() {
-  lunr.TokenSet.prototype.toString = function () {
-    if (this._str) return this._str;
-    let name = this.final ? "1" : "0";
-    for (const label of Object.keys(this.edges).sort()) name += `${label}${this.edges[label].id},`;
-    return (this._str = name);
-  };
-}

@@ -56,8 +56,8 @@ def search(page, query: str) -> list[str]:
     return [urlsplit(h).fragment for h in hrefs if urlsplit(h).fragment]
 
 
-# Material's search worker driven directly (its SETUP = 0, QUERY = 2 messages), through the site's
-# own wrapper (docs/javascripts/search-worker.js): the same ranking the search box shows, for
+# The site's search worker (docs/javascripts/search-worker.js) driven directly with Material's
+# messages (SETUP = 0, QUERY = 2): the same ranking the search box shows, for
 # hundreds of queries in seconds. Each result group is one question; its entry with a fragment
 # is the answer.
 WORKER_RANKINGS = """async (queries) => {

@@ -4,7 +4,7 @@ A first visit is measured over loopback with gzip (tests/browser/serve.py): ever
 encoded body and headers, until the network is idle. Every page in the navigation but the Drill
 page is measured by tests/browser/test_every_page.py, in the load that also checks its
 accessibility; the Drill page, which shows a random question, is measured here.
-docs/javascripts/search-on-demand.js holds back Material's index request and search worker until
+docs/javascripts/search-on-demand.js holds back Material's index request and the search worker until
 search is opened; docs/javascripts/drill-on-demand.js loads drill mode only where it is used.
 """
 
@@ -31,7 +31,7 @@ def test_opening_search_loads_the_index_and_answers(page, base_url):
     transferred(page, base_url + "rag/pipeline/")
     with (
         page.expect_request(lambda r: r.url.endswith("search/search_index.json")),
-        page.expect_request(lambda r: "/workers/search." in r.url),
+        page.expect_request(lambda r: r.url.endswith("/javascripts/search-worker.js")),
     ):
         page.click("input.md-search__input")
     assert "rag-chunking" in search(page, "chunk size overlap")[:5]

@@ -1,7 +1,7 @@
 """Readers' queries find the answer, and the search box opens it.
 
-Every query is ranked by the site's own search worker (docs/javascripts/search-worker.js over
-Material's), which is what the search box shows, hundreds of queries in seconds. A sample is also
+Every query is ranked by the site's own search worker (docs/javascripts/search-worker.js), which
+is what the search box shows, hundreds of queries in seconds. A sample is also
 typed into the search box as a reader would: the results shown must be the worker's, and clicking
 the answer must open the page at it. Queries with punctuation are typed too, and their results
 compared. Typing every query took about a quarter of the suite's time.
@@ -151,15 +151,15 @@ def test_the_re_ranking_puts_the_intended_answer_first(rankings, pairs):
     assert firsts == {query: [answer] for query, answer in pairs}
 
 
-# lunr's English stop words of one or two letters: the index holds none of them.
+# Stop words of one or two letters: the worker drops them from a query that has other words.
 SHORT_STOP_WORDS = {"a", "am", "an", "as", "at", "be", "by", "do", "he", "i", "if", "in", "is", "it"}
 SHORT_STOP_WORDS |= {"me", "my", "no", "of", "on", "or", "so", "to", "us", "we"}
 
 
 def test_every_short_word_of_the_index_finds_answers(site, browser, base_url):
-    # Once the handbook grew, lunr's word automaton held words the index did not, and queries
-    # for "b", "w", "bi" or "1" failed inside lunr and listed nothing (the fix is at the end of
-    # docs/javascripts/search-worker.js). Words of one or two characters are where it showed.
+    # Once the handbook grew, the lunr index of Material's search held words the index did not,
+    # and queries for "b", "w", "bi" or "1" failed inside it and listed nothing. Words of one or
+    # two characters are also the ones the worker matches whole rather than as a prefix.
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     separator = re.compile(index["config"]["separator"])
     words = set()
