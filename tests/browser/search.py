@@ -60,7 +60,7 @@ def search(page, query: str) -> list[str]:
 # messages (SETUP = 0, QUERY = 2): the same ranking the search box shows, for
 # hundreds of queries in seconds. Each result group is one question; its entry with a fragment
 # is the answer.
-WORKER_RANKINGS = """async (queries) => {
+WORKER_RANKINGS = """async ([queries, whole]) => {
   const index = await (await fetch("search/search_index.json")).json();
   const worker = new Worker("javascripts/search-worker.js");
   const reply = () =>
@@ -72,7 +72,7 @@ WORKER_RANKINGS = """async (queries) => {
   for (const query of queries) {
     worker.postMessage({ type: 2, data: query });
     const { data } = await reply();
-    ranked.push(data.items.map((group) => group.map((doc) => doc.location)));
+    ranked.push(whole ? data : data.items.map((group) => group.map((doc) => doc.location)));
   }
   worker.terminate();
   return ranked;
@@ -83,7 +83,7 @@ def worker_rankings(page, queries: list[str]) -> dict[str, list[str]]:
     """The anchors each query ranks, in order; `page` is any page of the served site."""
     # Search workers start once the reader goes to search (docs/javascripts/search-on-demand.js).
     page.click(SEARCH_INPUT)
-    groups = page.evaluate(WORKER_RANKINGS, queries)
+    groups = page.evaluate(WORKER_RANKINGS, [queries, False])
     ranked = {}
     for query, found in zip(queries, groups, strict=True):
         anchors = (
@@ -91,6 +91,13 @@ def worker_rankings(page, queries: list[str]) -> dict[str, list[str]]:
         )
         ranked[query] = [a for a in anchors if a]
     return ranked
+
+
+def worker_results(page, queries: list[str]) -> dict[str, dict]:
+    """What the worker sends the search box for each query: its groups of results (each document's
+    location, highlighted title and teaser, score and which query words it holds) and suggestions."""
+    page.click(SEARCH_INPUT)
+    return dict(zip(queries, page.evaluate(WORKER_RANKINGS, [queries, True]), strict=True))
 
 
 def recall_at(ranked: dict[str, list[str]], expected: dict[str, list[str]], k: int) -> float:

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.search import load_entries, search, worker_rankings
+from tests.browser.search import load_entries, search, worker_rankings, worker_results
 
 TOP = 5
 ENTRIES = load_entries()
@@ -177,3 +177,38 @@ def test_every_short_word_of_the_index_finds_answers(site, browser, base_url):
     ranked = worker_rankings(page, sorted(words))
     context.close()
     assert not [word for word, found in ranked.items() if not found]
+
+
+def test_the_worker_highlights_reads_query_syntax_and_suggests(site, browser, base_url):
+    """What the box shows besides the order: marked words in titles and teasers (whole, not inside
+    an entity), results without an excluded word, quoted words all required, words that are
+    missing from a result, and the word that completes the query."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = {
+        d["location"]: {w.split(":")[0] for w in " ".join(d.get("words", {}).values()).split()}
+        | set(re.findall(r"[a-z0-9]+", d["title"].lower()))
+        for d in index["docs"]
+    }
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url)
+    queries = ["xgboost", "amp", "lora", "lora -rank", "kv zebra", '"kv zebra"', "transfor"]
+    got = worker_results(page, queries)
+    context.close()
+    answers = {q: [group[0] for group in got[q]["items"]] for q in queries}
+
+    assert "<mark>XGBoost</mark>" in answers["xgboost"][0]["title"]
+    shown = [d[f] for q in queries for group in got[q]["items"] for d in group for f in ("title", "text")]
+    assert all(html.count("<mark>") == html.count("</mark>") for html in shown)
+    assert not [html for html in shown if "&<mark>" in html]
+    assert any("<mark>" in d["text"] for d in answers["lora"])
+
+    assert any("rank" in words[d["location"]] for d in answers["lora"])
+    assert answers["lora -rank"]
+    assert not [d["location"] for d in answers["lora -rank"] if "rank" in words[d["location"]]]
+
+    assert answers["kv zebra"]
+    assert all(d["terms"] == {"kv": True, "zebra": False} for d in answers["kv zebra"])
+    assert answers['"kv zebra"'] == []
+
+    assert got["transfor"]["suggest"][-1].startswith("transfor")
