@@ -23,10 +23,13 @@ r"""Tune Material for MkDocs' search index for questions (a file in, the same fi
   answers on its topic the reader wants ("kv cache": how the cache works, or how to shrink it),
   and the search worker ranks the more cited one first when the words do not decide.
 - The search worker ranks answers by their words (BM25F), which it used to count itself from
-  each answer's HTML when search opened (1.5 s in a profile) from 7.7 MB of text to fetch.
-  Each answer now carries its word counts (`words`: its meta line's and its other text's, counted
-  as the worker's tokens() splits them) and, as text, only its opening: the meta line and short
-  answer that a result's teaser shows.
+  each answer's HTML when search opened (1.5 s in a profile) from 7.7 MB of text to fetch, and
+  then to gather from per-answer word lists into one table (0.45 s). The index now carries that
+  table (`config.postings`, the one part of the index besides the documents that Material hands
+  its worker): for each word, the answers holding it outside their heading and how often, in
+  their meta line and in the rest, as the worker's tokens() splits them. Each answer carries the
+  two fields' lengths and, as text, only its opening: the meta line and short answer that a
+  result's teaser shows.
 - Material gives every section the tags of its whole page, with a boost of a million: every
   question would rank by its neighbours' tags, and each result would list them all. Each
   question's own tags are in its text (the line under its heading) instead.
@@ -77,21 +80,27 @@ def word_splitter(config: dict) -> re.Pattern:
     return re.compile(pattern.replace(r"\s", JS_SPACE), re.ASCII)
 
 
-def counted(html: str, separator: re.Pattern) -> str:
-    """The words of `html` as search-worker.js's tokens() reads them, each once in order of first
-    appearance, with its count after a colon when above one: "lora rank:3 adapter"."""
+def counted(html: str, separator: re.Pattern) -> Counter:
+    """The words of `html` as search-worker.js's tokens() reads them, counted, in order of first
+    appearance."""
     words = (w.lower() for w in separator.split(TAG.sub(" ", html)))
-    counts = Counter(filter(None, (TRIM.sub("", w) for w in words)))
-    return " ".join(w if n == 1 else f"{w}:{n}" for w, n in counts.items())
+    return Counter(filter(None, (TRIM.sub("", w) for w in words)))
 
 
-def answer_words(text: str, separator: re.Pattern, has_meta: bool) -> tuple[dict, str]:
-    """An answer's word counts, its meta line's apart (handbook/meta_line.py), and its opening."""
+def answer_words(text: str, separator: re.Pattern, has_meta: bool) -> tuple[Counter, Counter, str]:
+    """An answer's word counts, its meta line's (handbook/meta_line.py) and the rest's, and its
+    opening."""
     meta_line = has_meta and META_LINE.match(text)
     meta, rest = meta_line.groups() if meta_line else ("", text)
     opening = OPENING.match(text)
-    words = {"meta": counted(meta, separator), "text": counted(rest, separator)}
-    return words, opening.group(0) if opening else text
+    return counted(meta, separator), counted(rest, separator), opening.group(0) if opening else text
+
+
+def add_postings(postings: dict, position: int, meta: Counter, text: Counter) -> None:
+    """Record the answer at `position` in the index under each of its words: position, count in the
+    meta line, count in the rest (flat, three numbers per answer)."""
+    for word in {**meta, **text}:
+        postings.setdefault(word, []).extend((position, meta[word], text[word]))
 
 
 def served(location: str) -> str:
@@ -127,8 +136,10 @@ def tune(index_file: Path, questions: list[dict], cited: Counter | None = None) 
     index = json.loads(index_file.read_text(encoding="utf-8"))
     urls = {q["url"] for q in questions}
     titles = {q["url"].split("#")[0]: q["page"] for q in questions}
-    separator = word_splitter(index.get("config", {}))
+    config = index.setdefault("config", {})
+    separator = word_splitter(config)
     docs = []
+    postings = {}
     for doc in index["docs"]:
         doc.pop("tags", None)
         doc["title"], doc["text"] = plain_math(doc["title"]), plain_math(doc["text"])
@@ -145,7 +156,10 @@ def tune(index_file: Path, questions: list[dict], cited: Counter | None = None) 
             if cited and cited[anchor]:
                 doc["cited"] = cited[anchor]
         if "#" in doc["location"]:  # a question, or a Lab's title section
-            doc["words"], doc["text"] = answer_words(doc["text"], separator, "?a=" in doc["location"])
+            meta, text, doc["text"] = answer_words(doc["text"], separator, "?a=" in doc["location"])
+            doc["lengths"] = [meta.total(), text.total()]
+            add_postings(postings, len(docs), meta, text)
         docs.append(doc)
     index["docs"] = docs
+    config["postings"] = postings
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -31,13 +31,17 @@ def test_each_question_is_its_own_group_keyed_by_a_not_q(tmp_path):
     index.write_text(json.dumps({"config": {}, "docs": docs}), encoding="utf-8")
     question = {"url": "rag/pipeline/#rag-chunking", "page": "Building a RAG pipeline"}
     tune(index, [question])
-    header, entry = json.loads(index.read_text(encoding="utf-8"))["docs"][1:]
+    tuned = json.loads(index.read_text(encoding="utf-8"))
+    header, entry = tuned["docs"][1:]
     assert header["location"] == "rag/pipeline/?a=rag-chunking"
     assert header["title"] == "Building a RAG pipeline"
     assert entry["location"] == "rag/pipeline/?a=rag-chunking#rag-chunking"
     # the heading's words count three times, so the answer named after them ranks above mentions
     assert entry["text"] == "k in LangChain youtube youtube youtube langchain"
-    assert entry["words"] == {"meta": "", "text": "k in langchain:2 youtube:3"}
+    # the answer (position 2 in the index) under each of its words: no meta line, its text's counts
+    postings = tuned["config"]["postings"]
+    assert postings == {"k": [2, 0, 1], "in": [2, 0, 1], "langchain": [2, 0, 2], "youtube": [2, 0, 3]}
+    assert entry["lengths"] == [0, 7]
 
 
 def test_an_answer_ships_its_opening_as_text_and_all_its_words_counted(tmp_path):
@@ -48,10 +52,23 @@ def test_an_answer_ships_its_opening_as_text_and_all_its_words_counted(tmp_path)
     separator = r"[\s\-,:;!?=\[\]()\"`|*+<>{}]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;"
     index.write_text(json.dumps({"config": {"separator": separator}, "docs": docs}), encoding="utf-8")
     tune(index, [{"url": "rag/pipeline/#rag-chunking", "page": "RAG"}])
-    entry = json.loads(index.read_text(encoding="utf-8"))["docs"][1]
+    tuned = json.loads(index.read_text(encoding="utf-8"))
+    entry = tuned["docs"][1]
     # the result's teaser gets the meta line and the short answer; the ranking, every word
     assert entry["text"] == opening
-    assert entry["words"] == {"meta": "medium rag", "text": "short answer chunks:2 of 512 tokens overlap"}
+    counts = {word: found[1:] for word, found in tuned["config"]["postings"].items()}
+    assert counts == {
+        "medium": [1, 0],
+        "rag": [1, 0],
+        "short": [0, 1],
+        "answer": [0, 1],
+        "chunks": [0, 2],
+        "of": [0, 1],
+        "512": [0, 1],
+        "tokens": [0, 1],
+        "overlap": [0, 1],
+    }
+    assert entry["lengths"] == [2, 8]
 
 
 def test_the_offline_copy_is_grouped_too(tmp_path):

@@ -76,9 +76,13 @@ const K1 = 3;
 const B = 0.75;
 
 let separator = /[\s-]+/; // the index's own (its config.separator) once set up
-// location -> per field, how often each word occurs and how many words the field has
+// location -> the answer's heading (its words in order, and counted), its fields' lengths in words
 const answers = new Map();
-const answersWith = new Map(); // word -> the answers that hold it, in index order
+// word -> the answers holding it outside their heading: position in the index, count in the meta
+// line, count in the rest, three numbers per answer (handbook/search_index.py)
+let postings = new Map();
+const inHeadings = new Map(); // word -> the answers whose heading holds it
+const byPosition = []; // position in the index -> an answer's location
 const documents = new Map(); // location -> the document as the index has it
 const groupHeader = new Map(); // location of an answer -> its card header (or a section's page)
 const indexOrder = new Map(); // location -> position in the index: the order of equal scores
@@ -101,23 +105,10 @@ function field(words) {
   return { counts, length: words.length };
 }
 
-// A field as the index counts it (handbook/search_index.py): "lora rank:3 adapter".
-function counted(words) {
-  const counts = new Map();
-  let length = 0;
-  for (const entry of words.split(" ")) {
-    if (!entry) continue;
-    const colon = entry.indexOf(":");
-    const count = colon < 0 ? 1 : Number(entry.slice(colon + 1));
-    counts.set(colon < 0 ? entry : entry.slice(0, colon), count);
-    length += count;
-  }
-  return { counts, length };
-}
-
 function remember({ config, docs, options }) {
   if (config?.separator) separator = new RegExp(config.separator);
   suggesting = Boolean(options?.suggest);
+  postings = new Map(Object.entries(config?.postings || {}));
   const before = new Map(); // location before "#" -> its entry, as Material groups them
   for (const [position, doc] of docs.entries()) {
     documents.set(doc.location, doc);
@@ -125,30 +116,22 @@ function remember({ config, docs, options }) {
     const [path, fragment] = doc.location.split("#");
     if (fragment === undefined) before.set(path, doc);
     else if (before.has(path)) groupHeader.set(doc.location, before.get(path));
-    if (!doc.words) {
+    if (!doc.lengths) {
       // A card header holds no words of its own; a page is listed when nothing better is found.
       if (!doc.location.includes("?a=")) pages.push({ doc, words: new Set(tokens(`${doc.title} ${doc.text}`)) });
       continue;
     }
     const heading = tokens(doc.title); // in order, for the proximity bonus
-    const answer = {
-      title: field(heading),
-      meta: counted(doc.words.meta),
-      text: counted(doc.words.text),
-      heading,
-      cited: doc.cited || 0,
-    };
-    delete doc.words;
+    const [meta, text] = doc.lengths;
+    const answer = { title: field(heading), meta: { length: meta }, text: { length: text }, heading, cited: doc.cited || 0 };
     answers.set(doc.location, answer);
-    for (const { counts } of [answer.title, answer.meta, answer.text]) {
-      for (const word of counts.keys()) {
-        const holders = answersWith.get(word);
-        if (!holders) answersWith.set(word, [doc.location]);
-        else if (holders[holders.length - 1] !== doc.location) holders.push(doc.location);
-      }
+    byPosition[position] = doc.location;
+    for (const word of answer.title.counts.keys()) {
+      if (!inHeadings.has(word)) inHeadings.set(word, []);
+      inHeadings.get(word).push(doc.location);
     }
   }
-  vocabulary = [...answersWith.keys()];
+  vocabulary = [...new Set([...postings.keys(), ...inHeadings.keys()])];
   for (const name of Object.keys(averageLength)) {
     let total = 0;
     for (const answer of answers.values()) total += answer[name].length;
@@ -160,13 +143,31 @@ function idf(found) {
   return Math.log(1 + (answers.size - found + 0.5) / (found + 0.5));
 }
 
-function saturated(answer, words) {
+// How often `words` occur in each answer that holds any of them, per field.
+function occurrences(words) {
+  const found = new Map();
+  const at = (location) => {
+    if (!found.has(location)) found.set(location, { title: 0, meta: 0, text: 0 });
+    return found.get(location);
+  };
+  for (const word of words) {
+    const list = postings.get(word) || [];
+    for (let i = 0; i < list.length; i += 3) {
+      const counts = at(byPosition[list[i]]);
+      counts.meta += list[i + 1];
+      counts.text += list[i + 2];
+    }
+    for (const location of inHeadings.get(word) || []) at(location).title += answers.get(location).title.counts.get(word);
+  }
+  return found;
+}
+
+// An answer's BM25F term frequency for some words, given how often they occur in each field.
+function saturated(answer, counts) {
+  if (!counts) return 0;
   let tf = 0;
   for (const [name, weight] of Object.entries(FIELD_WEIGHT)) {
-    const { counts, length } = answer[name];
-    let count = 0;
-    for (const word of words) count += counts.get(word) || 0;
-    tf += (weight * count) / (1 - B + (B * length) / averageLength[name]);
+    tf += (weight * counts[name]) / (1 - B + (B * answer[name].length) / averageLength[name]);
   }
   return tf / (K1 + tf);
 }
@@ -181,19 +182,22 @@ function singular(word) {
   return /^[a-z][a-z0-9]+[^saiu]s$/.test(word) ? word.slice(0, -1) : null;
 }
 
-// For each query term: the words it matches, and how rare the word itself and the prefix are.
+const known = (word) => postings.has(word) || inHeadings.has(word);
+
+// For each query term: the words it matches, where they occur (`holders`: the word and the words
+// it begins; `exact`: the word itself), and how rare the word itself and the prefix are.
 function expanded(term) {
-  const exact = answersWith.has(term.word) ? [term.word] : [];
+  const exact = known(term.word) ? [term.word] : [];
   const words = term.whole ? exact : vocabulary.filter((word) => word.startsWith(term.word));
   const one = term.whole ? null : singular(term.word);
-  if (one && answersWith.has(one)) words.push(one);
-  const holders = new Set();
-  for (const word of words) for (const location of answersWith.get(word)) holders.add(location);
+  if (one && known(one)) words.push(one);
+  const holders = occurrences(words);
+  const inExact = term.whole ? holders : occurrences(exact);
   return {
     words,
     matches: new Set(words),
-    exact,
-    exactRarity: idf(exact.length ? answersWith.get(term.word).length : 0),
+    exact: inExact,
+    exactRarity: idf(inExact.size),
     prefixRarity: idf(holders.size),
     holders,
   };
@@ -223,13 +227,14 @@ function proximity(heading, terms) {
 // A query term scores as the better of the word itself, with the word's own rarity, and the
 // words it is a prefix of, with the prefix's: "sam" is the rare word SAM in one answer and the
 // prefix of "sample" in hundreds, and "cost" finds "costs" too.
-function bm25f(answer, terms) {
+function bm25f(location, terms) {
+  const answer = answers.get(location);
   let score = 0;
   let covered = 0;
   for (const term of terms) {
-    const prefix = saturated(answer, term.words);
+    const prefix = saturated(answer, term.holders.get(location));
     if (prefix > 0) covered += 1;
-    score += Math.max(term.exactRarity * saturated(answer, term.exact), term.prefixRarity * prefix);
+    score += Math.max(term.exactRarity * saturated(answer, term.exact.get(location)), term.prefixRarity * prefix);
   }
   return { complete: covered === terms.length, score: score + proximity(answer.heading, terms) };
 }
@@ -256,10 +261,9 @@ const CITED_WEIGHT = 0.15;
 const CITED_MAX_TERMS = 4;
 
 function ranked(location, terms, asksForCode) {
-  const answer = answers.get(location);
-  const result = bm25f(answer, terms);
+  const result = bm25f(location, terms);
   if (EXERCISE.test(location)) result.score *= asksForCode ? CODE_INTENT.asked : CODE_INTENT.not;
-  if (terms.length <= CITED_MAX_TERMS) result.score += CITED_WEIGHT * Math.log1p(answer.cited);
+  if (terms.length <= CITED_MAX_TERMS) result.score += CITED_WEIGHT * Math.log1p(answers.get(location).cited);
   return result;
 }
 
@@ -350,14 +354,14 @@ function search(query) {
   const terms = parsed.filter((term) => term.presence !== "prohibited").map((term) => ({ ...term, ...expanded(term) }));
   if (!terms.length) return { items: [] };
   const excluded = new Set(
-    parsed.filter((term) => term.presence === "prohibited").flatMap((term) => answersWith.get(term.word) || []),
+    parsed.filter((term) => term.presence === "prohibited").flatMap((term) => [...occurrences([term.word]).keys()]),
   );
   const required = terms.filter((term) => term.presence === "required");
   const asksForCode = ASKS_FOR_CODE.test(query);
   const order = [];
   const seen = new Set(excluded);
   for (const term of terms) {
-    for (const location of term.holders) {
+    for (const location of term.holders.keys()) {
       if (seen.has(location) || required.some((other) => !other.holders.has(location))) continue;
       seen.add(location);
       order.push({ location, ...ranked(location, terms, asksForCode) });

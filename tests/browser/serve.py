@@ -1,5 +1,10 @@
 """Serve a built site on loopback the way a static host does: gzip for text, 404.html for misses.
 
+A file is compressed once (at gzip's highest level, as a host that stores compressed copies does)
+and then served from memory: compressing the 5 MB search index at that level takes about 2 s,
+which a reader of a real host never waits for, and the browser tests load the same pages and
+assets hundreds of times.
+
 A published site is served at its site_url, which its sitemap names. Material's instant navigation
 only takes over links to addresses in the sitemap; served anywhere else, every click is a full page
 load (and the search box loads its index again after each one). So the sitemap is served with this
@@ -16,6 +21,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+_compressed: dict[tuple, bytes] = {}  # (path, size, mtime, body's hash) -> gzip of the body
+
+
+def gzipped(path: Path, body: bytes) -> bytes:
+    stat = path.stat()
+    key = (path, stat.st_size, stat.st_mtime_ns, hash(body))
+    if key not in _compressed:
+        _compressed[key] = gzip.compress(body, mtime=0)
+    return _compressed[key]
 
 
 class StaticHandler(SimpleHTTPRequestHandler):
@@ -35,7 +49,7 @@ class StaticHandler(SimpleHTTPRequestHandler):
             body = self._as_served_here(body)
         compressed = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
         if compressed:
-            body = gzip.compress(body, mtime=0)
+            body = gzipped(path, body)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         if compressed:

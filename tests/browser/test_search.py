@@ -166,9 +166,8 @@ def test_every_short_word_of_the_index_finds_answers(site, browser, base_url):
     for doc in index["docs"]:
         text = re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}")
         words |= {w.lower() for w in separator.split(text) if re.fullmatch(r"[A-Za-z0-9]{1,2}", w)}
-        # an answer's text is its opening only; the rest of its words come counted ("kv:3")
-        counted = " ".join(doc.get("words", {}).values()).split()
-        words |= {w.split(":")[0] for w in counted if re.fullmatch(r"[a-z0-9]{1,2}(:\d+)?", w)}
+    # an answer's text is its opening only; the rest of its words come in the postings
+    words |= {w for w in index["config"]["postings"] if re.fullmatch(r"[a-z0-9]{1,2}", w)}
     words -= SHORT_STOP_WORDS
     assert len(words) > 200
     context = browser.new_context()
@@ -184,11 +183,11 @@ def test_the_worker_highlights_reads_query_syntax_and_suggests(site, browser, ba
     an entity), results without an excluded word, quoted words all required, words that are
     missing from a result, and the word that completes the query."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    words = {
-        d["location"]: {w.split(":")[0] for w in " ".join(d.get("words", {}).values()).split()}
-        | set(re.findall(r"[a-z0-9]+", d["title"].lower()))
-        for d in index["docs"]
-    }
+    docs = index["docs"]
+    words = {d["location"]: set(re.findall(r"[a-z0-9]+", d["title"].lower())) for d in docs}
+    for word, found in index["config"]["postings"].items():
+        for position in found[::3]:
+            words[docs[position]["location"]].add(word)
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url)
