@@ -5,7 +5,8 @@
 // their score, and which query words each holds; and `suggest`, the words that complete the
 // query in the box. Material's worker built a lunr index of every answer when search was first
 // opened, most of a reader's first wait (about 1 s of 2.2 s), only to list candidates that the
-// ranking below then re-ordered and completed from its own tables: the tables now do it all.
+// ranking below then re-ordered and completed from its own table of words: that table, which the
+// index carries ready-made (handbook/search_index.py), now does it all.
 const SETUP = 0;
 const READY = 1;
 const QUERY = 2;
