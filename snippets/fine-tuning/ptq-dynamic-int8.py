@@ -83,5 +83,5 @@ x = torch.randn(256, 64)
 with torch.no_grad():
     speedup = cpu_time(lambda: model(x)) / cpu_time(lambda: qmodel(x))
 print(f"int8 speed-up on a batch of 256: {speedup:.2f}x", file=sys.stderr)
-print(f"int8 at least 1.5x faster on one CPU thread: {speedup >= 1.5}")
+print(f"int8 at least 1.2x faster on one CPU thread: {speedup >= 1.2}")
 torch.set_num_threads(n_threads)
