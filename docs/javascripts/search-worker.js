@@ -87,7 +87,7 @@ const byPosition = []; // position in the index -> an answer's location
 const documents = new Map(); // location -> the document as the index has it
 const groupHeader = new Map(); // location of an answer -> its card header (or a section's page)
 const indexOrder = new Map(); // location -> position in the index: the order of equal scores
-let pages = []; // entries with no word counts: chapter and topic pages, found by their own words
+const pages = []; // entries with no word counts: chapter and topic pages, found by their own words
 let vocabulary = []; // every word of every answer
 const averageLength = { title: 1, meta: 1, text: 1 };
 let suggesting = false;
@@ -183,17 +183,23 @@ function singular(word) {
   return /^[a-z][a-z0-9]+[^saiu]s$/.test(word) ? word.slice(0, -1) : null;
 }
 
-const known = (word) => postings.has(word) || inHeadings.has(word);
-
-// For each query term: the words it matches, where they occur (`holders`: the word and the words
-// it begins; `exact`: the word itself), and how rare the word itself and the prefix are.
-function expanded(term) {
-  const exact = known(term.word) ? [term.word] : [];
-  const words = term.whole ? exact : vocabulary.filter((word) => word.startsWith(term.word));
+// Whether a word is one a query term asks for: the term itself, a word it begins (unless the
+// term is matched whole), or its singular.
+function matches(term) {
   const one = term.whole ? null : singular(term.word);
-  if (one && known(one)) words.push(one);
+  return (word) => word === term.word || word === one || (!term.whole && word.startsWith(term.word));
+}
+
+// For each query term: the words it matches, where they occur (`holders`: all of them; `exact`:
+// the term itself), and how rare the word itself and the prefix are.
+function expanded(term) {
+  // The words matches(term) accepts, without calling it 40,000 times: the term whole, or the words
+  // it begins and its singular (shorter, so never among them).
+  const words = term.whole ? [term.word] : vocabulary.filter((word) => word.startsWith(term.word));
+  const one = term.whole ? null : singular(term.word);
+  if (one) words.push(one);
   const holders = occurrences(words);
-  const inExact = term.whole ? holders : occurrences(exact);
+  const inExact = term.whole ? holders : occurrences([term.word]);
   return {
     words,
     matches: new Set(words),
@@ -270,9 +276,8 @@ function ranked(location, terms, asksForCode) {
 
 // Whether a word of a result is one the query asked for, as the ranking matched it.
 function matcher(terms) {
-  const rules = terms.map((term) => ({ ...term, one: term.whole ? null : singular(term.word) }));
-  return (word) =>
-    rules.some((rule) => word === rule.word || word === rule.one || (!rule.whole && word.startsWith(rule.word)));
+  const each = terms.map(matches);
+  return (word) => each.some((wanted) => wanted(word));
 }
 
 // The words of `html` that the query asked for, in <mark>, as Material's results showed them. A
@@ -342,9 +347,10 @@ function shown(doc, score, terms, hit) {
 // The words the box offers to complete the query with (Material's search.suggest): those of the
 // first result's heading that the query's words begin, when its heading holds them all.
 function suggestion(order, terms) {
+  const wanted = terms.map(matches);
   for (const { location } of order) {
     const heading = answers.get(location).heading;
-    const words = terms.map((term) => heading.find((word) => word === term.word || (!term.whole && word.startsWith(term.word))));
+    const words = wanted.map((term) => heading.find(term));
     if (words.every(Boolean)) return words;
   }
   return [];
@@ -383,7 +389,7 @@ function search(query) {
     return group;
   });
   // A page is listed when it holds every word and fewer than PARTIAL_KEPT answers were found.
-  const each = terms.map((term) => matcher([term]));
+  const each = terms.map(matches);
   const unwanted = parsed.filter((term) => term.presence === "prohibited").map((term) => term.word);
   const all = Object.fromEntries(terms.map((term) => [term.word, true]));
   for (const { doc, words } of pages) {

@@ -57,10 +57,10 @@ def search(page, query: str) -> list[str]:
 
 
 # The site's search worker (docs/javascripts/search-worker.js) driven directly with Material's
-# messages (SETUP = 0, QUERY = 2): the same ranking the search box shows, for
+# messages (SETUP = 0, QUERY = 2): the same replies the search box gets, for
 # hundreds of queries in seconds. Each result group is one question; its entry with a fragment
 # is the answer.
-WORKER_RANKINGS = """async ([queries, whole]) => {
+WORKER_REPLIES = """async ([queries, whole]) => {
   const index = await (await fetch("search/search_index.json")).json();
   const worker = new Worker("javascripts/search-worker.js");
   const reply = () =>
@@ -83,7 +83,7 @@ def worker_rankings(page, queries: list[str]) -> dict[str, list[str]]:
     """The anchors each query ranks, in order; `page` is any page of the served site."""
     # Search workers start once the reader goes to search (docs/javascripts/search-on-demand.js).
     page.click(SEARCH_INPUT)
-    groups = page.evaluate(WORKER_RANKINGS, [queries, False])
+    groups = page.evaluate(WORKER_REPLIES, [queries, False])
     ranked = {}
     for query, found in zip(queries, groups, strict=True):
         anchors = (
@@ -97,7 +97,7 @@ def worker_results(page, queries: list[str]) -> dict[str, dict]:
     """What the worker sends the search box for each query: its groups of results (each document's
     location, highlighted title and teaser, score and which query words it holds) and suggestions."""
     page.click(SEARCH_INPUT)
-    return dict(zip(queries, page.evaluate(WORKER_RANKINGS, [queries, True]), strict=True))
+    return dict(zip(queries, page.evaluate(WORKER_REPLIES, [queries, True]), strict=True))
 
 
 def recall_at(ranked: dict[str, list[str]], expected: dict[str, list[str]], k: int) -> float:

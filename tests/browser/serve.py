@@ -21,12 +21,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
-_compressed: dict[tuple, bytes] = {}  # (path, size, mtime, body's hash) -> gzip of the body
+_compressed: dict[tuple, bytes] = {}  # (path, hash of the body) -> gzip of the body
 
 
 def gzipped(path: Path, body: bytes) -> bytes:
-    stat = path.stat()
-    key = (path, stat.st_size, stat.st_mtime_ns, hash(body))
+    key = (path, hash(body))
     if key not in _compressed:
         _compressed[key] = gzip.compress(body, mtime=0)
     return _compressed[key]
