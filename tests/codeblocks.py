@@ -17,6 +17,7 @@ only loopback sockets are allowed and the model hubs are set offline.
 from __future__ import annotations
 
 import contextlib
+import copy
 import difflib
 import functools
 import io
@@ -113,6 +114,40 @@ def parse_each_gguf_file_once() -> None:
         return
     gguf.GGUFReader = functools.cache(gguf.GGUFReader)
     gguf.get_tensor_name_map = functools.cache(gguf.get_tensor_name_map)
+
+
+def load_each_gguf_model_once(code: str) -> None:
+    """Hand out copies of the first load of each GGUF model and tokenizer in this process.
+
+    Five chapters' loader modules (`*_llm.py`) and five stand-alone examples load SmolLM2 from its
+    GGUF file, each in both workers: about 8 s of de-quantizing per load, against 0.4 s for a deep
+    copy. A copy has the same weights, configuration and vocabulary, so an example prints what it
+    would after its own load; the first load is never handed out, so no example can change it.
+    transformers is imported here for a block that will load one, so that even its load counts.
+    """
+    if "transformers" not in sys.modules and "gguf" not in code and "_llm" not in code:
+        return
+    import transformers
+
+    if hasattr(transformers, "_loads_copied"):
+        return
+    transformers._loads_copied = True
+    for auto in (transformers.AutoModelForCausalLM, transformers.AutoTokenizer):
+        auto.from_pretrained = staticmethod(_copies_of_first_gguf_load(auto.from_pretrained))
+
+
+def _copies_of_first_gguf_load(load):
+    loaded = {}
+
+    def from_pretrained(*args, **kwargs):
+        if "gguf_file" not in kwargs:
+            return load(*args, **kwargs)
+        key = repr((args, sorted(kwargs.items())))
+        if key not in loaded:
+            loaded[key] = load(*args, **kwargs)
+        return copy.deepcopy(loaded[key])
+
+    return from_pretrained
 
 
 def reset_numeric_state() -> None:
@@ -256,6 +291,7 @@ class PageBlock(TestBlock):
 
     def setup(self):
         reset_numeric_state()
+        load_each_gguf_model_once(self.obj.code)
         pytest_socket.socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
 
     def runtest(self):
