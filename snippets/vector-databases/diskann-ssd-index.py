@@ -10,8 +10,8 @@ from vdblab import make_embeddings
 faiss.omp_set_num_threads(1)
 rng = np.random.default_rng(0)
 
-X = make_embeddings(5_200, d=128, latent=32).astype(np.float64)
-xb, xq = X[:5_000], X[5_000:]
+X = make_embeddings(2_700, d=128, latent=32).astype(np.float64)
+xb, xq = X[:2_500], X[2_500:]
 n, d = xb.shape
 R, L_BUILD, L_SEARCH, K = 32, 40, 40, 10
 true_top = np.argsort(2 - 2 * xq @ xb.T, axis=1, kind="stable")[:, :K]
@@ -47,12 +47,12 @@ def robust_prune(p, cand, alpha):
     dp = np.sqrt(np.maximum(sq[p, cand], 0))
     pair = np.sqrt(np.maximum(sq[np.ix_(cand, cand)], 0))
     alive, out = np.ones(len(cand), bool), []
-    for i in range(len(cand)):
-        if alive[i]:
-            out.append(int(cand[i]))
-            if len(out) == R:
-                break
-            alive &= alpha * pair[i] > dp
+    while len(out) < R:
+        i = int(alive.argmax())  # the closest candidate still alive (pair[i, i] = 0)
+        if not alive[i]:
+            break
+        out.append(int(cand[i]))
+        alive &= alpha * pair[i] > dp
     return out
 
 
@@ -79,7 +79,7 @@ graphs = {a: vamana_pass([g.copy() for g in first], a) for a in [1.0, 1.2]}
 # In RAM: PQ codes, 16 sub-vectors of 8 dimensions, one byte each.
 m = 16
 pq = faiss.ProductQuantizer(d, m, 8)
-pq.cp.min_points_per_centroid = 1  # 5,000 training points for 256 centroids is enough
+pq.cp.min_points_per_centroid = 1  # 2,500 training points for 256 centroids is enough
 pq.train(xb.astype(np.float32))
 codes = pq.compute_codes(xb.astype(np.float32)).astype(np.int64)
 books = faiss.vector_to_array(pq.centroids).reshape(m, 256, d // m).astype(np.float64)
