@@ -63,23 +63,41 @@ def batches(strategy, steps, y, difficulty, rng):
         yield pool[rng.integers(len(pool), size=BATCH)]
 
 
-def train_and_test(strategy, epochs, data, seed):
-    x, y, x_test, y_test, difficulty = data
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed + 100)
-    model = nn.Sequential(nn.Linear(DIM, 64), nn.ReLU(), nn.Linear(64, 1))
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+def train_and_test(runs, epochs, datasets):
+    """Train one MLP (DIM, 64, 1) per (strategy, seed) run, all runs at once: their
+    weights are stacked along a first axis and each run sees only its own batches."""
+    data = [datasets[seed] for _, seed in runs]
+    params = []
+    for _, seed in runs:
+        torch.manual_seed(seed)  # the same initialisation for every strategy
+        first, last = nn.Linear(DIM, 64), nn.Linear(64, 1)
+        params.append([first.weight.T, first.bias, last.weight.T, last.bias])
+    w1, b1, w2, b2 = (torch.stack(p).detach().requires_grad_() for p in zip(*params))
+    opt = torch.optim.Adam([w1, b1, w2, b2], lr=0.01)
+
+    def mlp(x):  # x: (runs, examples, DIM) -> logits (runs, examples)
+        hidden = torch.relu(x @ w1 + b1[:, None])
+        return (hidden @ w2 + b2[:, None]).squeeze(2)
+
+    x, y, x_test = (torch.from_numpy(np.stack([d[i] for d in data])) for i in (0, 1, 2))
     steps = int(epochs * N_TRAIN / BATCH)
-    for idx in batches(strategy, steps, y, difficulty, rng):
-        logits = model(xt[idx]).squeeze(1)
-        loss = nn.functional.binary_cross_entropy_with_logits(logits, yt[idx])
+    streams = [
+        batches(strategy, steps, d[1], d[4], np.random.default_rng(seed + 100))
+        for (strategy, seed), d in zip(runs, data)
+    ]
+    rows = torch.arange(len(runs))[:, None]
+    for step_batches in zip(*streams):
+        idx = torch.from_numpy(np.stack(step_batches))  # (runs, BATCH)
+        loss = nn.functional.binary_cross_entropy_with_logits(
+            mlp(x[rows, idx]), y[rows, idx], reduction="none"
+        )
         opt.zero_grad()
-        loss.backward()
+        # summed over runs, so each run's gradient is that of its own mean loss
+        loss.mean(1).sum().backward()
         opt.step()
     with torch.no_grad():
-        pred = model(torch.from_numpy(x_test)).squeeze(1) > 0
-    return (pred.numpy() == (y_test > 0.5)).mean()
+        pred = mlp(x_test) > 0
+    return (pred.numpy() == (np.stack([d[3] for d in data]) > 0.5)).mean(1)
 
 
 STRATEGIES = (
@@ -90,18 +108,19 @@ STRATEGIES = (
     "random pacing",
     "sorted by class",
 )
+runs = [(strategy, seed) for strategy in STRATEGIES for seed in SEEDS]
 print(f"clean test accuracy, mean (sd) over {len(SEEDS)} seeds")
 print(f"pacing: first {START:.0%} of the ranking at step 0, all of it from half-way")
 for flip in (0.0, 0.2):
     datasets = [make_data(seed, flip) for seed in SEEDS]
+    # accuracy[strategy, seed, budget]
+    accuracy = np.stack(
+        [train_and_test(runs, epochs, datasets) for epochs in BUDGETS.values()], 1
+    ).reshape(len(STRATEGIES), len(SEEDS), len(BUDGETS))
     print(f"\n{flip:.0%} of training labels flipped")
     print(f"{'strategy':20}" + "".join(f"{name:>18}" for name in BUDGETS))
-    for strategy in STRATEGIES:
+    for strategy, accs in zip(STRATEGIES, accuracy):
         row = f"{strategy:20}"
-        for epochs in BUDGETS.values():
-            accs = [
-                train_and_test(strategy, epochs, data, seed)
-                for seed, data in zip(SEEDS, datasets)
-            ]
-            row += f"{np.mean(accs):>10.3f} ({np.std(accs, ddof=1):.3f})"
+        for mean, sd in zip(accs.mean(0), accs.std(0, ddof=1)):
+            row += f"{mean:>10.3f} ({sd:.3f})"
         print(row)

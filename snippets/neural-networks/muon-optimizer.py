@@ -119,10 +119,10 @@ y = torch.tensor(y)
 
 def make_net():
     return nn.Sequential(
-        nn.Linear(64, 128), nn.ReLU(),
-        nn.Linear(128, 128), nn.ReLU(),
-        nn.Linear(128, 128), nn.ReLU(),
-        nn.Linear(128, 10),
+        nn.Linear(64, 64), nn.ReLU(),
+        nn.Linear(64, 64), nn.ReLU(),
+        nn.Linear(64, 64), nn.ReLU(),
+        nn.Linear(64, 10),
     )  # fmt: skip
 
 

@@ -2,7 +2,8 @@ import torch
 from torch import nn
 
 torch.set_num_threads(1)
-D_IN, CLASSES, BASE = 16, 10, 64  # BASE: the width of the proxy model we tune
+D_IN, CLASSES, BASE = 16, 10, 32  # BASE: the width of the proxy model we tune
+WIDTHS = (BASE, 4 * BASE, 16 * BASE)
 
 # A fixed synthetic task: 10 classes, the label is the nearest of 10 random directions.
 g = torch.Generator().manual_seed(0)
@@ -66,35 +67,35 @@ def train(n, lr, mup, steps=150, batch=32):
 print("mean |change in logits| after one Adam step at lr 2^-8")
 for mup in (False, True):
     changes = []
-    for n in (64, 256, 1024):
+    for n in WIDTHS:
         model, opt = make(n, 2.0**-8, mup)
         before = model(X_va).detach()
         nn.functional.cross_entropy(model(X_tr[:32]), y_tr[:32]).backward()
         opt.step()
         changes.append((model(X_va).detach() - before).abs().mean().item())
     name = "muP" if mup else "SP "
-    print(name, "  ".join(f"n={n}: {c:.3f}" for n, c in zip((64, 256, 1024), changes)))
+    print(name, "  ".join(f"n={n}: {c:.3f}" for n, c in zip(WIDTHS, changes)))
 
 # 2) The lr sweep: validation loss after 150 steps, lr = 2^k.
 ks = range(-12, -4)
 best = {}
 for mup in (False, True):
-    print("\nmuP (base width 64)" if mup else "\nSP (PyTorch default)")
+    print(f"\nmuP (base width {BASE})" if mup else "\nSP (PyTorch default)")
     print("width " + "".join(f"{f'2^{k}':>7}" for k in ks) + "   best lr")
-    for n in (64, 256, 1024):
+    for n in WIDTHS:
         losses = [train(n, 2.0**k, mup) for k in ks]
         j = min(range(len(ks)), key=losses.__getitem__)
         best[mup, n] = (ks[j], losses)
         row = "".join(f"{v:7.3f}" for v in losses)
         print(f"{n:5d} {row}      2^{ks[j]}")
 
-# 3) muTransfer: tune at width 64, copy the lr to width 1024.
-print("\nlr tuned at width 64, used at width 1024")
+# 3) muTransfer: tune at the base width, copy the lr to the widest model.
+print(f"\nlr tuned at width {BASE}, used at width {WIDTHS[-1]}")
 for mup in (False, True):
-    k64 = best[mup, 64][0]
-    k_big, losses = best[mup, 1024]
+    k_base = best[mup, BASE][0]
+    k_big, losses = best[mup, WIDTHS[-1]]
     name = "muP" if mup else "SP "
     print(
-        f"{name} 2^{k64}: loss {losses[ks.index(k64)]:.3f}"
-        f" (best at width 1024: {min(losses):.3f} at 2^{k_big})"
+        f"{name} 2^{k_base}: loss {losses[ks.index(k_base)]:.3f}"
+        f" (best at width {WIDTHS[-1]}: {min(losses):.3f} at 2^{k_big})"
     )
