@@ -38,8 +38,11 @@ def kd_loss(student_logits, teacher_logits, T):
     return T * T * soft
 
 
-def train(model, steps, X_, y_, teacher=None, T=2.0, alpha=0.5, mixup=False):
-    """y_ == -1 marks an unlabelled input: only the teacher's soft targets count."""
+def train(model, steps, X_, y_, teacher_logits=None, T=2.0, alpha=0.5, mixup=False):
+    """y_ == -1 marks an unlabelled input: only the teacher's soft targets count.
+
+    teacher_logits: the frozen teacher's logits for X_, computed once up front.
+    """
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     model.train()
     for _ in range(steps):
@@ -53,13 +56,11 @@ def train(model, steps, X_, y_, teacher=None, T=2.0, alpha=0.5, mixup=False):
                 + (1 - lam) * F.one_hot(y_[j], 10).float()
             )
             loss = F.cross_entropy(model(x), target)
-        elif teacher is None:
+        elif teacher_logits is None:
             loss = F.cross_entropy(model(x), yb)
         else:
-            with torch.no_grad():
-                t_logits = teacher(x)
             logits, has_label = model(x), yb >= 0
-            soft = kd_loss(logits, t_logits, T)
+            soft = kd_loss(logits, teacher_logits[i], T)
             hard = (
                 F.cross_entropy(logits[has_label], yb[has_label])
                 if has_label.any()
@@ -94,16 +95,17 @@ print(
 labelled = torch.randperm(len(Xtr))[:100]
 y_partial = torch.full_like(ytr, -1)
 y_partial[labelled] = ytr[labelled]
-with torch.no_grad():
-    pseudo = teacher(Xtr).argmax(
-        1
-    )  # the teacher's hard predictions, for the pseudo-label baseline
+with torch.no_grad():  # the teacher is frozen: its logits are computed once
+    teacher_logits = teacher(Xtr)
+pseudo = teacher_logits.argmax(1)  # its hard predictions, for pseudo-labelling
 runs = {
     "100 hard labels": lambda: train(mlp(32), 800, Xtr[labelled], ytr[labelled]),
     "distilled, same 100 inputs": lambda: train(
-        mlp(32), 800, Xtr[labelled], ytr[labelled], teacher
+        mlp(32), 800, Xtr[labelled], ytr[labelled], teacher_logits[labelled]
     ),
-    "distilled, + 798 unlabelled": lambda: train(mlp(32), 800, Xtr, y_partial, teacher),
+    "distilled, + 798 unlabelled": lambda: train(
+        mlp(32), 800, Xtr, y_partial, teacher_logits
+    ),
     "teacher's hard pseudo-labels": lambda: train(mlp(32), 800, Xtr, pseudo),
     "(ceiling) all 898 true labels": lambda: train(mlp(32), 800, Xtr, ytr),
 }

@@ -39,18 +39,27 @@ with torch.no_grad():
     # hidden_states[0] is the embedding, [i] the residual stream after layer i;
     # the last entry already went through the final norm, so it gets the head only
     streams = out.hidden_states
-    lens = [model.lm_head(model.model.norm(h)) for h in streams[:-1]]
-    lens.append(model.lm_head(streams[-1]))
-    log_probs = torch.stack([F.log_softmax(x[0], dim=-1) for x in lens])
+    last = model.lm_head(streams[-1])
+    final = F.log_softmax(last[0], dim=-1)
+    p_final = final.exp()
+    # The logit lens: every layer's guess, read with the final norm and the LM head.
+    # One layer at a time: keep each layer's top-1, its probability and the KL, not
+    # all (layers + 1) x tokens x 49,152 log-probabilities at once.
+    confidence, top1, kl = [], [], []
+    for h in streams[:-1]:
+        log_p = F.log_softmax(model.lm_head(model.model.norm(h))[0], dim=-1)
+        max_log_p, guess = log_p.max(-1)
+        confidence.append(max_log_p.exp())
+        top1.append(guess)
+        kl.append((p_final * (final - log_p)).sum(-1).mean())  # KL(final || layer)
 print(f"{n_tokens} tokens, {n_layers} layers")
-same = torch.allclose(lens[-1], out.logits, atol=1e-5)
+same = torch.allclose(last, out.logits, atol=1e-5)
 print(f"last layer's lens equals the model's logits: {same}")
 
-# The logit lens: every layer's guess, read with the final norm and the LM head
-final = log_probs[-1]
 final_top1 = final.argmax(-1)
-confidence, top1 = log_probs.exp().max(-1)  # (layers + 1, tokens)
-kl = (final.exp() * (final - log_probs)).sum(-1).mean(-1)  # KL(final || layer)
+confidence = torch.stack([*confidence, p_final.max(-1).values])  # (layers + 1, tokens)
+top1 = torch.stack([*top1, final_top1])
+kl = torch.stack([*kl, torch.tensor(0.0)])
 agree = (top1 == final_top1).float()
 print(f"{'layer':>5}  {'top-1 = final':>13}  {'KL to final':>11}  {'mean max p':>10}")
 for layer in [*range(0, n_layers - 1, 3), n_layers - 1, n_layers]:
