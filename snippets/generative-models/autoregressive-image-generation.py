@@ -6,7 +6,6 @@ import torch.nn.functional as F
 from torch import nn
 
 torch.manual_seed(0)
-torch.set_default_dtype(torch.float64)
 
 # A toy "tokenised image" distribution with a known support: 4x4 grids of 3 colour
 # tokens, uniform over 72 images: stripes, checkerboards and a 2x2 square on a
@@ -49,7 +48,7 @@ class Net(nn.Module):
         )
 
     def forward(self, x):
-        h = F.one_hot(x, COLOURS + 1).double().flatten(1)
+        h = F.one_hot(x, COLOURS + 1).float().flatten(1)
         return self.body(h).view(-1, N_TOK, COLOURS)
 
 
@@ -118,8 +117,8 @@ def sample_raster(model, n, gen):
 def exact_conditionals(x):
     """True p(token at each position | unmasked tokens) under the known data."""
     seen = x != MASK
-    agrees = ((IMAGES[None] == x[:, None]) | ~seen[:, None]).all(-1).double()
-    onehot = F.one_hot(IMAGES, COLOURS).double()
+    agrees = ((IMAGES[None] == x[:, None]) | ~seen[:, None]).all(-1).float()
+    onehot = F.one_hot(IMAGES, COLOURS).float()
     probs = torch.einsum("nk,kpc->npc", agrees, onehot)
     return probs / probs.sum(-1, keepdim=True)
 
