@@ -8,12 +8,22 @@ import numpy as np
 env = gym.make("CliffWalking-v1")
 nS, nA = env.observation_space.n, env.action_space.n
 ALPHA, EPISODES, SEEDS = 0.5, 500, 10
+# The grid is deterministic: env.unwrapped.P[s][a] lists one transition (probability
+# 1, next state, reward, terminated), so training reads it directly: the same
+# dynamics as env.step, without the per-step overhead of the wrappers (there is no
+# time limit, so no episode is truncated).
+STEP = [[env.unwrapped.P[s][a][0][1:] for a in range(nA)] for s in range(nS)]
+START, _ = env.reset(seed=0)
 
 
 def eps_greedy(Q, s, eps, rng):
     if rng.random() < eps:
         return int(rng.integers(nA))
-    return int(rng.choice(np.flatnonzero(Q[s] == Q[s].max())))
+    # Break ties uniformly at random.
+    q = Q[s]
+    best = q.max()
+    ties = [a for a in range(nA) if q[a] == best]
+    return ties[rng.integers(len(ties))]
 
 
 def train(method, seed, decay=False):
@@ -21,16 +31,16 @@ def train(method, seed, decay=False):
     for ep in range(EPISODES):
         # Fixed epsilon 0.1, or decayed linearly to 0 (a GLIE schedule).
         eps = 0.1 * (1 - ep / (EPISODES - 1)) if decay else 0.1
-        s, _ = env.reset(seed=seed * EPISODES + ep)
+        s = START
         a, G, done = eps_greedy(Q, s, eps, rng), 0, False
         while not done:
-            s2, r, terminated, truncated, _ = env.step(a)
+            s2, r, terminated = STEP[s][a]
             a2 = eps_greedy(Q, s2, eps, rng)
             # SARSA (on-policy) bootstraps on the action the behaviour policy takes
             # next; Q-learning (off-policy) on the greedy action, whatever comes next.
             nxt = Q[s2, a2] if method == "SARSA" else Q[s2].max()
             Q[s, a] += ALPHA * (r + nxt * (not terminated) - Q[s, a])
-            s, a, G, done = s2, a2, G + r, terminated or truncated
+            s, a, G, done = s2, a2, G + r, terminated
         returns.append(G)
     return Q, np.array(returns)
 
